@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { InputError } from '../errors.js';
+import { HOST_NAME_PATTERN } from '../ids.js';
+import { parseSource } from '../source.js';
+import { zodProblems } from '../zod-problems.js';
+
+const tierModels = z.strictObject({ low: z.string().min(1).optional(), medium: z.string().min(1).optional(), high: z.string().min(1).optional() });
+
+const hostSchema = z.strictObject({
+  name: z.string().regex(HOST_NAME_PATTERN, 'host names are letters, digits, . _ - (max 63)'),
+  ssh: z.string().min(1).optional(),
+  slots: z.number().int().min(0).max(512).optional(),
+  labels: z.array(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'labels are lowercase [a-z0-9_-], max 32')).default([]),
+  env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name')).default([]),
+  knownHosts: z.string().optional(),
+  identityFile: z.string().optional(),
+  workdir: z.string().optional(),
+});
+
+const providerSchema = z.strictObject({
+  name: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/),
+  baseURL: z.url(),
+  apiKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  models: tierModels,
+  /** ms to wait for a response before the provider counts as down */
+  timeoutMs: z.number().int().positive().default(120_000),
+  /** ms a failing provider is skipped before it is tried again */
+  cooldownMs: z.number().int().positive().default(60_000),
+  reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
+  api: z.enum(['chat', 'responses']).default('chat'),
+});
+
+const priceSchema = z.strictObject({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) });
+
+export const configSchema = z.strictObject({
+  redis: z.strictObject({ url: z.string().optional(), prefix: z.string().regex(/^(\{[a-zA-Z0-9_-]+\}|[a-zA-Z0-9_-]+)$/, 'prefix is [a-zA-Z0-9_-]+, optionally in {braces} for Redis Cluster').default('af') }).prefault({}),
+  hosts: z.array(hostSchema).default([]),
+  providers: z.array(providerSchema).default([]),
+  pricing: z.record(z.string(), priceSchema).default({}),
+  budgets: z.strictObject({ perTaskUsd: z.number().positive().optional(), perRunUsd: z.number().positive().optional(), perTaskTokens: z.number().int().positive().optional() }).prefault({}),
+  git: z.strictObject({ author: z.string().regex(/^[^<>]+ <[^<>\s]+>$/, 'author is "Name <email>"').default('agentfleet <fleet@localhost>') }).prefault({}),
+  monitor: z.strictObject({ listen: z.string().default('127.0.0.1:9464'), queuesWritable: z.boolean().default(false) }).prefault({}),
+  /** Names of environment variables whose values are secrets (redacted from logs). */
+  secrets: z.array(z.string()).default([]),
+  /** Heartbeat TTL of hosts, ms: a host that has not written for this long is down. */
+  heartbeatTtlMs: z.number().int().min(1000).default(15_000),
+});
+
+export type FleetConfig = z.output<typeof configSchema>;
+export type HostSpec = z.output<typeof hostSchema>;
+export type ProviderSpec = z.output<typeof providerSchema>;
+export type PriceSpec = z.output<typeof priceSchema>;
+export type Tier = 'low' | 'medium' | 'high';
+
+/** Parses fleet.yaml text (YAML or JSON); every problem located and reported at once. */
+export function parseConfig(text: string, file: string): FleetConfig {
+  const doc = parseSource(text, file);
+  const value = doc.value ?? {};
+  const result = configSchema.safeParse(value);
+  if (!result.success) throw new InputError(zodProblems(result.error, doc));
+  const names = new Set<string>();
+  const problems = [];
+  for (const [i, h] of result.data.hosts.entries()) {
+    if (names.has(h.name)) problems.push({ file, ...doc.locate(['hosts', i, 'name']), message: `duplicate host name '${h.name}'` });
+    names.add(h.name);
+  }
+  if (problems.length) throw new InputError(problems);
+  return result.data;
+}
+
+export function defaultConfig(): FleetConfig {
+  return configSchema.parse({});
+}
+
+/** Names of every environment variable whose value must never reach logs, Redis or argv. */
+export function secretEnvNames(config: FleetConfig): string[] {
+  const names = new Set(config.secrets);
+  for (const p of config.providers) if (p.apiKeyEnv) names.add(p.apiKeyEnv);
+  for (const h of config.hosts) for (const e of h.env) names.add(e);
+  return [...names];
+}

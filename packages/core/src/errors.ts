@@ -1,0 +1,52 @@
+/** Kinds of task failure recorded in task records and shown in reports. */
+export type ErrorKind =
+  | 'exit_code'
+  | 'timeout'
+  | 'stalled'
+  | 'cancelled'
+  | 'merge_conflict'
+  | 'budget_exceeded'
+  | 'agent_error'
+  | 'provider_unavailable'
+  | 'push_failed'
+  | 'workspace_error'
+  | 'disk_full'
+  | 'internal';
+
+/** An error a user can act on: its message is shown as is, without a stack trace. */
+export class FleetError extends Error {
+  readonly kind: ErrorKind;
+  readonly details: Record<string, unknown>;
+  constructor(kind: ErrorKind, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'FleetError';
+    this.kind = kind;
+    this.details = details;
+  }
+}
+
+/** One problem in a user's input (plan, config, flag), located where possible. */
+export interface Problem {
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+  taskId?: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.file ? `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ` : '';
+  const task = p.taskId ? `task '${p.taskId}': ` : '';
+  return `${where}${task}${p.message}`;
+}
+
+/** Invalid user input: exit code 2, every problem on its own line. */
+export class InputError extends Error {
+  readonly problems: Problem[];
+  constructor(problems: Problem[] | string) {
+    const list = typeof problems === 'string' ? [{ message: problems }] : problems;
+    super(list.map(formatProblem).join('\n'));
+    this.name = 'InputError';
+    this.problems = list;
+  }
+}

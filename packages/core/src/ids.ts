@@ -1,0 +1,33 @@
+/** Task ids appear in branch names, job ids and file names: keep them boring. */
+export const TASK_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+/** Run ids: generated, but also accepted from the command line, so validated too. */
+export const RUN_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** Host names appear in Redis keys, file names and metric labels. */
+export const HOST_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/;
+
+export function isTaskId(id: string): boolean {
+  return TASK_ID_PATTERN.test(id);
+}
+export function isRunId(id: string): boolean {
+  return RUN_ID_PATTERN.test(id);
+}
+
+/**
+ * A run id: readable, sortable by creation time, unique enough for one fleet.
+ * `random` is injected (core has no I/O and no ambient randomness in tests).
+ */
+export function makeRunId(now: Date, random: () => number = Math.random): string {
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const stamp = `${now.getUTCFullYear()}${pad(now.getUTCMonth() + 1)}${pad(now.getUTCDate())}-${pad(now.getUTCHours())}${pad(now.getUTCMinutes())}${pad(now.getUTCSeconds())}`;
+  const suffix = Math.floor(random() * 36 ** 4).toString(36).padStart(4, '0');
+  return `r${stamp}-${suffix}`;
+}
+
+/** BullMQ job id of a task: deterministic so a second add of the same task is ignored. */
+export function jobIdOf(runId: string, taskId: string): string {
+  return `${runId}.${taskId}`;
+}
+
+export function branchOf(runId: string, taskId: string): string {
+  return `fleet/${runId}/${taskId}`;
+}

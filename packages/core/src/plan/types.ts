@@ -1,0 +1,74 @@
+export const AGENT_KINDS = ['shell', 'codex', 'claude', 'llm', 'noop'] as const;
+export type AgentKind = (typeof AGENT_KINDS)[number];
+export const COMPLEXITIES = ['low', 'medium', 'high'] as const;
+export type Complexity = (typeof COMPLEXITIES)[number];
+export type Schedule = 'deps' | 'levels';
+export type CleanMode = 'all' | 'keep-ignored';
+
+export interface ReviewSpec {
+  agent: AgentKind;
+  prompt: string;
+  rounds: number;
+}
+
+/** A task after validation, with the plan's defaults applied. Durations in ms. */
+export interface TaskSpec {
+  id: string;
+  title: string;
+  agent: AgentKind;
+  /** Prompt text for model-backed agents (prompt_file is read by the CLI into this). */
+  prompt?: string;
+  /** Path of the prompt file as written in the plan, relative to the plan file. */
+  promptFile?: string;
+  /** Command for `shell` tasks. */
+  run?: string;
+  deps: string[];
+  complexity: Complexity;
+  risk: string[];
+  /** Estimated duration in ms (the plan's default estimate when the task has none). */
+  estimateMs: number;
+  timeoutMs: number;
+  /** Kill and retry when no progress for this long. */
+  stallTimeoutMs: number;
+  retries: number;
+  labels: string[];
+  /** false: start from the run's base alone, not from the dependencies' results. */
+  inherit: boolean;
+  review?: ReviewSpec;
+  /** Source position of the task in the plan file, for messages. */
+  line?: number;
+}
+
+export interface RepoSpec {
+  url: string;
+  ref: string;
+  /** Where result branches are pushed; defaults to url. */
+  push?: string;
+}
+
+export interface PlanDefaults {
+  agent: AgentKind;
+  timeoutMs: number;
+  retries: number;
+  estimateMs: number;
+  stallTimeoutMs: number;
+  complexity: Complexity;
+}
+
+export interface Plan {
+  name: string;
+  repo?: RepoSpec;
+  defaults: PlanDefaults;
+  clean: CleanMode;
+  tasks: TaskSpec[];
+}
+
+/** Defaults that apply when a plan says nothing. */
+export const PLAN_DEFAULTS: PlanDefaults = {
+  agent: 'codex',
+  timeoutMs: 30 * 60_000,
+  retries: 2,
+  estimateMs: 10 * 60_000,
+  stallTimeoutMs: 10 * 60_000,
+  complexity: 'medium',
+};
