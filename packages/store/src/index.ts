@@ -1,1 +1,12 @@
-export {};
+export * from './types.js';
+export * from './keys.js';
+export * from './connection.js';
+export * from './task-queues.js';
+export * from './fleet-store.js';
+export * from './schedule.js';
+export * from './host-registry.js';
+export * from './lease.js';
+export * from './reconciler.js';
+export * from './embedded-redis.js';
+export * from './stats.js';
+export * from './provider-pauses.js';

@@ -31,12 +31,15 @@ export interface TaskSpec {
   /** Kill and retry when no progress for this long. */
   stallTimeoutMs: number;
   retries: number;
+  /** First retry delay (ms), doubled on each further attempt. */
+  backoffMs?: number;
   labels: string[];
   /** false: start from the run's base alone, not from the dependencies' results. */
   inherit: boolean;
   review?: ReviewSpec;
   /** Source position of the task in the plan file, for messages. */
   line?: number;
+  column?: number;
 }
 
 export interface RepoSpec {

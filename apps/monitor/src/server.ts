@@ -1,0 +1,115 @@
+// The monitor's HTTP server: /metrics (Prometheus text, collected on each scrape), /healthz,
+// and /queues (bull-board). node:http, binding 127.0.0.1 unless told otherwise.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger, METRICS_CONTENT_TYPE, renderMetrics, type HistogramBounds, type Logger } from '@agentfleet/telemetry';
+import { DEFAULT_LISTEN, isLoopback, parseListen } from './listen.js';
+import { QUEUES_BASE_PATH, QueuesBoard } from './queues-board.js';
+import { readSnapshot, withTimeout, type MonitorSource } from './source.js';
+
+export interface MonitorServerOptions {
+  source: MonitorSource;
+  /** host:port; defaults to 127.0.0.1:9464 */
+  listen?: string;
+  /** lets bull-board retry, clean, pause or remove jobs; off by default */
+  queuesWritable?: boolean;
+  logger?: Logger;
+  /** bucket bounds of the durable histograms (the store's DURATION/WAIT_BUCKETS_SECONDS) */
+  histogramBounds: HistogramBounds;
+  /** per-run budget in USD, for agentfleet_runs_over_budget */
+  runBudgetUsd?: number | null;
+  /** how long a scrape or health check waits for Redis; default 5000 ms */
+  timeoutMs?: number;
+}
+
+export interface MonitorServer {
+  server: Server;
+  host: string;
+  port: number;
+  /** base URL, e.g. http://127.0.0.1:9464 */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function createMonitorServer(opts: MonitorServerOptions): Promise<MonitorServer> {
+  const { host, port } = parseListen(opts.listen ?? DEFAULT_LISTEN);
+  const logger = opts.logger ?? createLogger({ name: 'monitor' });
+  const timeoutMs = opts.timeoutMs ?? 5_000;
+  const startedAt = Date.now();
+  const board = new QueuesBoard({ loadQueues: () => opts.source.queues(), writable: opts.queuesWritable ?? false });
+
+  const metrics = async (res: ServerResponse) => {
+    let text: string;
+    try {
+      const snap = await withTimeout(readSnapshot(opts.source, opts), timeoutMs, 'the fleet store');
+      text = await renderMetrics(snap);
+    } catch (err) {
+      logger.warn({ err }, 'metrics scrape failed');
+      send(res, 503, 'text/plain; charset=utf-8', `metrics unavailable: ${(err as Error).message}\n`);
+      return;
+    }
+    send(res, 200, METRICS_CONTENT_TYPE, text);
+  };
+
+  const healthz = async (res: ServerResponse) => {
+    const uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
+    try {
+      const redis = await withTimeout(opts.source.redisInfo(), Math.min(timeoutMs, 2_000), 'Redis');
+      sendJson(res, 200, { status: 'ok', redis, uptimeSeconds });
+    } catch (err) {
+      sendJson(res, 503, { status: 'unavailable', error: (err as Error).message, uptimeSeconds });
+    }
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    if (path === QUEUES_BASE_PATH || path.startsWith(`${QUEUES_BASE_PATH}/`)) return board.handle(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+    }
+    if (path === '/metrics') return metrics(res);
+    if (path === '/healthz') return healthz(res);
+    if (path === '/') return send(res, 200, 'text/plain; charset=utf-8', 'agentfleet monitor: /metrics /healthz /queues\n');
+    send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
+  };
+
+  const server = createServer((req, res) => {
+    route(req, res).catch((err: unknown) => {
+      logger.error({ err, url: req.url }, 'monitor request failed');
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address() as AddressInfo;
+  if (!isLoopback(addr.address)) logger.warn({ address: addr.address }, 'monitor listens beyond this machine; /metrics and /queues have no authentication');
+  const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  return {
+    server,
+    host: addr.address,
+    port: addr.port,
+    url: `http://${urlHost}:${addr.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
+}

@@ -1,0 +1,49 @@
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
+import { HOST_NAME_PATTERN, InputError } from '@agentfleet/core';
+
+/** Everything a daemon or worker process reads from its environment (set by the launcher). */
+export interface WorkerSettings {
+  redisUrl: string;
+  prefix: string;
+  host: string;
+  home: string;
+  labels: string[];
+  /** BullMQ lock duration and stalled-check interval (short in tests, to recover fast). */
+  lockMs: number;
+  stalledMs: number;
+  heartbeatMs: number;
+  heartbeatTtlMs: number;
+  /** Below this many free bytes in the home directory the host takes no new task. */
+  minDiskFree: number;
+  /** Names of environment variables that hold secrets (redacted from logs). */
+  secretNames: string[];
+  version: string;
+}
+
+const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
+  const redisUrl = env.REDIS_URL;
+  if (!redisUrl) throw new InputError('REDIS_URL is not set for the host daemon');
+  const host = env.AGENTFLEET_HOST ?? hostname().split('.')[0] ?? 'local';
+  if (!HOST_NAME_PATTERN.test(host)) throw new InputError(`invalid host name '${host}'`);
+  return {
+    redisUrl,
+    prefix: env.AGENTFLEET_PREFIX ?? 'af',
+    host,
+    home: env.AGENTFLEET_HOME ?? join(homedir(), '.agentfleet'),
+    labels: (env.AGENTFLEET_LABELS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    lockMs: num(env.AGENTFLEET_LOCK_MS, 30_000),
+    stalledMs: num(env.AGENTFLEET_STALLED_MS, 15_000),
+    heartbeatMs: num(env.AGENTFLEET_HEARTBEAT_MS, 2_000),
+    heartbeatTtlMs: num(env.AGENTFLEET_HEARTBEAT_TTL_MS, 15_000),
+    minDiskFree: num(env.AGENTFLEET_MIN_DISK_FREE, 1024 ** 3),
+    secretNames: (env.AGENTFLEET_SECRET_NAMES ?? '').split(',').filter(Boolean),
+    version: env.AGENTFLEET_VERSION ?? '0.1.0',
+  };
+}
+
+export function slotName(host: string, slot: number): string {
+  return `${host}-${slot}`;
+}

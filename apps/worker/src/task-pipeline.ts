@@ -1,0 +1,191 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { FleetError, jobIdOf, type ErrorKind } from '@agentfleet/core';
+import { createAgent, runWithReview, StallWatch, type AgentEvent, type AgentResult, type AgentRunRequest, type ProviderPauses } from '@agentfleet/agents';
+import type { FleetStore, TaskContext, TaskJobData, TaskResult } from '@agentfleet/store';
+import type { Logger } from '@agentfleet/telemetry';
+import { defaultConfig } from '@agentfleet/core';
+import type { TaskWorkspace } from './task-workspace.js';
+
+/** Failures that a retry cannot fix: fail the task at once. */
+const FINAL_KINDS = new Set<ErrorKind | string>(['merge_conflict', 'budget_exceeded', 'cancelled']);
+
+export interface PipelineOptions {
+  store: FleetStore;
+  host: string;
+  worker: string;
+  logger: Logger;
+  pauses: ProviderPauses;
+  /** Workspace for a task: git worktree when the run has a repository, scratch dir otherwise. */
+  workspaceFor: (ctx: TaskContext) => TaskWorkspace;
+  /** Environment for agents (secrets reach them here, never through Redis). */
+  agentEnv: NodeJS.ProcessEnv;
+  onBusy?: (runId: string, taskId: string) => void;
+  onIdle?: () => void;
+}
+
+/** The current task's abort handle, so a cancel event can stop it. */
+interface Current {
+  runId: string;
+  taskId: string;
+  controller: AbortController;
+}
+
+/**
+ * One task, start to end: claim -> prepare workspace -> run agent -> publish the branch ->
+ * record the result and advance the DAG -> enqueue what became ready. Every step can run
+ * again after a crash (at-least-once delivery): claim and complete are idempotent.
+ */
+export class TaskPipeline {
+  private current: Current | null = null;
+
+  constructor(private readonly opts: PipelineOptions) {}
+
+  /** Called on a cancel event: kills the running agent when it belongs to that run. */
+  cancelRun(runId: string, tasks: readonly string[]): void {
+    const c = this.current;
+    if (c && c.runId === runId && (tasks.length === 0 || tasks.includes(c.taskId))) {
+      c.controller.abort(new FleetError('cancelled', `run ${runId} was cancelled`));
+    }
+  }
+
+  /** Aborts whatever runs (daemon shutdown past its grace period). */
+  abortCurrent(reason: string): void {
+    this.current?.controller.abort(new FleetError('internal', reason));
+  }
+
+  get busy(): boolean {
+    return this.current !== null;
+  }
+
+  async process(job: Job<TaskJobData>): Promise<void> {
+    const { runId, taskId } = job.data;
+    const { store, logger } = this.opts;
+    const claim = await store.claim(runId, taskId, this.opts.host, this.opts.worker);
+    if (!claim.ok) {
+      logger.debug({ runId, taskId, status: claim.status }, 'task needs no run (already terminal or run over)');
+      return;
+    }
+    const log = logger.child({ runId, taskId, attempt: claim.attempts });
+    const ctx = await store.taskContext(runId, taskId);
+    if (store.isOverRunBudget(ctx)) {
+      await this.finishFailed(ctx, new FleetError('budget_exceeded', `run ${runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`), {});
+      return;
+    }
+    const controller = new AbortController();
+    this.current = { runId, taskId, controller };
+    this.opts.onBusy?.(runId, taskId);
+    const started = Date.now();
+    const timeout = setTimeout(
+      () => controller.abort(new FleetError('timeout', `task ${taskId} exceeded its timeout of ${Math.round(ctx.spec.timeoutMs / 1000)}s`)),
+      ctx.spec.timeoutMs,
+    );
+    const workspace = this.opts.workspaceFor(ctx);
+    let partial: TaskResult = {};
+    try {
+      const prepared = await workspace.prepare(ctx, jobIdOf(runId, taskId));
+      log.info({ dir: prepared.dir, base: prepared.base }, 'task started');
+      const agentResult = await this.runAgent(ctx, prepared.dir, workspace, controller, log);
+      partial = agentResultFields(agentResult.result);
+      partial.review = agentResult.review;
+      if (agentResult.result.exit !== 0) {
+        throw new FleetError('exit_code', `exit code ${agentResult.result.exit}${tailLine(agentResult.result.outputTail)}`);
+      }
+      const published = await workspace.publish(ctx, prepared.base);
+      const outcome = await store.complete(
+        runId,
+        taskId,
+        'succeeded',
+        { ...partial, ...(published ?? {}), durationMs: Date.now() - started },
+        { agent: ctx.spec.agent },
+      );
+      await store.enqueue(outcome.ready);
+      log.info({ durationMs: Date.now() - started, commit: published?.commit, ready: outcome.ready.length, duplicate: outcome.duplicate }, 'task succeeded');
+      if (outcome.runFinished) log.info({ status: outcome.runFinished }, 'run finished');
+    } catch (err) {
+      const error = asFleetError(err, controller.signal);
+      if (error.kind === 'cancelled') {
+        log.warn('task cancelled: agent stopped');
+        return;
+      }
+      const final = FINAL_KINDS.has(error.kind) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+      log.warn({ kind: error.kind, err: error.message, final }, 'task attempt failed');
+      if (!final) {
+        await store.retrying(runId, taskId, { kind: error.kind, message: error.message });
+        throw error;
+      }
+      await this.finishFailed(ctx, error, { ...partial, durationMs: Date.now() - started });
+      throw new UnrecoverableError(`${error.kind}: ${error.message}`);
+    } finally {
+      clearTimeout(timeout);
+      this.current = null;
+      await workspace.release().catch((e: Error) => log.warn({ err: e.message }, 'workspace release failed'));
+      this.opts.onIdle?.();
+    }
+  }
+
+  private async finishFailed(ctx: TaskContext, error: FleetError, partial: TaskResult): Promise<void> {
+    const outcome = await this.opts.store.complete(ctx.runId, ctx.taskId, 'failed', partial, {
+      agent: ctx.spec.agent,
+      error: { kind: error.kind, message: error.message },
+    });
+    await this.opts.store.enqueue(outcome.ready);
+    if (outcome.failFast) await this.opts.store.publish({ type: 'cancel', runId: ctx.runId, tasks: [] });
+  }
+
+  private async runAgent(
+    ctx: TaskContext,
+    dir: string,
+    workspace: TaskWorkspace,
+    controller: AbortController,
+    log: Logger,
+  ): Promise<{ result: AgentResult; review: TaskResult['review'] }> {
+    const stall = new StallWatch({ stallTimeoutMs: ctx.spec.stallTimeoutMs, changedSince: (ms) => workspace.changedSince(ms), taskId: ctx.taskId });
+    const signal = AbortSignal.any([controller.signal, stall.signal]);
+    const onEvent = stall.wrap((e: AgentEvent) => {
+      if (e.type === 'output') log.debug({ stream: e.stream }, e.text.trimEnd());
+      else if (e.type !== 'usage') log.debug({ event: e.type }, 'text' in e ? e.text : e.name);
+    });
+    const config = { ...defaultConfig(), ...ctx.run.config };
+    const request: AgentRunRequest = {
+      task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk },
+      workdir: dir,
+      env: { ...this.opts.agentEnv, AGENTFLEET_RUN: ctx.runId, AGENTFLEET_TASK: ctx.taskId },
+      budget: {},
+      signal,
+      onEvent,
+      config,
+      pauses: this.opts.pauses,
+      logger: log,
+    };
+    stall.start();
+    try {
+      const builder = createAgent(ctx.spec.agent);
+      if (!ctx.spec.review) return { result: await builder.run(request), review: null };
+      const reviewed = await runWithReview({
+        builder,
+        reviewer: createAgent(ctx.spec.review.agent),
+        request,
+        review: ctx.spec.review,
+        getDiff: () => workspace.diff(),
+      });
+      return { result: reviewed.result, review: reviewed.verdicts.map((v) => ({ round: v.round, verdict: v.verdict, issues: v.issues })) };
+    } finally {
+      stall.stop();
+    }
+  }
+}
+
+function agentResultFields(r: AgentResult): TaskResult {
+  return { provider: r.provider ?? null, model: r.model ?? null, usage: r.usage, costUsd: r.costUsd, outputTail: r.outputTail ?? null, summary: r.summary };
+}
+
+function tailLine(tail: string | undefined): string {
+  const last = tail?.trim().split('\n').slice(-3).join(' | ');
+  return last ? `: ${last.slice(0, 300)}` : '';
+}
+
+function asFleetError(err: unknown, signal: AbortSignal): FleetError {
+  if (signal.aborted && signal.reason instanceof FleetError) return signal.reason;
+  if (err instanceof FleetError) return err;
+  return new FleetError('internal', (err as Error)?.message ?? String(err));
+}

@@ -1,0 +1,111 @@
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SlotWorkspace } from '@agentfleet/workspace';
+import type { TaskContext } from '@agentfleet/store';
+import type { Logger } from '@agentfleet/telemetry';
+
+export interface Published {
+  branch: string;
+  commit: string;
+  diff: { files: number; insertions: number; deletions: number };
+}
+
+/** Where a task runs: a git worktree of the run's repository, or a scratch dir for repo-less plans. */
+export interface TaskWorkspace {
+  prepare(ctx: TaskContext, jobId: string): Promise<{ dir: string; base: string | null }>;
+  publish(ctx: TaskContext, base: string | null): Promise<Published | null>;
+  changedSince(ms: number): Promise<boolean>;
+  /** The task's changes so far as a unified diff (what a reviewer reads). */
+  diff(): Promise<string>;
+  release(): Promise<void>;
+}
+
+/** Repo-less plans (pure shell/noop) run in a per-slot scratch directory, emptied per task. */
+export class ScratchWorkspace implements TaskWorkspace {
+  constructor(private readonly dir: string) {}
+
+  async prepare(): Promise<{ dir: string; base: null }> {
+    await rm(this.dir, { recursive: true, force: true });
+    await mkdir(this.dir, { recursive: true });
+    return { dir: this.dir, base: null };
+  }
+
+  async publish(): Promise<null> {
+    return null;
+  }
+
+  async changedSince(ms: number): Promise<boolean> {
+    return newerThan(this.dir, ms, 2000);
+  }
+
+  async diff(): Promise<string> {
+    return '';
+  }
+
+  async release(): Promise<void> {}
+}
+
+async function newerThan(dir: string, ms: number, budget: number): Promise<boolean> {
+  let seen = 0;
+  const walk = async (d: string): Promise<boolean> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return false;
+    }
+    for (const e of entries) {
+      if (++seen > budget) return false;
+      const p = join(d, e.name);
+      try {
+        if ((await stat(p)).mtimeMs > ms) return true;
+      } catch {
+        continue;
+      }
+      if (e.isDirectory() && (await walk(p))) return true;
+    }
+    return false;
+  };
+  return walk(dir);
+}
+
+/** A persistent git worktree per slot (see @agentfleet/workspace). */
+export class GitWorkspace implements TaskWorkspace {
+  private readonly slot: SlotWorkspace;
+
+  constructor(opts: { home: string; slot: string; author: string; logger?: Logger }) {
+    this.slot = new SlotWorkspace(opts);
+  }
+
+  async prepare(ctx: TaskContext, jobId: string): Promise<{ dir: string; base: string }> {
+    const repo = ctx.run.repo!;
+    const prepared = await this.slot.prepare({
+      runId: ctx.runId,
+      taskId: ctx.taskId,
+      jobId,
+      title: ctx.spec.title,
+      repoUrl: repo.url,
+      baseCommit: ctx.run.baseCommit!,
+      deps: ctx.spec.inherit === false ? [] : ctx.depResults,
+      clean: ctx.run.clean,
+    });
+    return { dir: prepared.dir, base: prepared.base };
+  }
+
+  async publish(ctx: TaskContext, base: string | null): Promise<Published> {
+    const repo = ctx.run.repo!;
+    return this.slot.publish({ runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, pushUrl: repo.push ?? repo.url, base: base ?? ctx.run.baseCommit! });
+  }
+
+  async changedSince(ms: number): Promise<boolean> {
+    return Boolean(await this.slot.changedSince(ms));
+  }
+
+  async diff(): Promise<string> {
+    return this.slot.diffText();
+  }
+
+  async release(): Promise<void> {
+    await this.slot.release();
+  }
+}

@@ -1,0 +1,61 @@
+import type { Tier } from '@agentfleet/core';
+import { budgetOverrun, effectiveBudget } from '../budget.js';
+import { waitForPause } from '../providers/chain.js';
+import { tierFor } from '../tiers.js';
+import type { Agent, AgentResult, AgentRunRequest } from '../types.js';
+import { costForModel } from '../usage.js';
+import { claudeUsageSoFar, newClaudeState, parseClaudeLine } from './claude-events.js';
+import { runJsonlCli } from './run-cli.js';
+
+/** The name Claude Code's rate limits are paused under, fleet-wide. */
+export const CLAUDE_PROVIDER = 'anthropic';
+
+export interface ClaudeAgentOptions {
+  bin?: string;
+  /** Model per tier (claude --model accepts aliases). */
+  models?: Partial<Record<Tier, string>>;
+}
+
+const DEFAULT_MODELS: Record<Tier, string> = { low: 'haiku', medium: 'sonnet', high: 'opus' };
+
+export function claudeArgs(model: string): string[] {
+  // edits and commands run without asking: nobody is there to answer, the worktree is the boundary
+  return ['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'bypassPermissions', '--model', model];
+}
+
+/** Claude Code in print mode; the prompt goes on stdin (no argv length limit, not visible in ps). */
+export class ClaudeAgent implements Agent {
+  constructor(private readonly opts: ClaudeAgentOptions = {}) {}
+
+  async run(req: AgentRunRequest): Promise<AgentResult> {
+    const { task } = req;
+    const bin = this.opts.bin ?? req.env.AGENTFLEET_CLAUDE_BIN ?? process.env.AGENTFLEET_CLAUDE_BIN ?? 'claude';
+    const tier = tierFor(task.complexity, task.risk);
+    const requestedModel = this.opts.models?.[tier] ?? DEFAULT_MODELS[tier];
+    const budget = effectiveBudget(req.budget, req.config);
+    await waitForPause(req, CLAUDE_PROVIDER);
+    const state = newClaudeState();
+    const run = await runJsonlCli(req, bin, claudeArgs(requestedModel), {
+      env: req.env,
+      stdin: task.prompt ?? task.title,
+      onLine: (line) => {
+        const events = parseClaudeLine(line, state);
+        if (!events.some((e) => e.type === 'usage')) return { events };
+        const usage = claudeUsageSoFar(state);
+        return { events, stop: budgetOverrun(budget, usage, costForModel(usage, req.config.pricing, state.model ?? requestedModel), task.taskId) };
+      },
+    });
+    if (state.rateLimitedUntil && state.rateLimitedUntil > Date.now()) await req.pauses.pause(CLAUDE_PROVIDER, state.rateLimitedUntil);
+    const usage = claudeUsageSoFar(state);
+    const model = state.model ?? requestedModel;
+    const costUsd = state.result?.costUsd ?? costForModel(usage, req.config.pricing, model);
+    const failed = run.exit !== 0 || !state.result || state.result.isError;
+    const exit = run.exit !== 0 ? run.exit : failed ? 1 : 0;
+    const summary = !failed
+      ? state.result?.text || 'claude finished'
+      : `claude failed: ${state.result ? `${state.result.subtype}${state.result.text ? `: ${state.result.text}` : ''}` : `exit ${run.exit} without a result event`}`;
+    const over = budgetOverrun(budget, usage, costUsd, task.taskId);
+    if (over) throw over;
+    return { exit, summary, usage, costUsd, provider: CLAUDE_PROVIDER, model, outputTail: run.outputTail };
+  }
+}

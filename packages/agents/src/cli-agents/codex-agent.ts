@@ -1,0 +1,95 @@
+import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { budgetOverrun, effectiveBudget } from '../budget.js';
+import { ProviderChain, waitForPause, type ProviderChoice } from '../providers/chain.js';
+import type { CooldownRegistry } from '../providers/cooldowns.js';
+import { tierFor } from '../tiers.js';
+import type { Agent, AgentResult, AgentRunRequest } from '../types.js';
+import { costForModel } from '../usage.js';
+import { codexRateLimitReset, newCodexState, parseCodexLine } from './codex-events.js';
+import { gitWriteDirs } from './git-dirs.js';
+import { runJsonlCli } from './run-cli.js';
+
+export interface CodexAgentOptions {
+  bin?: string;
+  cooldowns?: CooldownRegistry;
+  maxPauseWaitMs?: number;
+}
+
+/** The name codex's own (default) provider is paused under when the config lists none. */
+export const CODEX_DEFAULT_PROVIDER = 'codex-default';
+const MAX_ARGV_PROMPT = 100_000;
+
+function tomlKey(name: string): string {
+  return `af_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+/** `codex exec` arguments: JSON events, workspace-write sandbox plus the git dirs, model and provider from the chain. */
+export function codexArgs(opts: { workdir: string; lastMessageFile: string; writableDirs: string[]; choice?: ProviderChoice; prompt: string }): string[] {
+  const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '-C', opts.workdir, '--output-last-message', opts.lastMessageFile];
+  for (const d of opts.writableDirs) args.push('--add-dir', d);
+  if (opts.choice) {
+    const { provider, model } = opts.choice;
+    const key = tomlKey(provider.name);
+    args.push('-m', model, '-c', `model_provider=${JSON.stringify(key)}`);
+    args.push('-c', `model_providers.${key}.name=${JSON.stringify(provider.name)}`);
+    args.push('-c', `model_providers.${key}.base_url=${JSON.stringify(provider.baseURL)}`);
+    args.push('-c', `model_providers.${key}.wire_api=${JSON.stringify(provider.api === 'chat' ? 'chat' : 'responses')}`);
+    if (provider.apiKeyEnv) args.push('-c', `model_providers.${key}.env_key=${JSON.stringify(provider.apiKeyEnv)}`);
+    if (provider.reasoningEffort) args.push('-c', `model_reasoning_effort=${JSON.stringify(provider.reasoningEffort)}`);
+  }
+  args.push(opts.prompt.length > MAX_ARGV_PROMPT ? '-' : opts.prompt);
+  return args;
+}
+
+/** OpenAI Codex CLI, non-interactive, with its own CODEX_HOME per job. */
+export class CodexAgent implements Agent {
+  constructor(private readonly opts: CodexAgentOptions = {}) {}
+
+  async run(req: AgentRunRequest): Promise<AgentResult> {
+    const { task } = req;
+    const prompt = task.prompt ?? task.title;
+    const bin = this.opts.bin ?? req.env.AGENTFLEET_CODEX_BIN ?? process.env.AGENTFLEET_CODEX_BIN ?? 'codex';
+    const budget = effectiveBudget(req.budget, req.config);
+    let choice: ProviderChoice | undefined;
+    let chain: ProviderChain | undefined;
+    if (req.config.providers.length > 0) {
+      chain = new ProviderChain(req.config.providers, { pauses: req.pauses, env: req.env, cooldowns: this.opts.cooldowns, logger: req.logger, maxWaitMs: this.opts.maxPauseWaitMs, onStatus: (text) => req.onEvent({ type: 'status', text }) });
+      choice = await chain.pick(tierFor(task.complexity, task.risk), req.signal);
+    } else {
+      await waitForPause(req, CODEX_DEFAULT_PROVIDER);
+    }
+    const providerName = choice?.provider.name ?? CODEX_DEFAULT_PROVIDER;
+    const model = choice?.model;
+    const home = await mkdtemp(join(tmpdir(), 'af-codex-home-'));
+    try {
+      // a ChatGPT login lives in auth.json: carry it into the job's own CODEX_HOME
+      const userHome = req.env.CODEX_HOME ?? join(req.env.HOME ?? homedir(), '.codex');
+      await copyFile(join(userHome, 'auth.json'), join(home, 'auth.json')).catch(() => undefined);
+      const lastMessageFile = join(home, 'last-message.txt');
+      const writableDirs = [...new Set([...(await gitWriteDirs(req.workdir)), ...(req.extraWritableDirs ?? [])])];
+      const args = codexArgs({ workdir: req.workdir, lastMessageFile, writableDirs, choice, prompt });
+      const state = newCodexState();
+      const run = await runJsonlCli(req, bin, args, {
+        env: { ...req.env, CODEX_HOME: home },
+        stdin: args[args.length - 1] === '-' ? prompt : undefined,
+        onLine: (line) => {
+          const events = parseCodexLine(line, state);
+          const usageSeen = events.some((e) => e.type === 'usage');
+          const stop = usageSeen ? budgetOverrun(budget, state.usage, costForModel(state.usage, req.config.pricing, model), task.taskId) : undefined;
+          return { events, stop };
+        },
+      });
+      const failure = state.failed ?? (run.exit !== 0 ? state.errors.at(-1) : undefined);
+      const resetAt = failure ? codexRateLimitReset(failure, Date.now()) : undefined;
+      if (resetAt) await (chain ? chain.markRateLimited(providerName, resetAt) : req.pauses.pause(providerName, resetAt));
+      const lastMessage = (await readFile(lastMessageFile, 'utf8').catch(() => '')).trim() || state.lastMessage || '';
+      const exit = run.exit !== 0 ? run.exit : state.failed ? 1 : 0;
+      const summary = exit === 0 ? lastMessage || 'codex finished' : `codex failed: ${failure ?? `exit ${run.exit}`}`;
+      return { exit, summary, usage: state.usage, costUsd: costForModel(state.usage, req.config.pricing, model), provider: providerName, model, outputTail: run.outputTail };
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  }
+}

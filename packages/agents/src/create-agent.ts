@@ -1,0 +1,36 @@
+import type { AgentKind, Tier } from '@agentfleet/core';
+import { ClaudeAgent } from './cli-agents/claude-agent.js';
+import { CodexAgent } from './cli-agents/codex-agent.js';
+import { LlmAgent } from './llm/llm-agent.js';
+import type { CooldownRegistry } from './providers/cooldowns.js';
+import { NoopAgent, ShellAgent } from './shell-agent.js';
+import type { Agent } from './types.js';
+
+export interface AgentDeps {
+  /** In-process provider cool-downs; default one registry per process. */
+  cooldowns?: CooldownRegistry;
+  /** llm: most model turns before giving up (default 50). */
+  maxTurns?: number;
+  /** llm/codex: longest wait for fleet-wide 429 pauses before provider_unavailable (default: until aborted). */
+  maxPauseWaitMs?: number;
+  /** Binaries; default $AGENTFLEET_CODEX_BIN / $AGENTFLEET_CLAUDE_BIN, then codex / claude. */
+  codexBin?: string;
+  claudeBin?: string;
+  /** claude: model per tier (default haiku / sonnet / opus). */
+  claudeModels?: Partial<Record<Tier, string>>;
+}
+
+export function createAgent(kind: AgentKind, deps: AgentDeps = {}): Agent {
+  switch (kind) {
+    case 'shell':
+      return new ShellAgent();
+    case 'noop':
+      return new NoopAgent();
+    case 'llm':
+      return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs });
+    case 'codex':
+      return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs });
+    case 'claude':
+      return new ClaudeAgent({ bin: deps.claudeBin, models: deps.claudeModels });
+  }
+}

@@ -1,0 +1,36 @@
+import { FleetError } from '@agentfleet/core';
+import { abortError } from './budget.js';
+import { spawnGroup, TailBuffer } from './process-group.js';
+import type { Agent, AgentResult, AgentRunRequest } from './types.js';
+import { emptyUsage } from './usage.js';
+
+/** Runs the task's `run` command with /bin/sh in the workdir; the exit code is the verdict. */
+export class ShellAgent implements Agent {
+  async run(req: AgentRunRequest): Promise<AgentResult> {
+    const { task } = req;
+    if (!task.run) throw new FleetError('agent_error', `task '${task.taskId}': a shell task needs a 'run' command`);
+    if (req.signal.aborted) throw abortError(req.signal, task.taskId);
+    const tail = new TailBuffer();
+    const emit = (stream: 'stdout' | 'stderr') => (text: string) => {
+      tail.push(text);
+      req.onEvent({ type: 'output', stream, text });
+    };
+    const proc = spawnGroup('/bin/sh', ['-c', task.run], { cwd: req.workdir, env: req.env, signal: req.signal, onStdout: emit('stdout'), onStderr: emit('stderr') });
+    let exit: number;
+    try {
+      exit = await proc.exited;
+    } catch (e) {
+      throw new FleetError('agent_error', `task '${task.taskId}': cannot start /bin/sh in ${req.workdir}: ${(e as Error).message}`);
+    }
+    if (req.signal.aborted) throw abortError(req.signal, task.taskId);
+    const outputTail = tail.toString();
+    return { exit, summary: exit === 0 ? `'${task.run}' exited 0` : `'${task.run}' exited ${exit}`, usage: emptyUsage(), costUsd: 0, outputTail };
+  }
+}
+
+export class NoopAgent implements Agent {
+  run(req: AgentRunRequest): Promise<AgentResult> {
+    if (req.signal.aborted) return Promise.reject(abortError(req.signal, req.task.taskId));
+    return Promise.resolve({ exit: 0, summary: 'noop', usage: emptyUsage(), costUsd: 0 });
+  }
+}

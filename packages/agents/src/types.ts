@@ -1,0 +1,69 @@
+import type { AgentKind, Complexity, FleetConfig } from '@agentfleet/core';
+import type { Logger } from '@agentfleet/telemetry';
+
+/** Token counts. `input` includes the cached part; `cachedInput` is that part alone. */
+export interface Usage {
+  input: number;
+  cachedInput: number;
+  output: number;
+}
+
+export type AgentEvent =
+  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
+  | { type: 'message'; text: string }
+  | { type: 'tool'; name: string; detail?: string }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'status'; text: string };
+
+export interface AgentTask {
+  runId: string;
+  taskId: string;
+  title: string;
+  agent: AgentKind;
+  prompt?: string;
+  run?: string;
+  complexity: Complexity;
+  risk: string[];
+}
+
+/** Fleet-wide pauses of providers that answered 429, shared by every worker (Redis in production). */
+export interface ProviderPauses {
+  /** Epoch ms until which the provider is paused; 0 if it is not. */
+  pausedUntil(provider: string): Promise<number>;
+  pause(provider: string, untilMs: number): Promise<void>;
+}
+
+export interface AgentBudget {
+  tokens?: number;
+  usd?: number;
+}
+
+export interface AgentRunRequest {
+  task: AgentTask;
+  workdir: string;
+  env: NodeJS.ProcessEnv;
+  /** Per-task limits; config.budgets.perTaskTokens / perTaskUsd fill what is not given. */
+  budget: AgentBudget;
+  signal: AbortSignal;
+  onEvent: (e: AgentEvent) => void;
+  config: FleetConfig;
+  pauses: ProviderPauses;
+  logger?: Logger;
+  /** Directories besides the workdir that a sandboxed agent (codex) may write; the git common dir is added on its own. */
+  extraWritableDirs?: string[];
+}
+
+export interface AgentResult {
+  exit: number;
+  summary: string;
+  usage: Usage;
+  costUsd: number;
+  provider?: string;
+  model?: string;
+  /** Last ~4 KB of output. */
+  outputTail?: string;
+}
+
+export interface Agent {
+  run(req: AgentRunRequest): Promise<AgentResult>;
+}

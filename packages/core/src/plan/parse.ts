@@ -1,0 +1,101 @@
+import { InputError, type Problem } from '../errors.js';
+import { parseSource, type SourceDoc } from '../source.js';
+import { isRecord, planIssueProblems } from './problems.js';
+import { planSchema, PLAN_NAME_PATTERN, type RawPlan, type RawTask } from './schema.js';
+import { checkTasks } from './semantic.js';
+import { PLAN_DEFAULTS, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
+
+/**
+ * Parses and validates a plan (YAML or JSON). Every problem — schema and semantic — is
+ * reported at once in one InputError, each with file:line:column and the task's id.
+ * Tasks come back with the plan's defaults applied. No I/O: prompt_file is not read here.
+ */
+export function parsePlan(text: string, file: string): Plan {
+  const doc = parseSource(text, file);
+  const raw = doc.value;
+  const problems: Problem[] = [];
+
+  const result = planSchema.safeParse(raw);
+  if (!result.success) problems.push(...planIssueProblems(result.error, doc));
+
+  const rawTasks = isRecord(raw) && Array.isArray(raw.tasks) ? (raw.tasks as unknown[]) : [];
+  if (rawTasks.length === 0 && (raw === null || raw === undefined || isRecord(raw)) && !isBadTasksValue(raw)) {
+    problems.push({ file, ...doc.locate(['tasks'], true), message: "the plan has no tasks: list at least one under 'tasks:'" });
+  }
+  const defaultAgent = isRecord(raw) && isRecord(raw.defaults) ? raw.defaults.agent : undefined;
+  problems.push(...checkTasks(rawTasks, doc, defaultAgent));
+
+  if (problems.length > 0 || !result.success) throw new InputError(sortByPosition(problems));
+  return toPlan(result.data, doc);
+}
+
+/** `tasks: 5` is reported by the schema; only a missing or empty list is "no tasks". */
+function isBadTasksValue(raw: unknown): boolean {
+  return isRecord(raw) && raw.tasks !== undefined && raw.tasks !== null && !Array.isArray(raw.tasks);
+}
+
+function toPlan(data: RawPlan, doc: SourceDoc): Plan {
+  const d = data.defaults;
+  const defaults: PlanDefaults = {
+    agent: d?.agent ?? PLAN_DEFAULTS.agent,
+    timeoutMs: d?.timeout ?? PLAN_DEFAULTS.timeoutMs,
+    retries: d?.retries ?? PLAN_DEFAULTS.retries,
+    estimateMs: d?.estimate ?? PLAN_DEFAULTS.estimateMs,
+    stallTimeoutMs: d?.stall_timeout ?? PLAN_DEFAULTS.stallTimeoutMs,
+    complexity: d?.complexity ?? PLAN_DEFAULTS.complexity,
+  };
+  const tasks = (data.tasks ?? []).map((t, i) => toTask(t, defaults, doc.locate(['tasks', i])));
+  return {
+    name: data.name ?? nameFromFile(doc.file),
+    ...(data.repo ? { repo: { url: data.repo.url, ref: data.repo.ref ?? 'HEAD', ...(data.repo.push ? { push: data.repo.push } : {}) } } : {}),
+    defaults,
+    clean: data.clean ?? 'all',
+    tasks,
+  };
+}
+
+function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: number }): TaskSpec {
+  const agent = t.agent ?? defaults.agent;
+  const task: TaskSpec = {
+    id: t.id,
+    title: t.title ?? t.id,
+    agent,
+    deps: [...new Set(t.deps ?? [])],
+    complexity: t.complexity ?? defaults.complexity,
+    risk: t.risk ?? [],
+    estimateMs: t.estimate ?? defaults.estimateMs,
+    timeoutMs: t.timeout ?? defaults.timeoutMs,
+    stallTimeoutMs: t.stall_timeout ?? defaults.stallTimeoutMs,
+    retries: t.retries ?? defaults.retries,
+    labels: t.labels ?? [],
+    inherit: t.inherit ?? true,
+    line: at.line,
+    column: at.column,
+  };
+  if (t.prompt !== undefined) task.prompt = t.prompt;
+  if (t.prompt_file !== undefined) task.promptFile = t.prompt_file;
+  if (t.run !== undefined) task.run = t.run;
+  if (t.review) {
+    const reviewer = t.review.agent ?? (agent === 'codex' || agent === 'claude' || agent === 'llm' ? agent : 'codex');
+    task.review = { agent: reviewer, prompt: t.review.prompt, rounds: t.review.rounds ?? 1 };
+  }
+  return task;
+}
+
+/** A plan without `name` is named after its file: `plans/Issue 715.yaml` -> `issue-715`. */
+function nameFromFile(file: string): string {
+  const stem = (file.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, '');
+  const slug = stem
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]+/g, '-')
+    .replace(/^[^a-z0-9]+/, '')
+    .slice(0, 63);
+  return PLAN_NAME_PATTERN.test(slug) ? slug : 'plan';
+}
+
+function sortByPosition(problems: Problem[]): Problem[] {
+  return problems
+    .map((p, i) => ({ p, i }))
+    .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)
+    .map(({ p }) => p);
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { parseDuration } from '../duration.js';
+import { TASK_ID_PATTERN } from '../ids.js';
+import { AGENT_KINDS, COMPLEXITIES } from './types.js';
+
+/** Plan names end up in run ids and branch names: the same rule as task ids. */
+export const PLAN_NAME_PATTERN = TASK_ID_PATTERN;
+/** Labels match host labels in fleet.yaml. */
+export const LABEL_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
+
+const ID_RULE = 'lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters';
+
+/** A duration such as 90s, 5m, 1h30m, or a number of seconds; parsed to ms. */
+function duration(options: { positive: boolean }) {
+  return z.unknown().transform((value, ctx) => {
+    const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
+    if (ms === undefined) {
+      ctx.issues.push({ code: 'custom', input: value, message: `'${String(value)}' is not a duration (write e.g. 90s, 5m, 1h30m)` });
+      return z.NEVER;
+    }
+    if (options.positive && ms <= 0) {
+      ctx.issues.push({ code: 'custom', input: value, message: `must be longer than 0, not '${String(value)}'` });
+      return z.NEVER;
+    }
+    return ms;
+  }).optional();
+}
+
+const label = z.string().regex(LABEL_PATTERN, `labels are ${ID_RULE.replace('63', '32')}`);
+
+const reviewSchema = z.strictObject({
+  agent: z.enum(['codex', 'claude', 'llm']).optional(),
+  prompt: z.string().min(1, 'must not be empty'),
+  rounds: z.number().int().min(1).max(10).optional(),
+});
+
+export const taskSchema = z.strictObject({
+  id: z.string().regex(TASK_ID_PATTERN, `task ids are ${ID_RULE}`),
+  title: z.string().optional(),
+  agent: z.enum(AGENT_KINDS).optional(),
+  prompt: z.string().min(1, 'must not be empty').optional(),
+  prompt_file: z.string().min(1, 'must not be empty').optional(),
+  run: z.string().min(1, 'must not be empty').optional(),
+  deps: z.array(z.string()).optional(),
+  complexity: z.enum(COMPLEXITIES).optional(),
+  risk: z.array(z.string().min(1)).optional(),
+  estimate: duration({ positive: false }),
+  timeout: duration({ positive: true }),
+  stall_timeout: duration({ positive: true }),
+  retries: z.number().int().min(0).max(20).optional(),
+  labels: z.array(label).optional(),
+  inherit: z.boolean().optional(),
+  review: reviewSchema.optional(),
+});
+
+export const planSchema = z.strictObject({
+  name: z.string().regex(PLAN_NAME_PATTERN, `plan names are ${ID_RULE}`).optional(),
+  repo: z
+    .strictObject({
+      url: z.string().min(1, 'must not be empty'),
+      ref: z.string().min(1, 'must not be empty').optional(),
+      push: z.string().min(1, 'must not be empty').optional(),
+    })
+    .optional(),
+  defaults: z
+    .strictObject({
+      agent: z.enum(AGENT_KINDS).optional(),
+      timeout: duration({ positive: true }),
+      retries: z.number().int().min(0).max(20).optional(),
+      estimate: duration({ positive: false }),
+      stall_timeout: duration({ positive: true }),
+      complexity: z.enum(COMPLEXITIES).optional(),
+    })
+    .optional(),
+  clean: z.enum(['all', 'keep-ignored']).optional(),
+  tasks: z.array(taskSchema).optional(),
+});
+
+export type RawPlan = z.output<typeof planSchema>;
+export type RawTask = z.output<typeof taskSchema>;
+
+/** Keys a task may have, for "did you mean" on unknown ones. */
+export const TASK_KEYS = Object.keys(taskSchema.shape);

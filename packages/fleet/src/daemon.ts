@@ -1,0 +1,97 @@
+// Start and stop fleet-hostd on a host. Secrets travel only on the launcher's stdin and end up
+// in the daemon's environment: never on a command line, never in a file.
+import { posix } from 'node:path';
+import { SshError } from './errors.js';
+import type { SshSession } from './session.js';
+import { shellCommand, shScript } from './shell-quote.js';
+
+export interface StartDaemonOptions {
+  /** Absolute path of node on the host (from probeHost). */
+  nodePath: string;
+  /** Absolute path of the release (from deployBundle): holds launcher.js and hostd.js. */
+  releaseDir: string;
+  /** The daemon's environment on top of the login environment: REDIS_URL, forwarded secrets, AGENTFLEET_HOST ... */
+  env: Record<string, string>;
+  /** Arguments for hostd.js. */
+  args: string[];
+  /** How long the launcher watches the new daemon before saying it started (it reports an early exit). Default 500 ms. */
+  graceMs?: number;
+}
+
+export interface DaemonHomeOptions {
+  /** AGENTFLEET_HOME on the host. Default: env.AGENTFLEET_HOME, else ~/.agentfleet. */
+  home?: string;
+}
+
+function describeFailure(r: { code: number; stdout: string; stderr: string }): string {
+  return (r.stderr.trim() || r.stdout.trim()).split('\n').slice(-8).join('\n');
+}
+
+/** Starts hostd detached from the session; a running daemon (pid file) is left alone. */
+export async function startDaemon(s: SshSession, opts: StartDaemonOptions & DaemonHomeOptions): Promise<{ started: boolean; pid: number }> {
+  if (!posix.isAbsolute(opts.nodePath)) throw new SshError(s.host.name, `node path '${opts.nodePath}' on ${s.host.name} is not absolute`);
+  const env = { ...opts.env, ...(opts.home ? { AGENTFLEET_HOME: opts.home } : {}) };
+  const payload = JSON.stringify({ env, args: opts.args, releaseDir: opts.releaseDir, nodePath: opts.nodePath, graceMs: opts.graceMs ?? 500 });
+  const r = await s.exec(shellCommand([opts.nodePath, posix.join(opts.releaseDir, 'launcher.js')]), { stdin: payload, timeoutMs: 60_000 });
+  const started = /^started (\d+)\s*$/m.exec(r.stdout);
+  const running = /^already running (\d+)\s*$/m.exec(r.stdout);
+  if (r.code === 0 && (started || running)) return { started: Boolean(started), pid: Number((started ?? running)![1]) };
+  throw new SshError(s.host.name, `fleet-hostd did not start on ${s.host.name} (exit ${r.code}): ${describeFailure(r)}`, { code: r.code });
+}
+
+// $1 home ('' = ~/.agentfleet), $2 timeout in tenths of a second, $3 '1' to SIGKILL after it, $4 'stop' or 'status'.
+const DAEMON_CTL = String.raw`
+home=$1; [ -n "$home" ] || home=$HOME/.agentfleet
+pidfile=$home/hostd.pid
+alive() { [ -r "/proc/$1/cmdline" ] && tr '\0' '\n' <"/proc/$1/cmdline" 2>/dev/null | grep -q 'hostd[^/]*$'; }
+pid=$(head -n 1 "$pidfile" 2>/dev/null | tr -cd 0-9)
+if [ -z "$pid" ] || ! alive "$pid"; then echo "not running"; exit 0; fi
+if [ "$4" = status ]; then echo "running $pid"; exit 0; fi
+kill -TERM "$pid" 2>/dev/null
+i=0
+while alive "$pid" && [ "$i" -lt "$2" ]; do sleep 0.1; i=$((i + 1)); done
+if alive "$pid"; then
+  if [ "$3" != 1 ]; then echo "still running $pid"; exit 0; fi
+  kill -KILL "$pid" 2>/dev/null
+  while alive "$pid"; do sleep 0.1; done
+  how=killed
+else
+  how=stopped
+fi
+[ "$(head -n 1 "$pidfile" 2>/dev/null | tr -cd 0-9)" = "$pid" ] && rm -f "$pidfile"
+echo "$how $pid"
+`;
+
+export interface StopDaemonOptions extends DaemonHomeOptions {
+  /** How long hostd may drain after SIGTERM. Default 60 s. */
+  timeoutMs?: number;
+  /** SIGKILL when the timeout passes (default true); false leaves it draining. */
+  kill?: boolean;
+}
+
+export interface StopResult {
+  /** True when a daemon was running and is gone now. */
+  stopped: boolean;
+  pid?: number;
+  /** How it ended: 'stopped' (SIGTERM), 'killed' (SIGKILL after the timeout), 'draining' (kill: false and still running), 'not-running'. */
+  how: 'stopped' | 'killed' | 'draining' | 'not-running';
+}
+
+/** SIGTERM to the pid in the pid file (hostd drains, then exits); waits; SIGKILL after timeoutMs. */
+export async function stopDaemon(s: SshSession, opts: StopDaemonOptions = {}): Promise<StopResult> {
+  const tenths = Math.max(1, Math.ceil((opts.timeoutMs ?? 60_000) / 100));
+  const r = await s.exec(shScript(DAEMON_CTL, [opts.home ?? '', String(tenths), opts.kill === false ? '0' : '1', 'stop']), { timeoutMs: (opts.timeoutMs ?? 60_000) + 30_000 });
+  const m = /^(stopped|killed|still running|not running) ?(\d*)\s*$/m.exec(r.stdout);
+  if (r.code !== 0 || !m) throw new SshError(s.host.name, `stopping fleet-hostd on ${s.host.name} failed (exit ${r.code}): ${describeFailure(r)}`);
+  const pid = m[2] ? Number(m[2]) : undefined;
+  const how = m[1] === 'still running' ? 'draining' : m[1] === 'not running' ? 'not-running' : (m[1] as 'stopped' | 'killed');
+  return { stopped: how === 'stopped' || how === 'killed', how, ...(pid !== undefined ? { pid } : {}) };
+}
+
+/** Whether hostd runs on the host (pid file + live process whose command line names hostd). */
+export async function daemonStatus(s: SshSession, opts: DaemonHomeOptions = {}): Promise<{ running: boolean; pid?: number }> {
+  const r = await s.exec(shScript(DAEMON_CTL, [opts.home ?? '', '0', '0', 'status']), { timeoutMs: 30_000 });
+  const m = /^running (\d+)\s*$/m.exec(r.stdout);
+  if (r.code !== 0) throw new SshError(s.host.name, `checking fleet-hostd on ${s.host.name} failed (exit ${r.code}): ${describeFailure(r)}`);
+  return m ? { running: true, pid: Number(m[1]) } : { running: false };
+}

@@ -1,0 +1,70 @@
+// Starts local sshd "hosts" with scripts/test-hosts for a test file, and removes them afterwards.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parseConfig, type HostSpec } from '@agentfleet/core';
+
+const run = promisify(execFile);
+export const TEST_HOSTS_SCRIPT = fileURLToPath(new URL('../../../../scripts/test-hosts', import.meta.url));
+
+/** True when real sshd hosts can be started; under CI=true a missing prerequisite throws instead. */
+export function canRunTestHosts(): boolean {
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0) problems.push('not root');
+  if (!existsSync('/usr/sbin/sshd')) problems.push('no /usr/sbin/sshd (install openssh-server)');
+  if (problems.length === 0) return true;
+  if (process.env.CI === 'true') throw new Error(`test hosts unavailable under CI: ${problems.join(', ')}`);
+  return false;
+}
+
+async function freePortOn(address: string): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.on('error', rej);
+    srv.listen(0, address, () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+export interface TestHosts {
+  dir: string;
+  hosts: HostSpec[];
+  port: number;
+  /** Users are `${userPrefix}${i}`. */
+  users: string[];
+  fleetYaml: string;
+  sshConfig: string;
+  knownHosts: string;
+  identityFile: string;
+  down(): Promise<void>;
+}
+
+export async function startTestHosts(opts: { n: number; firstIp: number; userPrefix: string; names?: string[] }): Promise<TestHosts> {
+  const dir = mkdtempSync('/dev/shm/af-test-hosts-');
+  const port = await freePortOn(`127.0.0.${opts.firstIp}`);
+  const args = ['up', String(opts.n), dir, '--port', String(port), '--first-ip', String(opts.firstIp), '--user-prefix', opts.userPrefix];
+  if (opts.names) args.push('--names', opts.names.join(','));
+  await run(TEST_HOSTS_SCRIPT, args);
+  const fleetYaml = join(dir, 'fleet.yaml');
+  const config = parseConfig(readFileSync(fleetYaml, 'utf8'), fleetYaml);
+  return {
+    dir,
+    port,
+    hosts: config.hosts,
+    users: Array.from({ length: opts.n }, (_, i) => `${opts.userPrefix}${i + 1}`),
+    fleetYaml,
+    sshConfig: join(dir, 'ssh_config'),
+    knownHosts: join(dir, 'known_hosts'),
+    identityFile: join(dir, 'client', 'id_ed25519'),
+    async down() {
+      await run(TEST_HOSTS_SCRIPT, ['down', dir, '--clean']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

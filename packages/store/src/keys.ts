@@ -1,0 +1,74 @@
+/**
+ * The Redis key layout. Nothing outside this package builds a key.
+ * Every key starts with the prefix, so a hash-tag prefix such as `{af}` keeps a whole
+ * fleet in one Redis Cluster slot (Lua scripts touch many keys of one run at once).
+ */
+export class Keys {
+  constructor(readonly prefix: string) {}
+
+  runs(): string {
+    return `${this.prefix}:runs`;
+  }
+  activeRuns(): string {
+    return `${this.prefix}:runs:active`;
+  }
+  run(runId: string): string {
+    return `${this.prefix}:run:${runId}`;
+  }
+  /** Hash prefix of a run's task records; the Lua scripts append the task id. */
+  taskPrefix(runId: string): string {
+    return `${this.prefix}:run:${runId}:t:`;
+  }
+  task(runId: string, taskId: string): string {
+    return `${this.taskPrefix(runId)}${taskId}`;
+  }
+  /** List of the run's task ids in topological order (barriers excluded). */
+  runTasks(runId: string): string {
+    return `${this.prefix}:run:${runId}:tasks`;
+  }
+  runCounts(runId: string): string {
+    return `${this.prefix}:run:${runId}:counts`;
+  }
+  /** Tasks that are ready but may have no job yet (the reconciler's work list). */
+  runReady(runId: string): string {
+    return `${this.prefix}:run:${runId}:ready`;
+  }
+  /** Tasks queued or running: their jobs must exist. */
+  runInflight(runId: string): string {
+    return `${this.prefix}:run:${runId}:inflight`;
+  }
+  stats(): string {
+    return `${this.prefix}:stats`;
+  }
+  failures(): string {
+    return `${this.prefix}:failures`;
+  }
+  hosts(): string {
+    return `${this.prefix}:hosts`;
+  }
+  hostHeartbeat(host: string): string {
+    return `${this.prefix}:host:${host}:hb`;
+  }
+  hostControl(host: string): string {
+    return `${this.prefix}:host:${host}:ctl`;
+  }
+  queues(): string {
+    return `${this.prefix}:queues`;
+  }
+  lease(name: string): string {
+    return `${this.prefix}:lease:${name}`;
+  }
+  providerPause(provider: string): string {
+    return `${this.prefix}:provider:${provider}:paused-until`;
+  }
+  events(): string {
+    return `${this.prefix}:events`;
+  }
+  /** BullMQ's own job hash and failed set (BullMQ uses `<prefix>:<queue>:<...>`). */
+  bullJob(queue: string, jobId: string): string {
+    return `${this.prefix}:${queue}:${jobId}`;
+  }
+  bullFailed(queue: string): string {
+    return `${this.prefix}:${queue}:failed`;
+  }
+}

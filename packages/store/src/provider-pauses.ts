@@ -1,0 +1,42 @@
+import type { Redis } from 'ioredis';
+
+// Raises the pause, never shortens it: two workers seeing 429s with different reset times
+// keep the later one. PX expiry removes the key once the pause is over.
+const PAUSE_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local untilMs = tonumber(ARGV[1])
+local ttl = tonumber(ARGV[2])
+if untilMs > current and ttl > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ttl)
+  return 1
+end
+return 0
+`;
+
+/**
+ * Fleet-wide provider pauses after a 429 (the agents package's ProviderPauses), so that every
+ * worker skips a rate-limited provider until its reset instead of each burning its retries.
+ */
+export class RedisProviderPauses {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
+
+  private key(provider: string): string {
+    return `${this.prefix}:provider:${provider}:paused-until`;
+  }
+
+  /** Epoch ms until which the provider is paused; 0 if it is not. */
+  async pausedUntil(provider: string): Promise<number> {
+    const v = await this.redis.get(this.key(provider));
+    const until = v ? Number(v) : 0;
+    return Number.isFinite(until) && until > Date.now() ? until : 0;
+  }
+
+  async pause(provider: string, untilMs: number): Promise<void> {
+    const ttl = Math.ceil(untilMs - Date.now());
+    if (ttl <= 0) return;
+    await this.redis.eval(PAUSE_SCRIPT, 1, this.key(provider), String(Math.ceil(untilMs)), String(ttl));
+  }
+}

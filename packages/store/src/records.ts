@@ -1,0 +1,67 @@
+import type { AgentKind, Schedule } from '@agentfleet/core';
+import { TASK_STATUSES, type RunStatus, type RunSummary, type TaskReport, type TaskStatus } from './types.js';
+
+export function emptyCounts(): Record<TaskStatus, number> {
+  return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
+}
+
+function iso(ms: string | undefined): string | null {
+  if (!ms) return null;
+  const n = Number(ms);
+  return Number.isFinite(n) && n > 0 ? new Date(n).toISOString() : null;
+}
+
+function json<T>(s: string | undefined, fallback: T): T {
+  if (!s) return fallback;
+  try {
+    return JSON.parse(s) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+export function toRunSummary(h: Record<string, string>): RunSummary {
+  return {
+    id: h.id ?? '',
+    name: h.name ?? '',
+    status: (h.status as RunStatus) ?? 'queued',
+    schedule: (h.schedule as Schedule) ?? 'deps',
+    baseCommit: h.baseCommit || null,
+    createdAt: iso(h.createdAt) ?? '',
+    startedAt: iso(h.startedAt),
+    finishedAt: iso(h.finishedAt),
+  };
+}
+
+export function toTaskReport(h: Record<string, string>, runId: string): TaskReport {
+  const started = Number(h.startedAt ?? 0);
+  const finished = Number(h.finishedAt ?? 0);
+  const status = (h.status as TaskStatus) ?? 'blocked';
+  const commit = h.commit || null;
+  return {
+    id: h.id ?? '',
+    status,
+    host: h.host || null,
+    worker: h.worker || null,
+    attempts: Number(h.attempts ?? 0),
+    queuedAt: iso(h.queuedAt),
+    startedAt: iso(h.startedAt),
+    finishedAt: iso(h.finishedAt),
+    durationMs: h.durationMs ? Number(h.durationMs) : started && finished ? finished - started : null,
+    waitMs: h.waitMs ? Number(h.waitMs) : null,
+    error: status === 'succeeded' ? null : json(h.error, null),
+    branch: h.branch || (commit ? `fleet/${runId}/${h.id}` : null),
+    commit,
+    diff: json(h.diff, null),
+    provider: h.provider || null,
+    model: h.model || null,
+    usage: json(h.usage, { input: 0, cachedInput: 0, output: 0 }),
+    costUsd: Number(h.costUsd ?? 0),
+    title: h.title ?? '',
+    agent: (h.agent as AgentKind) ?? 'noop',
+    deps: json(h.deps, [] as string[]),
+    skippedBecause: h.skippedBecause || null,
+    outputTail: h.outputTail || null,
+    review: json(h.review, null),
+  };
+}

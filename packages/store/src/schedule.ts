@@ -1,0 +1,55 @@
+import { buildDag, layerDag, levelIds, type Schedule, type TaskSpec } from '@agentfleet/core';
+
+/** A node of the scheduling graph stored with a run: a task, or a level barrier. */
+export interface ScheduleNode {
+  id: string;
+  barrier: boolean;
+  spec?: TaskSpec;
+  /** scheduling predecessors still to finish */
+  pending: number;
+  /** scheduling successors (what this node releases) */
+  next: string[];
+  /** real dependents (what a failure skips) */
+  dependents: string[];
+}
+
+export interface RunSchedule {
+  nodes: ScheduleNode[];
+  /** real task ids in a deterministic topological order */
+  order: string[];
+}
+
+/** Barrier ids contain '~', which task ids cannot, so they never collide. */
+export function barrierId(level: number): string {
+  return `~level-${level}`;
+}
+
+/**
+ * `deps`: a task waits for its own dependencies. `levels`: a task waits for every task of
+ * the previous level, through one zero-cost barrier per level (n + m edges, not n x m).
+ */
+export function buildSchedule(tasks: readonly TaskSpec[], schedule: Schedule): RunSchedule {
+  const dag = buildDag(tasks);
+  const layering = layerDag(dag);
+  const levels = levelIds(dag, layering);
+  const dependents = new Map<string, string[]>(tasks.map((t) => [t.id, []]));
+  for (const t of tasks) for (const d of new Set(t.deps)) dependents.get(d)!.push(t.id);
+  const order = levels.flat();
+  const nodes: ScheduleNode[] = [];
+  if (schedule === 'deps') {
+    for (const t of tasks) {
+      const deps = dependents.get(t.id)!;
+      nodes.push({ id: t.id, barrier: false, spec: t, pending: new Set(t.deps).size, next: deps, dependents: deps });
+    }
+    return { nodes, order };
+  }
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  levels.forEach((level, k) => {
+    const last = k === levels.length - 1;
+    for (const id of level) {
+      nodes.push({ id, barrier: false, spec: byId.get(id)!, pending: k > 0 ? 1 : 0, next: last ? [] : [barrierId(k)], dependents: dependents.get(id)! });
+    }
+    if (!last) nodes.push({ id: barrierId(k), barrier: true, pending: level.length, next: levels[k + 1]!, dependents: [] });
+  });
+  return { nodes, order };
+}

@@ -1,0 +1,171 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeRunId } from '@agentfleet/core';
+import type { FleetStore, ReadyTask } from '../src/index.js';
+import { noConfig, plan, task, testStore } from './helpers.js';
+
+const stores: FleetStore[] = [];
+afterEach(async () => {
+  for (const s of stores.splice(0)) await s.close();
+});
+
+function open(name: string) {
+  const s = testStore(name);
+  stores.push(s);
+  return s;
+}
+
+/** Drives a run by hand: claim and complete ready tasks in order, as workers would. */
+async function drive(store: FleetStore, runId: string, roots: ReadyTask[], fail = new Set<string>()) {
+  const order: string[] = [];
+  let ready = [...roots];
+  while (ready.length) {
+    const next: ReadyTask[] = [];
+    for (const t of ready.sort((a, b) => a.taskId.localeCompare(b.taskId))) {
+      const c = await store.claim(runId, t.taskId, 'h', 'h-0');
+      if (!c.ok) continue;
+      order.push(t.taskId);
+      const res = fail.has(t.taskId)
+        ? await store.complete(runId, t.taskId, 'failed', {}, { agent: 'noop', error: { kind: 'exit_code', message: 'boom' } })
+        : await store.complete(runId, t.taskId, 'succeeded', { durationMs: 5 }, { agent: 'noop' });
+      next.push(...res.ready);
+    }
+    ready = next;
+  }
+  return order;
+}
+
+describe('DAG advance (Lua)', () => {
+  it('runs a diamond in dependency order and finishes the run', async () => {
+    const store = open('diamond');
+    const runId = makeRunId(new Date());
+    const roots = await store.submit(plan([task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    expect(roots.map((r) => r.taskId)).toEqual(['a']);
+    const order = await drive(store, runId, roots);
+    expect(order).toEqual(['a', 'b', 'c', 'd']);
+    const run = await store.getRun(runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts.succeeded).toBe(4);
+    expect(run.finishedAt).not.toBeNull();
+  });
+
+  it('skips exactly the transitive dependents of a failed task, naming it; independent branches go on', async () => {
+    const store = open('skip');
+    const runId = makeRunId(new Date());
+    const tasks = [task('a'), task('b', ['a']), task('c', ['b']), task('x'), task('y', ['x']), task('z', ['c', 'y'])];
+    const roots = await store.submit(plan(tasks), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await drive(store, runId, roots, new Set(['b']));
+    const report = await store.report(runId);
+    const status = Object.fromEntries(report.tasks.map((t) => [t.id, t.status]));
+    expect(status).toEqual({ a: 'succeeded', x: 'succeeded', b: 'failed', y: 'succeeded', c: 'skipped', z: 'skipped' });
+    expect(report.tasks.find((t) => t.id === 'c')!.skippedBecause).toBe('b');
+    expect(report.tasks.find((t) => t.id === 'z')!.error?.message).toMatch(/dependency b failed/);
+    expect(report.run.status).toBe('failed');
+    expect(report.totals).toMatchObject({ tasks: 6, succeeded: 3, failed: 1, skipped: 2 });
+  });
+
+  it('fail-fast cancels everything not finished', async () => {
+    const store = open('failfast');
+    const runId = makeRunId(new Date());
+    const roots = await store.submit(plan([task('a'), task('b'), task('c', ['b'])]), { runId, schedule: 'deps', failFast: true, baseCommit: null, config: noConfig });
+    await store.claim(runId, 'a', 'h', 'h-0');
+    const res = await store.complete(runId, 'a', 'failed', {}, { agent: 'noop', error: { kind: 'exit_code', message: 'x' } });
+    expect(res.failFast).toBe(true);
+    expect(res.runFinished).toBe('failed');
+    const r = await store.report(runId);
+    expect(r.tasks.map((t) => t.status).sort()).toEqual(['cancelled', 'cancelled', 'failed']);
+    expect(roots).toHaveLength(2);
+  });
+
+  it('levels schedule: a task waits for every task of the previous level (barriers)', async () => {
+    const store = open('levels');
+    const runId = makeRunId(new Date());
+    // level 0: a, x; level 1: b (dep a). With levels, b waits for x too.
+    const roots = await store.submit(plan([task('a'), task('x'), task('b', ['a'])]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
+    expect(roots.map((r) => r.taskId).sort()).toEqual(['a', 'x']);
+    await store.claim(runId, 'a', 'h', 'h-0');
+    const afterA = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    expect(afterA.ready).toEqual([]);
+    await store.claim(runId, 'x', 'h', 'h-0');
+    const afterX = await store.complete(runId, 'x', 'succeeded', {}, { agent: 'noop' });
+    expect(afterX.ready.map((r) => r.taskId)).toEqual(['b']);
+  });
+
+  it('levels schedule: a failure in a level still opens the barrier for independent tasks', async () => {
+    const store = open('levels-fail');
+    const runId = makeRunId(new Date());
+    const roots = await store.submit(plan([task('a'), task('x'), task('b', ['a']), task('y', ['x'])]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
+    const order = await drive(store, runId, roots, new Set(['a']));
+    expect(order).toEqual(['a', 'x', 'y']);
+    const r = await store.report(runId);
+    expect(Object.fromEntries(r.tasks.map((t) => [t.id, t.status]))).toEqual({ a: 'failed', x: 'succeeded', b: 'skipped', y: 'succeeded' });
+    expect(r.run.status).toBe('failed');
+  });
+
+  it('a second completion of the same task is ignored (no double record)', async () => {
+    const store = open('dup');
+    const runId = makeRunId(new Date());
+    await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await store.claim(runId, 'a', 'h', 'h-0');
+    const first = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    const second = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    expect(first.ready.map((r) => r.taskId)).toEqual(['b']);
+    expect(second).toMatchObject({ duplicate: true, ready: [] });
+    const stats = await store.readStats();
+    expect(stats.tasks.find((t) => t.status === 'succeeded')?.count).toBe(1);
+    expect((await store.claim(runId, 'a', 'h', 'h-1')).ok).toBe(false);
+  });
+
+  it('retry re-opens only what was asked, and the run can succeed afterwards', async () => {
+    const store = open('retry');
+    const runId = makeRunId(new Date());
+    const roots = await store.submit(plan([task('a'), task('b', ['a']), task('c')]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
+    await drive(store, runId, roots, new Set(['a']));
+    expect((await store.getRun(runId)).status).toBe('failed');
+    const onlySkipped = await store.retry(runId, 'skipped');
+    expect(onlySkipped.reopened).toEqual([]); // b cannot run while a stays failed
+    const res = await store.retry(runId);
+    expect(res.reopened.sort()).toEqual(['a', 'b']);
+    expect(res.ready.map((r) => r.taskId)).toEqual(['a']);
+    await drive(store, runId, res.ready);
+    const run = await store.getRun(runId);
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ succeeded: 3, failed: 0, skipped: 0 });
+  });
+
+  it('cancel marks every unfinished task cancelled and ends the run', async () => {
+    const store = open('cancel');
+    const runId = makeRunId(new Date());
+    await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await store.claim(runId, 'a', 'h', 'h-0');
+    const res = await store.cancel(runId);
+    expect(res.runningTasks).toEqual(['a']);
+    const run = await store.getRun(runId);
+    expect(run.status).toBe('cancelled');
+    expect(run.counts.cancelled).toBe(2);
+    // the agent that was running finishes later: nothing changes
+    const late = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    expect(late.duplicate).toBe(true);
+  });
+
+  it('submit writes nothing when the transaction fails and refuses an existing run id', async () => {
+    const store = open('atomic');
+    const runId = makeRunId(new Date());
+    await store.submit(plan([task('a')]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await expect(store.submit(plan([task('b')]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig })).rejects.toThrow(/already exists/);
+    const keys = await store.redis.keys(`${store.prefix}:run:${runId}:t:*`);
+    expect(keys).toHaveLength(1);
+  });
+
+  it('works with a Redis Cluster hash-tag prefix', async () => {
+    const base = testStore('tag');
+    const store = new (base.constructor as typeof import('../src/index.js').FleetStore)(base.redis, `{t${process.pid}}`);
+    stores.push(base);
+    const runId = makeRunId(new Date());
+    const roots = await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await drive(store, runId, roots);
+    expect((await store.getRun(runId)).status).toBe('succeeded');
+    const keys = await store.redis.keys(`{t${process.pid}}*`);
+    expect(keys.every((k) => k.startsWith(`{t${process.pid}}:`))).toBe(true);
+    await store.redis.del(...keys);
+  });
+});
