@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerPlanCommands } from './commands/plan.js';
+import { registerRunCommands } from './commands/run.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerHostCommands } from './commands/hosts.js';
+import { registerDownCommand } from './commands/down.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -17,6 +21,10 @@ export function createProgram(): Command {
     .configureHelp({ sortSubcommands: true })
     .addHelpText('after', '\nExamples:\n  fleet plan check examples/chain.yaml\n  fleet plan show examples/realistic-60.yaml --slots 18');
   registerPlanCommands(program);
+  registerRunCommands(program);
+  registerDemoCommand(program);
+  registerHostCommands(program);
+  registerDownCommand(program);
   return program;
 }
 

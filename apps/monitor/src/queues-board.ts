@@ -38,7 +38,13 @@ export class QueuesBoard {
       res.end(JSON.stringify({ error: 'the queue board is read-only (set monitor.queuesWritable to allow changes)' }));
       return;
     }
-    await this.refresh();
+    try {
+      await this.refresh();
+    } catch (err) {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `cannot list the task queues: ${(err as Error).message}` }));
+      return;
+    }
     const original = req.url ?? '/';
     const inner = original.slice(QUEUES_BASE_PATH.length);
     // What `app.use('/queues', board)` would do: the board sees paths relative to its mount point.

@@ -99,6 +99,7 @@ export async function createMonitorServer(opts: MonitorServerOptions): Promise<M
     url: `http://${urlHost}:${addr.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        if (!server.listening) return resolve();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),

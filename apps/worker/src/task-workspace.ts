@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SlotWorkspace } from '@agentfleet/workspace';
+import { diffText, SlotWorkspace } from '@agentfleet/workspace';
 import type { TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 
@@ -72,6 +72,7 @@ async function newerThan(dir: string, ms: number, budget: number): Promise<boole
 /** A persistent git worktree per slot (see @agentfleet/workspace). */
 export class GitWorkspace implements TaskWorkspace {
   private readonly slot: SlotWorkspace;
+  private current: { dir: string; base: string } | null = null;
 
   constructor(opts: { home: string; slot: string; author: string; logger?: Logger }) {
     this.slot = new SlotWorkspace(opts);
@@ -89,7 +90,8 @@ export class GitWorkspace implements TaskWorkspace {
       deps: ctx.spec.inherit === false ? [] : ctx.depResults,
       clean: ctx.run.clean,
     });
-    return { dir: prepared.dir, base: prepared.base };
+    this.current = { dir: prepared.dir, base: prepared.base };
+    return this.current;
   }
 
   async publish(ctx: TaskContext, base: string | null): Promise<Published> {
@@ -102,10 +104,11 @@ export class GitWorkspace implements TaskWorkspace {
   }
 
   async diff(): Promise<string> {
-    return this.slot.diffText();
+    return this.current ? diffText(this.current.dir, this.current.base) : '';
   }
 
   async release(): Promise<void> {
+    this.current = null;
     await this.slot.release();
   }
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Worker, type Job } from 'bullmq';
+import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { createRedis, FleetStore, queuesForHost, redisOptionsFromUrl, RedisProviderPauses, type FleetEvent, type TaskJobData } from '@agentfleet/store';
 import { createLogger, secretValuesFromEnv } from '@agentfleet/telemetry';
 import { readSettings, slotName } from './settings.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   };
 
   const workers = new Map<string, Worker<TaskJobData>>();
-  const connection = redisOptionsFromUrl(settings.redisUrl, { forWorker: true });
+  const connection = redisOptionsFromUrl(settings.redisUrl, { forWorker: true }) as ConnectionOptions;
   let paused = false;
   const syncQueues = async () => {
     for (const q of queuesForHost(await store.knownQueues(), settings.labels)) {

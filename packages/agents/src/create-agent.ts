@@ -15,6 +15,8 @@ export interface AgentDeps {
   maxPauseWaitMs?: number;
   /** Binaries; default $AGENTFLEET_CODEX_BIN / $AGENTFLEET_CLAUDE_BIN, then codex / claude. */
   codexBin?: string;
+  /** codex: where per-job CODEX_HOMEs are made (default ~/.agentfleet/codex-homes). */
+  codexHomesDir?: string;
   claudeBin?: string;
   /** claude: model per tier (default haiku / sonnet / opus). */
   claudeModels?: Partial<Record<Tier, string>>;
@@ -29,7 +31,7 @@ export function createAgent(kind: AgentKind, deps: AgentDeps = {}): Agent {
     case 'llm':
       return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs });
     case 'codex':
-      return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs });
+      return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs, homesDir: deps.codexHomesDir });
     case 'claude':
       return new ClaudeAgent({ bin: deps.claudeBin, models: deps.claudeModels });
   }

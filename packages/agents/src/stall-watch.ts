@@ -1,5 +1,5 @@
 import { FleetError } from '@agentfleet/core';
-import type { AgentEvent } from './types.js';
+import type { Agent, AgentEvent, AgentResult, AgentRunRequest } from './types.js';
 
 export interface StallWatchOptions {
   stallTimeoutMs: number;
@@ -80,5 +80,19 @@ export class StallWatch {
     } finally {
       this.checking = false;
     }
+  }
+}
+
+/**
+ * Runs an agent under a StallWatch: every event counts as progress, and the agent is
+ * aborted (its process group killed) with kind 'stalled' after stallTimeoutMs of neither
+ * events nor file changes.
+ */
+export async function runWithStallWatch(agent: Agent, req: AgentRunRequest, opts: Omit<StallWatchOptions, 'taskId'>): Promise<AgentResult> {
+  const watch = new StallWatch({ ...opts, taskId: req.task.taskId }).start();
+  try {
+    return await agent.run({ ...req, signal: AbortSignal.any([req.signal, watch.signal]), onEvent: watch.wrap(req.onEvent) });
+  } finally {
+    watch.stop();
   }
 }

@@ -120,16 +120,20 @@ export class HostSampler {
     const coreTicks = now.total / now.cores;
     const seen = new Map<number, PidRecord>();
     const out: ProcessSample[] = [];
-    for (const pid of new Set(pids)) {
-      if (!Number.isInteger(pid) || pid <= 0) continue;
-      let stat;
-      let residentPages;
-      try {
-        stat = parsePidStat(await readFile(`${this.procRoot}/${pid}/stat`, 'utf8'));
-        residentPages = parseStatmResidentPages(await readFile(`${this.procRoot}/${pid}/statm`, 'utf8'));
-      } catch {
-        continue; // exited between the list and the read
-      }
+    const valid = [...new Set(pids)].filter((pid) => Number.isInteger(pid) && pid > 0);
+    const reads = await Promise.all(
+      valid.map(async (pid) => {
+        try {
+          const [stat, statm] = await Promise.all([readFile(`${this.procRoot}/${pid}/stat`, 'utf8'), readFile(`${this.procRoot}/${pid}/statm`, 'utf8')]);
+          return { pid, stat: parsePidStat(stat), residentPages: parseStatmResidentPages(statm) };
+        } catch {
+          return undefined; // exited between the list and the read
+        }
+      }),
+    );
+    for (const read of reads) {
+      if (!read) continue;
+      const { pid, stat, residentPages } = read;
       if (stat.state === 'Z' || stat.state === 'X') continue;
       const prev = this.prevPids.get(pid);
       let cpu: number;

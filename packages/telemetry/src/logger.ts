@@ -52,8 +52,8 @@ export function createLogger(opts: LoggerOptions): Logger {
     base: { pid: process.pid, ...(opts.base ?? {}) },
     redact: { paths: redactPaths(), censor: '[REDACTED]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    hooks: secrets.length ? { streamWrite: (line: string) => scrubSecrets(line, secrets) } : undefined,
   };
+  if (secrets.length) options.hooks = { streamWrite: (line: string) => scrubSecrets(line, secrets) };
   if (pretty) {
     return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss' } } });
   }

@@ -4,19 +4,9 @@ import { requireBinaries } from '../../../test/helpers/prereq.js';
 import { cumulativeBuckets } from '../src/histogram-totals.js';
 import { buildMetricsRegistry, exportedSeriesNames, renderMetrics } from '../src/metrics.js';
 import type { FleetStatsSnapshot, HostSnapshot, QueueCountSnapshot, RunSnapshot, WorkerSnapshot } from '../src/snapshot.js';
+import { parseSamples } from './exposition.js';
 import { promtool } from './promtool.js';
 import { snapshot } from './snapshot-fixture.js';
-
-/** `name{labels} value` lines of an exposition text, keyed by `name{labels}`. */
-export function parseSamples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
 
 describe('store types fit the telemetry snapshot', () => {
   it('accepts the store values as they are', () => {

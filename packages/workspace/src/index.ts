@@ -1,1 +1,12 @@
-export {};
+export { SlotWorkspace, type WorkspaceOptions, type PrepareRequest, type PreparedWorkspace, type PublishRequest, type PublishedResult } from './slot.js';
+export { resolveRef, type ResolveRefOptions } from './resolve-ref.js';
+export { integrate, type IntegrateOptions, type IntegrateResult } from './integrate.js';
+export { runJanitor, type JanitorOptions, type JanitorReport } from './janitor.js';
+export { diskFree, assertDiskFree } from './disk.js';
+export { normalizeRepoUrl, mirrorKey } from './url.js';
+export { mirrorDir } from './paths.js';
+export type { DiffStat } from './push.js';
+export type { MergeConflict } from './merge.js';
+export type { Rescued } from './salvage.js';
+export { initRepository, showFile } from './sample-repo.js';
+export { diffText } from './diff-text.js';

@@ -1,3 +1,4 @@
+import { FleetError } from '@agentfleet/core';
 import { git } from './git.js';
 
 export interface MergeInput {
@@ -28,7 +29,6 @@ export async function mergeOne(dir: string, input: MergeInput, message: string, 
   await git(['merge', '--abort'], { cwd: dir, okCodes: [1, 128] });
   if (paths.length === 0) {
     // Not a content conflict (e.g. a commit that cannot be read): report git's own words.
-    const { FleetError } = await import('@agentfleet/core');
     throw new FleetError('workspace_error', `cannot merge ${input.taskId} (${input.commit}) in ${dir}: ${res.stderr.trim() || res.stdout.trim()}`, { taskId: input.taskId, commit: input.commit });
   }
   return { taskId: input.taskId, paths };

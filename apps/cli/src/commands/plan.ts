@@ -59,7 +59,7 @@ export function describeFigures(plan: Plan, f: PlanFigures): string[] {
   const shown = f.levels.slice(0, MAX_LEVELS_SHOWN);
   lines.push(...formatTable(shown.map((level, k) => [String(k + 1), `(${level.length})`, formatList(level)])));
   if (f.levels.length > shown.length) lines.push(`  ... ${plural(f.levels.length - shown.length, 'more level')} (--json shows all)`);
-  lines.push('', `critical path (${formatMinutes(f.criticalPath.minutes)}): ${formatList(f.criticalPath.tasks, 30).replaceAll(', ', ' -> ')}`, '');
+  lines.push('', `critical path, ${formatMinutes(f.criticalPath.minutes)}:`, `  ${formatList(f.criticalPath.tasks, 30).replaceAll(', ', ' -> ')}`, '');
   lines.push(
     ...formatTable([
       ['sequential', formatMinutes(f.sequentialMinutes)],

@@ -1,5 +1,5 @@
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { homedir, tmpdir } from 'node:os';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { budgetOverrun, effectiveBudget } from '../budget.js';
 import { ProviderChain, waitForPause, type ProviderChoice } from '../providers/chain.js';
@@ -15,6 +15,8 @@ export interface CodexAgentOptions {
   bin?: string;
   cooldowns?: CooldownRegistry;
   maxPauseWaitMs?: number;
+  /** Where per-job CODEX_HOMEs are made; default ~/.agentfleet/codex-homes (codex refuses its helper binaries under /tmp). */
+  homesDir?: string;
 }
 
 /** The name codex's own (default) provider is paused under when the config lists none. */
@@ -62,7 +64,9 @@ export class CodexAgent implements Agent {
     }
     const providerName = choice?.provider.name ?? CODEX_DEFAULT_PROVIDER;
     const model = choice?.model;
-    const home = await mkdtemp(join(tmpdir(), 'af-codex-home-'));
+    const homesDir = this.opts.homesDir ?? join(req.env.HOME ?? homedir(), '.agentfleet', 'codex-homes');
+    await mkdir(homesDir, { recursive: true, mode: 0o700 });
+    const home = await mkdtemp(join(homesDir, `${task.taskId}-`));
     try {
       // a ChatGPT login lives in auth.json: carry it into the job's own CODEX_HOME
       const userHome = req.env.CODEX_HOME ?? join(req.env.HOME ?? homedir(), '.codex');

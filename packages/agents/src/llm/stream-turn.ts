@@ -76,6 +76,9 @@ export async function streamTurn(ctx: ProviderCallContext, req: TurnRequest): Pr
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
     }
+    // the SDK ends the iteration quietly when its request is aborted: that is not a whole answer
+    if (ctx.signal.aborted) throw ctx.signal.reason as Error;
+    if (watchdog.signal.aborted) throw watchdog.signal.reason as Error;
     const toolCalls = [...calls.entries()].sort((a, b) => a[0] - b[0]).map(([i, c]) => ({ ...c, id: c.id || `call_${i}` }));
     return { content, toolCalls, usage, finishReason };
   } catch (e) {

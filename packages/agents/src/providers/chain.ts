@@ -29,8 +29,12 @@ export interface ProviderChainOptions {
   onStatus?: (text: string) => void;
 }
 
-/** Waits ms, or rejects as soon as the signal aborts. */
+/** setTimeout's limit (~24.8 days); callers re-check their condition after a capped wait. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Waits ms (at most ~24.8 days), or rejects as soon as the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  ms = Math.min(Math.max(0, ms), MAX_TIMER_MS);
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason as Error);
     const t = setTimeout(() => {

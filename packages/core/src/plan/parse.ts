@@ -15,7 +15,8 @@ export function parsePlan(text: string, file: string): Plan {
   const raw = doc.value;
   const problems: Problem[] = [];
 
-  const result = planSchema.safeParse(raw);
+  // An empty document is an empty plan: "no tasks" says all there is to say.
+  const result = planSchema.safeParse(raw ?? {});
   if (!result.success) problems.push(...planIssueProblems(result.error, doc));
 
   const rawTasks = isRecord(raw) && Array.isArray(raw.tasks) ? (raw.tasks as unknown[]) : [];

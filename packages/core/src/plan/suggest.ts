@@ -3,7 +3,8 @@
  * the word may differ. Banded edit distance with early exit, so a pass over 100k ids is cheap.
  */
 export function closestName(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.floor(word.length / 3));
+  const limit = Math.floor((word.length + 1) / 3);
+  if (limit === 0) return undefined;
   let best: string | undefined;
   let bestDistance = limit + 1;
   for (const candidate of candidates) {

@@ -40,20 +40,46 @@ export interface TestHosts {
   users: string[];
   fleetYaml: string;
   sshConfig: string;
+  /** Hosts in network namespaces (--netns): the address of this machine as the host sees it, by host name. */
+  machineAddress: Record<string, string>;
+  /** --netns only: take a host's link down / up. */
+  cut(name: string): Promise<void>;
+  restore(name: string): Promise<void>;
   knownHosts: string;
   identityFile: string;
   down(): Promise<void>;
 }
 
-export async function startTestHosts(opts: { n: number; firstIp: number; userPrefix: string; names?: string[] }): Promise<TestHosts> {
+export interface TestHostsOptions {
+  n: number;
+  /** Host i gets 127.0.0.(firstIp+i-1), or with netns 169.254.(firstIp+i-1).2; distinct per test file. */
+  firstIp: number;
+  /** Unix users are userPrefix1..N; distinct per test file (their homes are cleaned by down()). */
+  userPrefix: string;
+  names?: string[];
+  /** Each host in its own network namespace, reachable over a veth pair (root only). */
+  netns?: boolean;
+}
+
+export async function startTestHosts(opts: TestHostsOptions): Promise<TestHosts> {
   const dir = mkdtempSync('/dev/shm/af-test-hosts-');
-  const port = await freePortOn(`127.0.0.${opts.firstIp}`);
+  const port = opts.netns ? 22 : await freePortOn(`127.0.0.${opts.firstIp}`);
   const args = ['up', String(opts.n), dir, '--port', String(port), '--first-ip', String(opts.firstIp), '--user-prefix', opts.userPrefix];
   if (opts.names) args.push('--names', opts.names.join(','));
+  if (opts.netns) args.push('--netns');
   await run(TEST_HOSTS_SCRIPT, args);
   const fleetYaml = join(dir, 'fleet.yaml');
   const config = parseConfig(readFileSync(fleetYaml, 'utf8'), fleetYaml);
+  const machineAddress: Record<string, string> = {};
+  if (opts.netns) config.hosts.forEach((h, i) => { machineAddress[h.name] = `169.254.${opts.firstIp + i}.1`; });
   return {
+    machineAddress,
+    async cut(name) {
+      await run(TEST_HOSTS_SCRIPT, ['cut', dir, name]);
+    },
+    async restore(name) {
+      await run(TEST_HOSTS_SCRIPT, ['restore', dir, name]);
+    },
     dir,
     port,
     hosts: config.hosts,

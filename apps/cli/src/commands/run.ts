@@ -1,0 +1,175 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { InputError, makeRunId, type Plan, type Schedule } from '@agentfleet/core';
+import { resolveRef } from '@agentfleet/workspace';
+import type { FleetStore, RunStatus } from '@agentfleet/store';
+import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
+import { awaitLocalDaemon, ensureLocalDaemon, LOCAL_HOST } from '../local-daemon.js';
+import { loadPlanFile } from '../plan-file.js';
+import { printJson, printLines } from '../output.js';
+import { reportMarkdown, statusLines } from '../report-format.js';
+import { watchRun } from '../watch.js';
+
+export interface RunOptions {
+  schedule: Schedule;
+  failFast?: boolean;
+  watch?: boolean;
+  json?: boolean;
+  integrate?: string;
+}
+
+/** Exit code of `--watch`: 0 succeeded, 1 failed or cancelled. */
+export function exitCodeOf(status: RunStatus): number {
+  return status === 'succeeded' ? 0 : 1;
+}
+
+/** Repository paths in a plan are relative to the plan file. */
+function absoluteRepo(plan: Plan, planPath: string): Plan['repo'] {
+  if (!plan.repo) return undefined;
+  const fix = (u: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^[^/]+@[^/]+:/.test(u) || isAbsolute(u) ? u : resolve(dirname(planPath), u));
+  return { ...plan.repo, url: fix(plan.repo.url), push: plan.repo.push ? fix(plan.repo.push) : undefined };
+}
+
+/**
+ * Submits a plan: validates it (bad input writes nothing), resolves the base commit once,
+ * writes the run in one transaction, makes sure a fleet will take it, enqueues the roots.
+ */
+export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptions): Promise<string> {
+  const baseCommit = plan.repo ? await resolveRef(plan.repo.url, plan.repo.ref) : null;
+  const runId = makeRunId(new Date());
+  const { providers, pricing, budgets, git } = fleet.config;
+  const roots = await fleet.store.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate: opts.integrate });
+  await ensureLocalFleet(fleet);
+  await fleet.store.publish({ type: 'queues' });
+  await fleet.store.enqueue(roots);
+  return runId;
+}
+
+/** With no hosts configured, this machine is the fleet: make sure its daemon runs. */
+export async function ensureLocalFleet(fleet: FleetContext): Promise<void> {
+  if (fleet.config.hosts.length > 0) return;
+  const daemon = await ensureLocalDaemon(fleet.home, fleet.redisUrl, fleet.config);
+  if (!daemon.started) return;
+  const host = process.env.AGENTFLEET_HOST ?? LOCAL_HOST;
+  await awaitLocalDaemon(fleet.home, daemon.pid, async () => (await fleet.store.listHosts()).some((h) => h.name === host && h.up));
+}
+
+async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
+  const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
+  try {
+    return await fn(fleet);
+  } finally {
+    await fleet.close();
+  }
+}
+
+async function runIdOrLatest(store: FleetStore, runId: string | undefined): Promise<string> {
+  if (runId) return runId;
+  const latest = await store.latestRunId();
+  if (!latest) throw new InputError('no runs yet: start one with fleet run PLAN');
+  return latest;
+}
+
+export function registerRunCommands(program: Command): void {
+  program
+    .command('run')
+    .description('submit a plan as a run; workers advance it without the CLI')
+    .argument('<plan>', 'plan file (YAML or JSON)')
+    .addOption(new Option('--schedule <kind>', 'deps: start a task when its dependencies finish; levels: wait for the whole previous level').choices(['deps', 'levels']).default('deps'))
+    .option('--fail-fast', 'cancel the rest of the run when a task fails after its retries')
+    .option('--watch', 'follow the run; exit 0 when it succeeded, 1 when it failed or was cancelled')
+    .option('--json', 'print {"runId": ...}')
+    .option('--integrate <branch>', 'merge every leaf result into BRANCH when the run ends')
+    .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')
+    .addHelpText('after', '\nExamples:\n  fleet run examples/chain.yaml --watch\n  fleet run plan.yaml --schedule levels --fail-fast --json')
+    .action(async (planPath: string, opts: RunOptions, cmd: Command) => {
+      const plan = await loadPlanFile(planPath);
+      plan.repo = absoluteRepo(plan, planPath);
+      await withFleet(cmd, async (fleet) => {
+        const runId = await submitPlan(fleet, plan, opts);
+        if (opts.watch) {
+          if (!opts.json) process.stderr.write(`run ${runId} submitted\n`);
+          const status = await watchRun(fleet.store, runId, { plan, out: opts.json ? process.stderr : process.stdout });
+          process.exitCode = exitCodeOf(status);
+        }
+        if (opts.json) printJson({ runId });
+        else printLines([runId]);
+      });
+    });
+
+  program
+    .command('status')
+    .description('state of a run (default: the latest) with its counts by task status')
+    .argument('[run]', 'run id')
+    .option('--json', 'print the run object with counts')
+    .addHelpText('after', '\nExamples:\n  fleet status\n  fleet status r20261121-080000-ab12 --json')
+    .action(async (runArg: string | undefined, opts: { json?: boolean }, cmd: Command) =>
+      withFleet(cmd, async ({ store }) => {
+        const run = await store.getRun(await runIdOrLatest(store, runArg));
+        if (opts.json) printJson(run);
+        else printLines(statusLines(run));
+      }),
+    );
+
+  program
+    .command('runs')
+    .description('recent runs')
+    .option('--json', 'JSON array')
+    .option('-n, --limit <n>', 'how many', '20')
+    .addHelpText('after', '\nExample:\n  fleet runs -n 5')
+    .action(async (opts: { json?: boolean; limit: string }, cmd: Command) =>
+      withFleet(cmd, async ({ store }) => {
+        const runs = await store.listRuns({ limit: Number(opts.limit) || 20 });
+        if (opts.json) return printJson(runs);
+        if (!runs.length) return printLines(['no runs yet']);
+        printLines(runs.map((r) => `${r.id}  ${r.status.padEnd(9)} ${String(r.counts.succeeded).padStart(4)}/${r.total} ok  ${r.name}`));
+      }),
+    );
+
+  program
+    .command('cancel')
+    .description('cancel a run: waiting jobs removed, running agents killed (whole process group)')
+    .argument('<run>', 'run id')
+    .addHelpText('after', '\nExample:\n  fleet cancel r20261121-080000-ab12')
+    .action(async (runId: string, _opts: unknown, cmd: Command) =>
+      withFleet(cmd, async ({ store }) => {
+        const res = await store.cancel(runId);
+        printLines([res.status === 'cancelled' ? `cancelled ${runId}: ${res.removedJobs} waiting jobs removed, ${res.runningTasks.length} running agents stopped` : `run ${runId} is already ${res.status}`]);
+      }),
+    );
+
+  program
+    .command('retry')
+    .description('re-queue the failed and skipped tasks of a run')
+    .argument('<run>', 'run id')
+    .addOption(new Option('--only <which>', 'only failed or only skipped tasks').choices(['failed', 'skipped']))
+    .option('--watch', 'follow the run afterwards')
+    .addHelpText('after', '\nExamples:\n  fleet retry r20261121-080000-ab12\n  fleet retry r20261121-080000-ab12 --only failed --watch')
+    .action(async (runId: string, opts: { only?: 'failed' | 'skipped'; watch?: boolean }, cmd: Command) =>
+      withFleet(cmd, async (fleet) => {
+        const res = await fleet.store.retry(runId, opts.only);
+        if (!res.reopened.length) {
+          printLines([`nothing to retry in ${runId}`]);
+          return;
+        }
+        await ensureLocalFleet(fleet);
+        await fleet.store.enqueue(res.ready);
+        printLines([`re-queued ${res.reopened.length} tasks of ${runId}: ${res.reopened.join(', ')}`]);
+        if (opts.watch) process.exitCode = exitCodeOf(await watchRun(fleet.store, runId));
+      }),
+    );
+
+  program
+    .command('report')
+    .description('what passed, what failed, what it cost, which branches hold the work')
+    .argument('[run]', 'run id (default: the latest)')
+    .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
+    .addHelpText('after', '\nExamples:\n  fleet report r20261121-080000-ab12\n  fleet report --format json > report.json')
+    .action(async (runArg: string | undefined, opts: { format: 'md' | 'json' }, cmd: Command) =>
+      withFleet(cmd, async ({ store }) => {
+        const report = await store.report(await runIdOrLatest(store, runArg));
+        if (opts.format === 'json') printJson(report);
+        else process.stdout.write(reportMarkdown(report));
+      }),
+    );
+}

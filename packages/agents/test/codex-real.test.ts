@@ -1,0 +1,61 @@
+// The real Codex CLI (npm @openai/codex, a devDependency: its native binary comes from the
+// registry as an optional dependency, nothing is downloaded by an install script) run offline
+// against the OpenAI stand-in's responses API: proves the argv we build is accepted and the
+// event format we parse is what this version prints.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CooldownRegistry, createAgent } from '@agentfleet/agents';
+import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
+import { config, provider, request, tempDir } from './helpers.js';
+
+const CODEX = fileURLToPath(new URL('../../../node_modules/.bin/codex', import.meta.url));
+const present = existsSync(CODEX);
+if (!present && process.env.CI === 'true') throw new Error(`missing prerequisite under CI: ${CODEX} (npm ci installs @openai/codex)`);
+
+describe.skipIf(!present)('real codex CLI against the stand-in', () => {
+  let standin: OpenAIStandin;
+  let dir: ReturnType<typeof tempDir>;
+  beforeAll(async () => {
+    standin = await startStandin();
+    dir = tempDir('codex-real');
+  });
+  afterAll(async () => {
+    await standin.close();
+    dir.remove();
+  });
+
+  it('runs codex exec --json through our provider config and reads its events, usage and last message', async () => {
+    // a worktree-shaped workdir, so the git dirs go out as --add-dir (writable in the sandbox)
+    const gitdir = join(dir.path, 'repo.git', 'worktrees', 'work');
+    mkdirSync(gitdir, { recursive: true });
+    writeFileSync(join(gitdir, 'commondir'), '../..\n');
+    const workdir = join(dir.path, 'work');
+    mkdirSync(workdir);
+    writeFileSync(join(workdir, '.git'), `gitdir: ${gitdir}\n`);
+    writeFileSync(join(workdir, 'README.md'), '# demo\n');
+    standin.enqueue(reply.text('DONE from the stand-in', { prompt: 120, completion: 8, cached: 30 }));
+    const cfg = config({
+      providers: [provider('standin', standin.url, { api: 'responses', apiKeyEnv: 'STANDIN_KEY', timeoutMs: 20_000 })],
+      pricing: { 'standin-small': { input: 1, cachedInput: 0.5, output: 2 } },
+    });
+    const env = { PATH: process.env.PATH, HOME: dir.path, STANDIN_KEY: 'test-key' };
+    const h = request({ workdir, config: cfg, env, task: { agent: 'codex', prompt: 'Reply DONE.' } });
+    const result = await createAgent('codex', { codexBin: CODEX, cooldowns: new CooldownRegistry() }).run(h.req);
+
+    expect(result.exit).toBe(0);
+    expect(result.summary).toBe('DONE from the stand-in');
+    expect(result.usage).toEqual({ input: 120, cachedInput: 30, output: 8 });
+    expect(result.costUsd).toBeCloseTo((90 * 1 + 30 * 0.5 + 8 * 2) / 1e6, 12);
+    expect(result).toMatchObject({ provider: 'standin', model: 'standin-small' });
+    const calls = standin.modelRequests;
+    expect(calls.length).toBeGreaterThanOrEqual(1);
+    expect(calls[0]!.path).toBe('/v1/responses');
+    expect(calls[0]!.body).toMatchObject({ model: 'standin-small', stream: true });
+    expect(calls[0]!.headers.authorization).toBe('Bearer test-key');
+    expect(JSON.stringify(calls[0]!.body.input)).toContain('Reply DONE.');
+    expect(h.events).toContainEqual({ type: 'message', text: 'DONE from the stand-in' });
+    expect(h.events.some((e) => e.type === 'status' && /^codex thread .+ started$/.test(e.text))).toBe(true);
+  });
+});

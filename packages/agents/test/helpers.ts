@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { configSchema, type FleetConfig } from '@agentfleet/core';
+import { MemoryProviderPauses, type AgentEvent, type AgentRunRequest, type AgentTask, type ProviderPauses } from '@agentfleet/agents';
+
+export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
+export const FAKE_CODEX = join(FIXTURES, 'bin/fake-codex');
+export const FAKE_CLAUDE = join(FIXTURES, 'bin/fake-claude');
+export const stream = (name: string) => join(FIXTURES, 'streams', name);
+
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const path = mkdtempSync(join(process.platform === 'linux' ? '/dev/shm' : tmpdir(), `af-agents-${prefix}-`));
+  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function config(partial: Record<string, unknown> = {}): FleetConfig {
+  return configSchema.parse(partial);
+}
+
+export function task(partial: Partial<AgentTask> = {}): AgentTask {
+  return { runId: 'r1', taskId: 't1', title: 'test task', agent: 'llm', complexity: 'low', risk: [], ...partial };
+}
+
+export interface RequestHarness {
+  req: AgentRunRequest;
+  events: AgentEvent[];
+  controller: AbortController;
+}
+
+export function request(opts: { workdir: string; task?: Partial<AgentTask>; config?: FleetConfig; pauses?: ProviderPauses; env?: NodeJS.ProcessEnv; budget?: AgentRunRequest['budget']; signal?: AbortSignal }): RequestHarness {
+  const events: AgentEvent[] = [];
+  const controller = new AbortController();
+  const req: AgentRunRequest = {
+    task: task(opts.task),
+    workdir: opts.workdir,
+    env: opts.env ?? { ...process.env },
+    budget: opts.budget ?? {},
+    signal: opts.signal ?? controller.signal,
+    onEvent: (e) => events.push(e),
+    config: opts.config ?? config(),
+    pauses: opts.pauses ?? new MemoryProviderPauses(),
+  };
+  return { req, events, controller };
+}
+
+export function provider(name: string, baseURL: string, extra: Record<string, unknown> = {}) {
+  return { name, baseURL, models: { low: 'standin-small', high: 'standin-large' }, timeoutMs: 2000, cooldownMs: 300, ...extra };
+}

@@ -1,0 +1,234 @@
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Logger } from '@agentfleet/telemetry';
+import { git } from './git.js';
+import { acquireLock, isStale, pidAlive, readLock } from './lock.js';
+import { MIRROR_STAMP, UNPUSHED, integrateDir, mirrorLockFile, mirrorsDir, slotsDir } from './paths.js';
+import { clearStaleGitState, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
+import { adminDirOf } from './slot.js';
+import { readState, stateFile } from './slot-state.js';
+import { diskFree } from './disk.js';
+
+export interface JanitorOptions {
+  home: string;
+  /** Slot names that live workers use right now: never touched. */
+  inUse?: Set<string>;
+  logger?: Logger;
+  /** A slot unused this long (and not in use) is removed. Default 24 h. */
+  slotIdleMs?: number;
+  /** A mirror no worktree uses and unused this long is removed. Default 7 days. */
+  mirrorIdleMs?: number;
+  /** Author of salvage commits. */
+  author?: { name: string; email: string };
+}
+
+export interface JanitorReport {
+  slotsRemoved: string[];
+  slotsKept: { slot: string; reason: string }[];
+  mirrorsRemoved: string[];
+  mirrorsKept: { mirror: string; reason: string }[];
+  /** Unpublished work pushed to fleet/rescue/... branches. */
+  rescued: Rescued[];
+  /** Unpublished work that could not be pushed: kept on this host. */
+  unpushed: { mirror: string; ref: string; commit: string; error: string }[];
+  errors: string[];
+  freeBytes: number;
+}
+
+const HOUR = 3_600_000;
+/** A git lock file this old has no live owner: git holds them for milliseconds. */
+const STALE_GIT_LOCK_MS = 10 * 60_000;
+
+/** `<mirror>/worktrees/<name>` -> `<mirror>` */
+function mirrorOfAdmin(admin: string): string {
+  return dirname(dirname(admin));
+}
+
+function mtimeMs(p: string): number {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function list(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Run on daemon start and hourly: removes slots and mirrors nobody uses, and never a commit
+ * that no remote has: such work is pushed to fleet/rescue/... first, or its worktree (and
+ * mirror) is kept when that push fails.
+ */
+export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
+  const report: JanitorReport = { slotsRemoved: [], slotsKept: [], mirrorsRemoved: [], mirrorsKept: [], rescued: [], unpushed: [], errors: [], freeBytes: 0 };
+  const now = Date.now();
+  const slotIdleMs = opts.slotIdleMs ?? 24 * HOUR;
+  const mirrorIdleMs = opts.mirrorIdleMs ?? 7 * 24 * HOUR;
+  const env = opts.author ? { GIT_AUTHOR_NAME: opts.author.name, GIT_AUTHOR_EMAIL: opts.author.email, GIT_COMMITTER_NAME: opts.author.name, GIT_COMMITTER_EMAIL: opts.author.email } : { GIT_AUTHOR_NAME: 'agentfleet', GIT_AUTHOR_EMAIL: 'fleet@localhost', GIT_COMMITTER_NAME: 'agentfleet', GIT_COMMITTER_EMAIL: 'fleet@localhost' };
+  const log = opts.logger;
+
+  // 1. Slots: salvage what an unused slot holds, then remove its worktree.
+  const retiring: { slot: string; path: string; wt: string; admin?: string }[] = [];
+  for (const slot of list(slotsDir(opts.home))) {
+    const path = join(slotsDir(opts.home), slot);
+    const lockFile = join(path, 'lock');
+    const lock = readLock(lockFile);
+    if (opts.inUse?.has(slot)) {
+      report.slotsKept.push({ slot, reason: 'in use' });
+      continue;
+    }
+    if (existsSync(lockFile) && !isStale(lockFile, lock)) {
+      report.slotsKept.push({ slot, reason: `locked by pid ${lock?.pid ?? '?'}` });
+      continue;
+    }
+    const lastUse = Math.max(mtimeMs(stateFile(path)), mtimeMs(lockFile), mtimeMs(path));
+    if (now - lastUse < slotIdleMs) {
+      report.slotsKept.push({ slot, reason: 'recently used' });
+      continue;
+    }
+    const wt = join(path, 'wt');
+    const admin = adminDirOf(wt);
+    if (admin) {
+      try {
+        clearStaleGitState(admin);
+        const st = readState(path);
+        const label = st?.runId && st.taskId ? `${st.runId}/${st.taskId}` : `slot-${slot}`;
+        await salvageWorktree(wt, { label, message: `fleet: ${label}: work left on slot ${slot} (salvaged by the janitor)`, env, exclude: st?.base ? [st.base] : [] });
+      } catch (e) {
+        report.slotsKept.push({ slot, reason: `cannot check for unpublished work: ${(e as Error).message}` });
+        continue;
+      }
+    } else if (existsSync(wt)) {
+      report.slotsKept.push({ slot, reason: 'worktree unreadable by git: left for a person to look at' });
+      continue;
+    }
+    retiring.push({ slot, path, wt, admin });
+  }
+
+  // 2. Mirrors: keep the commits of vanished worktrees, push preserved work, prune.
+  const mirrors = list(mirrorsDir(opts.home)).filter((n) => n.endsWith('.git')).map((n) => join(mirrorsDir(opts.home), n));
+  for (const mirror of mirrors) {
+    try {
+      for (const name of list(join(mirror, 'worktrees'))) {
+        const admin = join(mirror, 'worktrees', name);
+        let wtPath = '';
+        try {
+          wtPath = readFileSync(join(admin, 'gitdir'), 'utf8').trim();
+        } catch {
+          // no gitdir file: git prunes it; its HEAD is still checked first
+        }
+        if (!wtPath || !existsSync(wtPath)) {
+          await salvageAdminHead(mirror, admin, `lost-worktree-${name}`);
+          rmSync(join(admin, 'locked'), { force: true });
+        }
+      }
+      await git(['worktree', 'prune'], { cwd: mirror });
+      const rescue = await rescueUnpushed(mirror, log);
+      report.rescued.push(...rescue.rescued);
+      for (const f of rescue.failed) report.unpushed.push({ mirror, ...f });
+    } catch (e) {
+      report.errors.push(`${mirror}: ${(e as Error).message}`);
+    }
+  }
+
+  // 3. Remove retiring slots whose work is safe: on a remote now, or nothing was there.
+  for (const r of retiring) {
+    try {
+      if (r.admin) {
+        const base = readState(r.path)?.base;
+        const left = await git(['rev-list', '--count', 'HEAD', '--not', '--remotes', ...(base ? [base] : [])], { cwd: r.wt });
+        if (left.stdout.trim() !== '0') {
+          report.slotsKept.push({ slot: r.slot, reason: 'holds work that could not be pushed' });
+          continue;
+        }
+        rmSync(join(r.admin, 'locked'), { force: true });
+        await git(['worktree', 'remove', '--force', '--force', r.wt], { cwd: mirrorOfAdmin(r.admin) });
+      }
+      rmSync(r.path, { recursive: true, force: true });
+      report.slotsRemoved.push(r.slot);
+      log?.info({ slot: r.slot }, 'janitor removed an unused slot');
+    } catch (e) {
+      report.errors.push(`slot ${r.slot}: ${(e as Error).message}`);
+    }
+  }
+
+  // 4. Remove mirrors nothing uses any more.
+  const usedMirrors = new Set<string>();
+  for (const slot of list(slotsDir(opts.home))) {
+    const admin = adminDirOf(join(slotsDir(opts.home), slot, 'wt'));
+    if (admin) usedMirrors.add(mirrorOfAdmin(admin));
+  }
+  for (const mirror of mirrors) {
+    const reason = await mirrorKeepReason(mirror, usedMirrors, now, mirrorIdleMs);
+    if (reason) {
+      report.mirrorsKept.push({ mirror, reason });
+      continue;
+    }
+    const lock = await acquireLock(mirrorLockFile(mirror), { waitMs: 0, purpose: 'janitor' }).catch(() => undefined);
+    if (!lock) {
+      report.mirrorsKept.push({ mirror, reason: 'busy' });
+      continue;
+    }
+    try {
+      // Re-check under the lock: a worker may have started using it meanwhile.
+      const late = await mirrorKeepReason(mirror, usedMirrors, Date.now(), mirrorIdleMs);
+      if (late) report.mirrorsKept.push({ mirror, reason: late });
+      else {
+        rmSync(mirror, { recursive: true, force: true });
+        report.mirrorsRemoved.push(mirror);
+        log?.info({ mirror }, 'janitor removed an unused mirror');
+      }
+    } finally {
+      lock.release();
+    }
+  }
+
+  // 5. Leftovers of interrupted operations.
+  removeLeftovers(opts.home, now, report);
+  report.freeBytes = await diskFree(opts.home).catch(() => 0);
+  return report;
+}
+
+async function mirrorKeepReason(mirror: string, used: Set<string>, now: number, idleMs: number): Promise<string | undefined> {
+  if (used.has(mirror)) return 'used by a slot';
+  if (list(join(mirror, 'worktrees')).length > 0) return 'has worktrees';
+  const refs = await git(['for-each-ref', '--count=1', '--format=%(refname)', UNPUSHED], { cwd: mirror }).catch(() => ({ stdout: '?' }));
+  if (refs.stdout.trim()) return 'holds unpushed work';
+  if (now - mtimeMs(join(mirror, MIRROR_STAMP)) < idleMs) return 'recently used';
+  return undefined;
+}
+
+function removeLeftovers(home: string, now: number, report: JanitorReport): void {
+  const mdir = mirrorsDir(home);
+  for (const name of list(mdir)) {
+    const p = join(mdir, name);
+    // Half-made mirrors of a process that died.
+    const tmp = /\.git\.tmp-(\d+)$/.exec(name);
+    if (tmp && !pidAlive(Number(tmp[1]))) rmSync(p, { recursive: true, force: true });
+    if (name.endsWith('.lock') && isStale(p, readLock(p))) rmSync(p, { force: true });
+    // git's own lock files in a mirror, left by a git that was killed.
+    if (name.endsWith('.git')) {
+      for (const f of ['packed-refs.lock', 'config.lock', 'shallow.lock', 'index.lock']) {
+        const lf = join(p, f);
+        if (existsSync(lf) && now - mtimeMs(lf) > STALE_GIT_LOCK_MS) rmSync(lf, { force: true });
+      }
+    }
+  }
+  // Scratch worktrees of integrations that died: their registration was pruned above.
+  for (const name of list(integrateDir(home))) {
+    const p = join(integrateDir(home), name);
+    if (!existsSync(join(p, '.git')) || now - mtimeMs(p) > 24 * HOUR) {
+      try {
+        rmSync(p, { recursive: true, force: true });
+      } catch (e) {
+        report.errors.push(`${p}: ${(e as Error).message}`);
+      }
+    }
+  }
+}

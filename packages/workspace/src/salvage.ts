@@ -1,0 +1,137 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '@agentfleet/telemetry';
+import { git, SHA_PATTERN } from './git.js';
+import { readPushUrl } from './mirror.js';
+import { RESULTS, UNPUSHED } from './paths.js';
+
+/** Files a git process killed mid-operation leaves in a worktree's admin dir. */
+const STALE_STATE = ['index.lock', 'HEAD.lock', 'MERGE_HEAD', 'MERGE_MSG', 'MERGE_MODE', 'MERGE_RR', 'AUTO_MERGE', 'CHERRY_PICK_HEAD', 'REVERT_HEAD', 'ORIG_HEAD.lock', 'rebase-merge', 'rebase-apply', 'sequencer', 'BISECT_LOG', 'BISECT_START'];
+
+/**
+ * Clears locks and half-done merge/rebase state from a worktree's admin dir. Only called
+ * when the slot's previous holder is known to be gone (its lock was stale or it was us).
+ */
+export function clearStaleGitState(adminDir: string): string[] {
+  const removed: string[] = [];
+  for (const name of STALE_STATE) {
+    const p = join(adminDir, name);
+    if (existsSync(p)) {
+      rmSync(p, { recursive: true, force: true });
+      removed.push(name);
+    }
+  }
+  return removed;
+}
+
+/** Commits reachable from `tip` that no remote has and no preserved ref keeps. */
+export async function unpushedCommits(repoDir: string, tip: string, exclude: string[] = []): Promise<string[]> {
+  const res = await git(['rev-list', tip, '--not', '--remotes', `--glob=${UNPUSHED}*`, ...exclude], { cwd: repoDir });
+  return res.stdout.split('\n').filter(Boolean);
+}
+
+export interface SalvageInfo {
+  /** Names the preserved ref: refs/agentfleet/unpushed/<label>/<stamp>. */
+  label: string;
+  message: string;
+  env: Record<string, string>;
+  /** Commits not to count as work (the prepared base: its local merge commits are derived). */
+  exclude?: string[];
+}
+
+export interface Salvaged {
+  ref: string;
+  commit: string;
+  commits: number;
+}
+
+export function stamp(): string {
+  return `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${process.pid}`;
+}
+
+/**
+ * Keeps what a task left in a worktree without publishing it: uncommitted files are
+ * committed, and if HEAD then holds commits no remote has, a local ref preserves them until
+ * the janitor pushes them to a fleet/rescue/... branch.
+ */
+export async function salvageWorktree(wt: string, info: SalvageInfo): Promise<Salvaged | undefined> {
+  await git(['add', '-A'], { cwd: wt });
+  const staged = (await git(['diff', '--cached', '--quiet'], { cwd: wt, okCodes: [1] })).code === 1;
+  if (staged) await git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--no-verify', '-m', info.message], { cwd: wt, env: info.env });
+  const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: wt, okCodes: [1] })).stdout.trim();
+  if (!head) return undefined;
+  const exclude = (info.exclude ?? []).filter((c) => SHA_PATTERN.test(c));
+  const commits = await unpushedCommits(wt, head, exclude);
+  if (commits.length === 0) return undefined;
+  const ref = `${UNPUSHED}${info.label}/${stamp()}`;
+  await git(['update-ref', ref, head], { cwd: wt });
+  return { ref, commit: head, commits: commits.length };
+}
+
+/** Preserves the commits of a worktree whose directory is gone, from its admin dir's HEAD. */
+export async function salvageAdminHead(mirror: string, adminDir: string, label: string): Promise<Salvaged | undefined> {
+  let head: string;
+  try {
+    head = readFileSync(join(adminDir, 'HEAD'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  if (head.startsWith('ref: ')) return undefined; // on a branch: the branch ref keeps its commits
+  if (!SHA_PATTERN.test(head)) return undefined;
+  const exists = await git(['cat-file', '-e', `${head}^{commit}`], { cwd: mirror, okCodes: [1, 128] });
+  if (exists.code !== 0) return undefined;
+  const commits = await unpushedCommits(mirror, head);
+  if (commits.length === 0) return undefined;
+  const ref = `${UNPUSHED}${label}/${stamp()}`;
+  await git(['update-ref', ref, head], { cwd: mirror });
+  return { ref, commit: head, commits: commits.length };
+}
+
+export interface Rescued {
+  ref: string;
+  branch: string;
+  commit: string;
+  pushUrl: string;
+}
+
+export interface RescueOutcome {
+  rescued: Rescued[];
+  failed: { ref: string; commit: string; error: string }[];
+}
+
+export async function pushUrlOf(mirror: string): Promise<string | undefined> {
+  const recorded = readPushUrl(mirror);
+  if (recorded) return recorded;
+  const res = await git(['config', '--get', 'remote.origin.url'], { cwd: mirror, okCodes: [1] });
+  return res.stdout.trim() || undefined;
+}
+
+/** Pushes every preserved ref of a mirror to fleet/rescue/<label>/<stamp>; drops the ref only once pushed. */
+export async function rescueUnpushed(mirror: string, logger?: Logger): Promise<RescueOutcome> {
+  const out: RescueOutcome = { rescued: [], failed: [] };
+  const list = await git(['for-each-ref', '--format=%(objectname) %(refname)', UNPUSHED], { cwd: mirror });
+  const refs = list.stdout.split('\n').filter(Boolean).map((l) => {
+    const [commit = '', ref = ''] = l.split(' ');
+    return { commit, ref };
+  });
+  if (refs.length === 0) return out;
+  const pushUrl = await pushUrlOf(mirror);
+  for (const { commit, ref } of refs) {
+    const branch = `fleet/rescue/${ref.slice(UNPUSHED.length)}`;
+    if (!pushUrl) {
+      out.failed.push({ ref, commit, error: 'no push URL known for this mirror' });
+      continue;
+    }
+    try {
+      await git(['push', '--quiet', '--no-verify', pushUrl, `${commit}:refs/heads/${branch}`], { cwd: mirror });
+      await git(['update-ref', `${RESULTS}${branch}`, commit], { cwd: mirror });
+      await git(['update-ref', '-d', ref, commit], { cwd: mirror });
+      out.rescued.push({ ref, branch, commit, pushUrl });
+      logger?.warn({ branch, commit, pushUrl }, 'unpublished work pushed to a rescue branch');
+    } catch (e) {
+      out.failed.push({ ref, commit, error: (e as Error).message });
+      logger?.error({ ref, commit, pushUrl, err: (e as Error).message }, 'cannot push unpublished work; kept on this host');
+    }
+  }
+  return out;
+}

@@ -1,0 +1,330 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { FleetError, branchOf, isRunId, isTaskId } from '@agentfleet/core';
+import type { Logger } from '@agentfleet/telemetry';
+import { authorEnv, git, parseAuthor, SHA_PATTERN, type Identity } from './git.js';
+import { acquireLock, type LockHandle } from './lock.js';
+import { headOf, mergeOne } from './merge.js';
+import { Mirror } from './mirror.js';
+import { slotDir } from './paths.js';
+import { pushBranch, diffStat, type DiffStat } from './push.js';
+import { clearStaleGitState, salvageAdminHead, salvageWorktree } from './salvage.js';
+import { changedSince } from './scan.js';
+import { readState, writeState, type SlotState } from './slot-state.js';
+import { normalizeRepoUrl } from './url.js';
+
+export interface WorkspaceOptions {
+  /** agentfleet home on this host, e.g. ~/.agentfleet. */
+  home: string;
+  /** Stable slot name, e.g. "local-3": one persistent worktree per slot. */
+  slot: string;
+  /** "Name <email>" for host-side commits. */
+  author: string;
+  logger?: Logger;
+}
+
+export interface PrepareRequest {
+  runId: string;
+  taskId: string;
+  jobId: string;
+  title: string;
+  /** Where the base comes from: a path, file://, ssh:// or https:// URL (or scp-like user@host:path). */
+  repoUrl: string;
+  /** Where dependency results were pushed (`repo.push`); defaults to repoUrl. */
+  pushUrl?: string;
+  /** Resolved at submit (see resolveRef). */
+  baseCommit: string;
+  /** Results of the dependencies, in topological order; empty when the task has inherit: false. */
+  deps: { taskId: string; commit: string }[];
+  /** 'keep-ignored' keeps ignored files (node_modules, build caches) between tasks. */
+  clean: 'all' | 'keep-ignored';
+}
+
+export interface PreparedWorkspace {
+  dir: string;
+  /** The commit the task starts from: baseCommit with the dependency results merged in. */
+  base: string;
+}
+
+export interface PublishRequest {
+  runId: string;
+  taskId: string;
+  title: string;
+  pushUrl: string;
+  /** PreparedWorkspace.base: the diff stat is measured against it. */
+  base: string;
+}
+
+export interface PublishedResult {
+  branch: string;
+  commit: string;
+  diff: DiffStat;
+}
+
+const SLOT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
+
+/**
+ * One worker slot's persistent worktree. Its first task creates it from the host's mirror;
+ * later tasks switch it with checkout + clean, so only files that differ are rewritten.
+ * Used by one process at a time (an inter-process slot lock from prepare() to release()).
+ */
+export class SlotWorkspace {
+  readonly slot: string;
+  readonly home: string;
+  /** The worktree directory: `<home>/slots/<slot>/wt`. */
+  readonly dir: string;
+  private readonly slotPath: string;
+  private readonly identity: Identity;
+  private readonly env: Record<string, string>;
+  private readonly logger?: Logger;
+  private lock?: LockHandle;
+  private adminDir?: string;
+  private mirror?: Mirror;
+  private state?: SlotState;
+
+  constructor(opts: WorkspaceOptions) {
+    if (!SLOT_PATTERN.test(opts.slot)) throw new FleetError('workspace_error', `invalid slot name '${opts.slot}'`, { slot: opts.slot });
+    this.slot = opts.slot;
+    this.home = resolve(opts.home);
+    this.slotPath = slotDir(this.home, opts.slot);
+    this.dir = join(this.slotPath, 'wt');
+    this.identity = parseAuthor(opts.author);
+    this.env = authorEnv(this.identity);
+    this.logger = opts.logger?.child({ slot: opts.slot });
+  }
+
+  async prepare(req: PrepareRequest): Promise<PreparedWorkspace> {
+    validatePrepare(req);
+    mkdirSync(this.slotPath, { recursive: true });
+    this.lock = await acquireLock(join(this.slotPath, 'lock'), { waitMs: 0, reentrant: true, purpose: `slot ${this.slot} job ${req.jobId}` });
+    const tookOver = this.lock.tookOverFrom;
+    if (tookOver !== undefined) this.logger?.warn({ deadPid: tookOver }, 'slot was held by a process that died; repairing it');
+    const started = Date.now();
+    const repoUrl = normalizeRepoUrl(req.repoUrl);
+    const resultsUrl = normalizeRepoUrl(req.pushUrl ?? req.repoUrl);
+    const mirror = await Mirror.open({ home: this.home, url: repoUrl, author: this.identity, logger: this.logger });
+    this.mirror = mirror;
+    const deps = req.deps.map((d) => ({ taskId: d.taskId, commit: d.commit.toLowerCase(), branch: branchOf(req.runId, d.taskId) }));
+    await mirror.ensureCommits([req.baseCommit], deps, resultsUrl);
+
+    const prev = readState(this.slotPath);
+    let admin = this.linkedAdminDir(mirror);
+    const fresh = admin === undefined;
+    if (admin === undefined) {
+      await this.retire(prev);
+      admin = await this.addWorktree(mirror, req.baseCommit);
+    }
+    this.adminDir = admin;
+    // What `git worktree lock --reason` writes; done directly to keep the switch to one fewer process.
+    writeFileSync(join(admin, 'locked'), `job ${req.jobId}`);
+
+    const ids = { repoUrl, runId: req.runId, taskId: req.taskId, jobId: req.jobId };
+    if (!fresh) {
+      const unclean = tookOver !== undefined || !prev || prev.phase === 'preparing' || prev.phase === 'ready';
+      if (unclean) await this.repair(admin, prev);
+      this.state = writeState(this.slotPath, { phase: 'preparing', ...ids });
+      await this.switchTo(req.baseCommit, req.clean);
+    } else {
+      this.state = writeState(this.slotPath, { phase: 'preparing', ...ids });
+    }
+
+    let base = req.baseCommit;
+    if (deps.length > 0) {
+      for (const dep of deps) {
+        const conflict = await mergeOne(this.dir, dep, `fleet: ${req.runId}/${req.taskId}: merge ${dep.taskId}`, this.env);
+        if (!conflict) continue;
+        await this.switchTo(req.baseCommit, req.clean);
+        this.state = writeState(this.slotPath, { phase: 'idle', ...ids, head: req.baseCommit });
+        const paths = conflict.paths;
+        throw new FleetError(
+          'merge_conflict',
+          `task ${req.taskId}: merging the result of ${dep.taskId} (${dep.commit.slice(0, 12)}) conflicts in ${paths.join(', ')}`,
+          { taskId: req.taskId, dependency: dep.taskId, commit: dep.commit, paths },
+        );
+      }
+      base = await headOf(this.dir);
+    }
+    this.state = writeState(this.slotPath, { phase: 'ready', ...ids, base, head: base });
+    mirror.touch();
+    this.logger?.debug({ job: req.jobId, base, fresh, ms: Date.now() - started }, 'workspace ready');
+    return { dir: this.dir, base };
+  }
+
+  async publish(req: PublishRequest): Promise<PublishedResult> {
+    const st = this.state;
+    if (!st || !this.mirror || st.runId !== req.runId || st.taskId !== req.taskId || (st.phase !== 'ready' && st.phase !== 'published')) {
+      const holds = st ? `${st.runId ?? '?'}/${st.taskId ?? '?'} (${st.phase})` : 'nothing';
+      throw new FleetError('workspace_error', `publish of ${req.runId}/${req.taskId}: slot ${this.slot} holds ${holds}; call prepare() first`, { slot: this.slot });
+    }
+    if (!SHA_PATTERN.test(req.base)) throw new FleetError('workspace_error', `publish of ${req.runId}/${req.taskId}: base '${req.base}' is not a commit id`);
+    const pushUrl = normalizeRepoUrl(req.pushUrl);
+    await git(['add', '-A'], { cwd: this.dir });
+    const staged = (await git(['diff', '--cached', '--quiet'], { cwd: this.dir, okCodes: [1] })).code === 1;
+    if (staged) {
+      const message = `fleet: ${req.runId}/${req.taskId}: ${oneLine(req.title) || req.taskId}`;
+      await git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--no-verify', '-m', message], { cwd: this.dir, env: this.env });
+    }
+    const commit = await headOf(this.dir);
+    const branch = branchOf(req.runId, req.taskId);
+    await pushBranch(this.dir, pushUrl, branch, commit);
+    await this.mirror.recordResult(branch, commit, pushUrl);
+    const diff = await diffStat(this.dir, req.base, commit);
+    this.state = writeState(this.slotPath, { ...st, phase: 'published', head: commit });
+    this.logger?.info({ branch, commit, diff }, 'result pushed');
+    return { branch, commit, diff };
+  }
+
+  /** Unlocks the worktree and the slot. Work left by a task that did not publish is salvaged first. */
+  async release(): Promise<void> {
+    if (!this.lock) return;
+    try {
+      if (this.state?.phase === 'ready' && this.adminDir) {
+        await this.salvage(this.adminDir, this.state);
+        this.state = writeState(this.slotPath, { ...this.state, phase: 'idle' });
+      }
+      if (this.adminDir) rmQuiet(join(this.adminDir, 'locked'));
+    } finally {
+      this.lock.release();
+      this.lock = undefined;
+    }
+  }
+
+  /** Stall detection: did any file of the worktree change after `ms` (epoch milliseconds)? */
+  changedSince(ms: number): Promise<boolean> {
+    return changedSince(this.dir, ms);
+  }
+
+  /** Checkout + clean: rewrites only files that differ, removes what the last task left. */
+  private async switchTo(commit: string, clean: PrepareRequest['clean']): Promise<void> {
+    await git(['checkout', '-q', '-f', '--detach', commit], { cwd: this.dir });
+    await git(['clean', '-q', clean === 'all' ? '-ffdx' : '-ffd'], { cwd: this.dir });
+  }
+
+  /** After a crash or a task that did not publish: clear git's stale state, keep any work. */
+  private async repair(admin: string, prev: SlotState | undefined): Promise<void> {
+    const cleared = clearStaleGitState(admin);
+    if (cleared.length > 0) this.logger?.warn({ cleared }, 'cleared state left by an interrupted git');
+    if (prev?.phase === 'ready') await this.salvage(admin, prev);
+  }
+
+  private async salvage(admin: string, st: SlotState): Promise<void> {
+    clearStaleGitState(admin);
+    const label = st.runId && st.taskId ? `${st.runId}/${st.taskId}` : `slot-${this.slot}`;
+    const saved = await salvageWorktree(this.dir, {
+      label,
+      message: `fleet: ${label}: unpublished work of job ${st.jobId ?? '?'} (salvaged on slot ${this.slot})`,
+      env: this.env,
+      exclude: st.base ? [st.base] : [],
+    });
+    if (saved) this.logger?.warn({ ...saved }, 'kept unpublished work of the previous task (the janitor pushes it to a rescue branch)');
+  }
+
+  /** The worktree's admin dir inside `mirror`, if the slot holds a sound worktree of it. */
+  private linkedAdminDir(mirror: Mirror): string | undefined {
+    const admin = adminDirOf(this.dir);
+    if (!admin || !admin.startsWith(`${mirror.dir}/worktrees/`)) return undefined;
+    return admin;
+  }
+
+  /** Makes room for a new worktree: keeps the work of whatever is there, then removes it. */
+  private async retire(prev: SlotState | undefined): Promise<void> {
+    const admin = adminDirOf(this.dir);
+    if (admin) {
+      // A worktree of another repository (the slot moves to a new repository).
+      const mirrorOfIt = dirname(dirname(admin));
+      try {
+        await this.salvage(admin, { phase: 'ready', ...prev, at: '' });
+        rmQuiet(join(admin, 'locked'));
+        await git(['worktree', 'remove', '--force', '--force', this.dir], { cwd: mirrorOfIt });
+        return;
+      } catch (e) {
+        this.logger?.error({ err: (e as Error).message }, 'cannot retire the old worktree; moving it aside');
+      }
+    }
+    if (existsSync(this.dir)) {
+      // Not a worktree we can read: keep its files aside rather than deleting them.
+      const aside = join(this.slotPath, `orphan-${Date.now()}`);
+      renameSync(this.dir, aside);
+      this.logger?.warn({ aside }, 'slot directory was not a usable worktree; moved aside');
+    }
+  }
+
+  private async addWorktree(mirror: Mirror, commit: string): Promise<string> {
+    // A registration left for this path (its directory deleted): keep its commits, then drop it.
+    const stale = findRegistration(mirror.dir, this.dir);
+    if (stale) {
+      await salvageAdminHead(mirror.dir, stale, `slot-${this.slot}`);
+      rmSync(stale, { recursive: true, force: true });
+    }
+    const started = Date.now();
+    await git(['worktree', 'add', '--quiet', '--detach', this.dir, commit], { cwd: mirror.dir });
+    const admin = adminDirOf(this.dir);
+    if (!admin) throw new FleetError('workspace_error', `git worktree add made no usable worktree at ${this.dir}`);
+    this.logger?.info({ dir: this.dir, ms: Date.now() - started }, 'slot worktree created');
+    return admin;
+  }
+}
+
+/** Reads `<wt>/.git` ("gitdir: ...") and checks the admin dir points back at this worktree. */
+export function adminDirOf(wt: string): string | undefined {
+  let dotgit: string;
+  try {
+    dotgit = readFileSync(join(wt, '.git'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const m = /^gitdir: (.+)$/m.exec(dotgit);
+  if (!m?.[1]) return undefined;
+  const admin = resolve(wt, m[1].trim());
+  try {
+    const back = readFileSync(join(admin, 'gitdir'), 'utf8').trim();
+    if (resolve(admin, back) !== join(wt, '.git')) return undefined;
+    if (!existsSync(join(admin, 'HEAD'))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return admin;
+}
+
+/** The admin dir in `mirror` registered for worktree path `wt`, if any. */
+function findRegistration(mirror: string, wt: string): string | undefined {
+  let names: string[];
+  try {
+    names = readdirSync(join(mirror, 'worktrees'));
+  } catch {
+    return undefined;
+  }
+  for (const n of names) {
+    const admin = join(mirror, 'worktrees', n);
+    try {
+      if (resolve(admin, readFileSync(join(admin, 'gitdir'), 'utf8').trim()) === join(wt, '.git')) return admin;
+    } catch {
+      // unreadable registration: not ours
+    }
+  }
+  return undefined;
+}
+
+function validatePrepare(req: PrepareRequest): void {
+  const bad = (what: string) => new FleetError('workspace_error', `prepare ${req.runId}/${req.taskId}: ${what}`, { runId: req.runId, taskId: req.taskId });
+  if (!isRunId(req.runId)) throw bad(`invalid run id '${req.runId}'`);
+  if (!isTaskId(req.taskId)) throw bad(`invalid task id '${req.taskId}'`);
+  if (!SHA_PATTERN.test(req.baseCommit.toLowerCase())) throw bad(`base '${req.baseCommit}' is not a full commit id (resolve it with resolveRef at submit)`);
+  if (req.clean !== 'all' && req.clean !== 'keep-ignored') throw bad(`clean must be 'all' or 'keep-ignored', got '${String(req.clean)}'`);
+  for (const d of req.deps) {
+    if (!isTaskId(d.taskId)) throw bad(`invalid dependency id '${d.taskId}'`);
+    if (!SHA_PATTERN.test(d.commit.toLowerCase())) throw bad(`dependency ${d.taskId}: '${d.commit}' is not a full commit id`);
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+function rmQuiet(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // not there
+  }
+}

@@ -1,0 +1,207 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FleetError } from '@agentfleet/core';
+import { SlotWorkspace, integrate, mirrorDir, resolveRef, diskFree, type PrepareRequest } from '@agentfleet/workspace';
+import { AUTHOR, commit, g, makeOrigin, removeDir, tempDir, writeFiles } from './helpers.js';
+
+let root: string;
+let home: string;
+let origin: { repo: string; sha: string };
+const run = 'r1';
+
+beforeEach(() => {
+  root = tempDir('slot');
+  home = join(root, 'home');
+  origin = makeOrigin(root, { 'README.md': 'hello\n', 'src/app.ts': 'export const a = 1;\n', '.gitignore': 'node_modules/\n*.log\n' });
+});
+afterEach(() => removeDir(root));
+
+function req(taskId: string, over: Partial<PrepareRequest> = {}): PrepareRequest {
+  return { runId: run, taskId, jobId: `${run}.${taskId}`, title: `task ${taskId}`, repoUrl: origin.repo, baseCommit: origin.sha, deps: [], clean: 'all', ...over };
+}
+
+/** Runs one task on a slot: prepare, let `work` edit the worktree, publish, release. */
+async function task(ws: SlotWorkspace, taskId: string, files: Record<string, string>, over: Partial<PrepareRequest> = {}) {
+  const prep = await ws.prepare(req(taskId, over));
+  writeFiles(prep.dir, files);
+  const res = await ws.publish({ runId: run, taskId, title: `task ${taskId}`, pushUrl: over.pushUrl ?? origin.repo, base: prep.base });
+  await ws.release();
+  return { ...res, base: prep.base, dir: prep.dir };
+}
+
+describe('SlotWorkspace', () => {
+  it('a dependent sees its dependency\'s file; the result branch and diff stat are right', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const a = await task(ws, 'a', { 'a.txt': 'from a\n' });
+    expect(a.branch).toBe('fleet/r1/a');
+    expect(g(origin.repo, 'rev-parse', 'fleet/r1/a')).toBe(a.commit);
+    expect(a.diff).toEqual({ files: 1, insertions: 1, deletions: 0 });
+    expect(g(origin.repo, 'log', '-1', '--format=%an <%ae>|%s', a.commit)).toBe(`${AUTHOR}|fleet: r1/a: task a`);
+
+    const prep = await ws.prepare(req('b', { deps: [{ taskId: 'a', commit: a.commit }] }));
+    expect(readFileSync(join(prep.dir, 'a.txt'), 'utf8')).toBe('from a\n');
+    expect(prep.base).toBe(a.commit); // fast-forward: no merge commit
+    await ws.release();
+  });
+
+  it('a diamond (b and c on a, d on b and c) merges both', async () => {
+    const ws1 = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const ws2 = new SlotWorkspace({ home, slot: 'local-2', author: AUTHOR });
+    const a = await task(ws1, 'a', { 'a.txt': 'a\n' });
+    const b = await task(ws1, 'b', { 'b.txt': 'b\n' }, { deps: [{ taskId: 'a', commit: a.commit }] });
+    const c = await task(ws2, 'c', { 'c.txt': 'c\n' }, { deps: [{ taskId: 'a', commit: a.commit }] });
+    const d = await ws2.prepare(req('d', { deps: [{ taskId: 'b', commit: b.commit }, { taskId: 'c', commit: c.commit }] }));
+    for (const f of ['a.txt', 'b.txt', 'c.txt']) expect(existsSync(join(d.dir, f))).toBe(true);
+    expect(g(d.dir, 'rev-list', '--parents', '-1', 'HEAD').split(' ')).toHaveLength(3); // a merge commit
+    expect(g(d.dir, 'status', '--porcelain')).toBe('');
+    await ws2.release();
+  });
+
+  it('a conflict fails with merge_conflict naming the paths, and leaves the slot usable', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const b = await task(ws, 'b', { 'src/app.ts': 'export const a = 2;\n' });
+    const c = await task(ws, 'c', { 'src/app.ts': 'export const a = 3;\n', 'c.txt': 'c\n' });
+    const err = await ws.prepare(req('d', { deps: [{ taskId: 'b', commit: b.commit }, { taskId: 'c', commit: c.commit }] })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FleetError);
+    expect((err as FleetError).kind).toBe('merge_conflict');
+    expect((err as FleetError).message).toContain('src/app.ts');
+    expect((err as FleetError).message).toContain('c');
+    expect((err as FleetError).details.paths).toEqual(['src/app.ts']);
+    await ws.release();
+    const next = await ws.prepare(req('e'));
+    expect(g(next.dir, 'status', '--porcelain', '--ignored')).toBe('');
+    expect(g(next.dir, 'rev-parse', 'HEAD')).toBe(origin.sha);
+    expect(readFileSync(join(next.dir, 'src/app.ts'), 'utf8')).toBe('export const a = 1;\n');
+    await ws.release();
+  });
+
+  it('inherit: false (no deps) starts from the base alone', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    await task(ws, 'a', { 'a.txt': 'a\n' });
+    const prep = await ws.prepare(req('b', { deps: [] }));
+    expect(existsSync(join(prep.dir, 'a.txt'))).toBe(false);
+    expect(prep.base).toBe(origin.sha);
+    await ws.release();
+  });
+
+  it('a retried task replaces its branch (force-with-lease), also from another host', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const first = await task(ws, 'a', { 'a.txt': 'attempt 1\n' });
+    const second = await task(ws, 'a', { 'a.txt': 'attempt 2\n' });
+    expect(second.commit).not.toBe(first.commit);
+    expect(g(origin.repo, 'rev-parse', 'fleet/r1/a')).toBe(second.commit);
+    expect(g(origin.repo, 'show', 'fleet/r1/a:a.txt')).toBe('attempt 2');
+    // A third attempt on another host (its own home and mirror) that never saw the others.
+    const other = new SlotWorkspace({ home: join(root, 'home2'), slot: 'm-1', author: AUTHOR });
+    const third = await task(other, 'a', { 'a.txt': 'attempt 3\n' });
+    expect(g(origin.repo, 'show', 'fleet/r1/a:a.txt')).toBe('attempt 3');
+    expect(third.diff).toEqual({ files: 1, insertions: 1, deletions: 0 });
+    // Publishing the same commit again is a no-op, not an error.
+    const again = await other.prepare(req('z'));
+    await other.publish({ runId: run, taskId: 'z', title: 'z', pushUrl: origin.repo, base: again.base });
+    await other.publish({ runId: run, taskId: 'z', title: 'z', pushUrl: origin.repo, base: again.base });
+    await other.release();
+  });
+
+  it('fetches dependency results pushed by another host from the push URL', async () => {
+    const results = join(root, 'results.git');
+    g(root, 'init', '-q', '--bare', results);
+    const hostA = new SlotWorkspace({ home: join(root, 'hostA'), slot: 's1', author: AUTHOR });
+    const hostB = new SlotWorkspace({ home: join(root, 'hostB'), slot: 's1', author: AUTHOR });
+    await hostB.prepare(req('warm')); // hostB's mirror exists before a's result does
+    await hostB.release();
+    const a = await task(hostA, 'a', { 'a.txt': 'a\n' }, { pushUrl: `file://${results}` });
+    expect(g(origin.repo, 'branch', '--list', 'fleet/*')).toBe('');
+    const b = await hostB.prepare(req('b', { pushUrl: `file://${results}`, deps: [{ taskId: 'a', commit: a.commit }] }));
+    expect(readFileSync(join(b.dir, 'a.txt'), 'utf8')).toBe('a\n');
+    await hostB.release();
+  });
+
+  it('clean=keep-ignored keeps an ignored node_modules; clean=all removes it; untracked files go in both', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    let prep = await ws.prepare(req('a', { clean: 'keep-ignored' }));
+    writeFiles(prep.dir, { 'node_modules/dep/index.js': 'module.exports = 1;\n', 'debug.log': 'x' });
+    await ws.release(); // task failed: nothing published; ignored files are not work
+    prep = await ws.prepare(req('b', { clean: 'keep-ignored' }));
+    expect(existsSync(join(prep.dir, 'node_modules/dep/index.js'))).toBe(true);
+    writeFiles(prep.dir, { 'stray.txt': 'untracked\n' });
+    await ws.publish({ runId: run, taskId: 'b', title: 'b', pushUrl: origin.repo, base: prep.base });
+    await ws.release();
+    writeFileSync(join(prep.dir, 'leftover.txt'), 'x'); // changed after publish: not work of any task
+    prep = await ws.prepare(req('c', { clean: 'keep-ignored' }));
+    expect(existsSync(join(prep.dir, 'node_modules/dep/index.js'))).toBe(true);
+    expect(existsSync(join(prep.dir, 'stray.txt'))).toBe(false);
+    expect(existsSync(join(prep.dir, 'leftover.txt'))).toBe(false);
+    await ws.release();
+    prep = await ws.prepare(req('d', { clean: 'all' }));
+    expect(existsSync(join(prep.dir, 'node_modules'))).toBe(false);
+    await ws.release();
+  });
+
+  it('locks the worktree with the job while a task runs; one mirror per URL; file:// works', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(req('a', { repoUrl: `file://${origin.repo}` }));
+    const mirror = mirrorDir(home, `file://${origin.repo}`);
+    expect(existsSync(mirror)).toBe(true);
+    expect(g(mirror, 'worktree', 'list', '--porcelain')).toContain('locked job r1.a');
+    // Another process cannot take the slot meanwhile; this process can re-enter.
+    await ws.release();
+    expect(g(mirror, 'worktree', 'list', '--porcelain')).not.toContain('locked');
+    expect(prep.dir).toBe(join(home, 'slots', 'local-1', 'wt'));
+  });
+
+  it('changedSince sees new, modified and deleted files, and ignores .git', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(req('a'));
+    const t0 = Date.now() + 20;
+    await new Promise((r) => setTimeout(r, 40));
+    expect(await ws.changedSince(t0)).toBe(false);
+    g(prep.dir, 'status'); // git touching its own dir is not progress
+    expect(await ws.changedSince(t0)).toBe(false);
+    writeFileSync(join(prep.dir, 'src/app.ts'), 'changed');
+    expect(await ws.changedSince(t0)).toBe(true);
+    await ws.release();
+  });
+
+  it('resolveRef gives a fixed commit that does not move when the branch moves', async () => {
+    const sha = await resolveRef(origin.repo, 'main');
+    expect(sha).toBe(origin.sha);
+    g(origin.repo, 'tag', '-a', 'v1', '-m', 'v1');
+    const moved = commit(origin.repo, { 'new.txt': 'later\n' });
+    expect(await resolveRef(origin.repo, 'main')).toBe(moved);
+    expect(await resolveRef(`file://${origin.repo}`, 'v1')).toBe(origin.sha); // annotated tag peeled
+    expect(await resolveRef(origin.repo, 'refs/heads/main')).toBe(moved);
+    expect(await resolveRef(origin.repo, origin.sha.slice(0, 10), { home })).toBe(origin.sha);
+    await expect(resolveRef(origin.repo, 'nope')).rejects.toThrow(`'nope' not found in ${origin.repo}`);
+    await expect(resolveRef(join(root, 'missing'), 'main')).rejects.toThrow(join(root, 'missing'));
+    // The task prepared from the submitted commit does not see the later commit.
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(req('a', { baseCommit: sha }));
+    expect(existsSync(join(prep.dir, 'new.txt'))).toBe(false);
+    await ws.release();
+  });
+
+  it('integrate merges results into a branch and reports conflicts', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const b = await task(ws, 'b', { 'b.txt': 'b\n', 'src/app.ts': 'export const a = 2;\n' });
+    const c = await task(ws, 'c', { 'c.txt': 'c\n' });
+    const d = await task(ws, 'd', { 'src/app.ts': 'export const a = 4;\n' });
+    const res = await integrate({ home, repoUrl: origin.repo, pushUrl: origin.repo, branch: 'integration', runId: run, author: AUTHOR, base: origin.sha, results: [{ taskId: 'b', commit: b.commit }, { taskId: 'c', commit: c.commit }, { taskId: 'd', commit: d.commit }] });
+    expect(res.merged).toEqual(['b', 'c']);
+    expect(res.conflicts).toEqual([{ taskId: 'd', paths: ['src/app.ts'] }]);
+    expect(g(origin.repo, 'rev-parse', 'integration')).toBe(res.commit);
+    expect(g(origin.repo, 'show', 'integration:c.txt')).toBe('c');
+    expect(readdirSync(join(home, 'integrate'))).toEqual([]); // scratch worktree removed
+  });
+
+  it('rejects bad input with clear errors; diskFree reports bytes', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    await expect(ws.prepare(req('Bad Id'))).rejects.toThrow(/invalid task id/);
+    await expect(ws.prepare(req('a', { baseCommit: 'main' }))).rejects.toThrow(/not a full commit id/);
+    await expect(ws.prepare(req('a', { baseCommit: 'f'.repeat(40) }))).rejects.toThrow(/not found in/);
+    expect(() => new SlotWorkspace({ home, slot: 'x', author: 'nobody' })).toThrow(/Name <email>/);
+    mkdirSync(home, { recursive: true });
+    expect(await diskFree(home)).toBeGreaterThan(0);
+  });
+});

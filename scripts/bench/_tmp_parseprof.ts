@@ -1,0 +1,12 @@
+import { parseSource, parsePlan } from '@agentfleet/core';
+import { parseDocument, LineCounter } from 'yaml';
+const n = 100000;
+const tasks = Array.from({ length: n }, (_, i) => ({ id: `t${i}`, deps: Array.from({ length: Math.min(i, 10) }, (_, k) => `t${i - 1 - k}`), estimate: '5m' }));
+const text = JSON.stringify({ name: 'b', defaults: { agent: 'noop' }, tasks });
+let t = Date.now();
+JSON.parse(text); console.log('JSON.parse', Date.now() - t); t = Date.now();
+const lc = new LineCounter();
+const doc = parseDocument(text, { lineCounter: lc }); console.log('yaml parseDocument', Date.now() - t); t = Date.now();
+doc.toJS(); console.log('toJS', Date.now() - t); t = Date.now();
+parseSource(text, 'x.json'); console.log('parseSource', Date.now() - t); t = Date.now();
+parsePlan(text, 'x.json'); console.log('parsePlan', Date.now() - t); t = Date.now();
