@@ -36,7 +36,7 @@ export async function createMonitorServer(opts: MonitorServerOptions): Promise<M
   const logger = opts.logger ?? createLogger({ name: 'monitor' });
   const timeoutMs = opts.timeoutMs ?? 5_000;
   const startedAt = Date.now();
-  const board = new QueuesBoard({ loadQueues: () => opts.source.queues(), writable: opts.queuesWritable ?? false });
+  const board = new QueuesBoard({ loadQueues: () => opts.source.taskQueues(), writable: opts.queuesWritable ?? false });
 
   const metrics = async (res: ServerResponse) => {
     let text: string;

@@ -19,7 +19,8 @@ export interface MonitorSource {
   readStats(): Promise<FleetStatsSnapshot>;
   queueCounts(): Promise<readonly QueueCountSnapshot[]>;
   listRuns(opts?: { active?: boolean }): Promise<readonly RunSnapshot[]>;
-  queues(): Promise<readonly BullQueue[]>;
+  /** every task queue, for bull-board */
+  taskQueues(): Promise<readonly BullQueue[]>;
   redisInfo(): Promise<RedisMemory>;
 }
 

@@ -19,7 +19,7 @@ export function fixtureSource(snap: MetricsSnapshot = snapshot(), queues: BullQu
     readStats: () => answer(stats),
     queueCounts: () => answer(snap.queues),
     listRuns: (opts) => answer(opts?.active ? snap.runs.filter((r) => r.status === 'queued' || r.status === 'running') : snap.runs),
-    queues: () => answer(queues),
+    taskQueues: () => answer(queues),
     redisInfo: () => answer(snap.redis),
     setStats: (s) => {
       stats = s;

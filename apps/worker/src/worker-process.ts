@@ -6,6 +6,7 @@ import { readSettings, slotName } from './settings.js';
 import { TaskPipeline } from './task-pipeline.js';
 import { GitWorkspace, ScratchWorkspace } from './task-workspace.js';
 import type { FromWorker, ToWorker } from './ipc.js';
+import { killOrphanAgents, SLOT_MARKER } from './orphans.js';
 
 /**
  * One worker process: takes one task at a time from every queue its host may serve.
@@ -18,6 +19,9 @@ async function main(): Promise<void> {
   const name = slotName(settings.host, slot);
   const logger = createLogger({ name: 'worker', base: { host: settings.host, slot }, secretValues: secretValuesFromEnv(settings.secretNames), pretty: false });
   const send = (m: FromWorker) => process.send?.(m);
+  const slotId = `${name}@${settings.home}`;
+  const orphans = killOrphanAgents(slotId);
+  if (orphans.length) logger.warn({ pids: orphans }, 'killed agent processes left by a previous worker of this slot');
   const redis = createRedis(settings.redisUrl);
   redis.on('error', (e) => logger.debug({ err: e.message }, 'redis connection error'));
   const store = new FleetStore(redis, settings.prefix);
@@ -30,7 +34,7 @@ async function main(): Promise<void> {
     logger,
     pauses: new RedisProviderPauses(redis, settings.prefix),
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
-    agentEnv: agentEnvironment(),
+    agentEnv: { ...agentEnvironment(), [SLOT_MARKER]: slotId },
     onBusy: (runId, taskId) => send({ type: 'busy', runId, taskId, startedAt: Date.now() }),
     onIdle: () => send({ type: 'idle' }),
   });

@@ -46,6 +46,14 @@ describe('stall detection', () => {
     const writing = request({ workdir: dir.path, task: { agent: 'shell', run: `mkdir -p ${sub}; for i in 1 2 3 4 5 6 7 8; do echo $i > ${sub}/f; sleep 0.1; done` } });
     expect((await runWithStallWatch(createAgent('shell'), writing.req, { stallTimeoutMs: 250, changedSince: changedSince(dir.path) })).exit).toBe(0);
   });
+  it('aborts the llm agent mid-request when its provider goes silent for the stall timeout', async () => {
+    standin.reset();
+    standin.enqueue(reply.hang());
+    const h = request({ workdir: dir.path, config: config({ providers: [provider('slow', standin.url, { timeoutMs: 60_000 })] }), task: { prompt: 'x' } });
+    const agent = createAgent('llm', { cooldowns: new CooldownRegistry() });
+    const err = (await runWithStallWatch(agent, h.req, { stallTimeoutMs: 300, changedSince: () => Promise.resolve(false) }).catch((e: unknown) => e)) as FleetError;
+    expect(err.kind).toBe('stalled');
+  });
 });
 
 describe('review gate', () => {

@@ -178,6 +178,7 @@ export class SshSession {
         return false;
       },
       ...(sock ? { sock } : {}),
+      ...(process.env.AFDBG ? { debug: (m: string) => { (globalThis as any).__dbg ??= []; (globalThis as any).__dbg.push(m); } } : {}),
     };
     return new Promise((resolvePromise, reject) => {
       let settled = false;
@@ -216,19 +217,25 @@ export class SshSession {
     });
   }
 
-  private openExec(command: string): Promise<ClientChannel> {
+  /**
+   * Opens an exec channel and wires it up in the same tick: ssh2 may parse the command's exit
+   * status in the same chunk as the channel confirmation, before any await could resume.
+   */
+  private openExec<T>(command: string, wire: (ch: ClientChannel, done: (v: T) => void) => void): Promise<T> {
     if (this.closed) return Promise.reject(new SshError(this.host.name, `SSH connection to ${describe(this.host)} is closed`));
     return new Promise((res, rej) => {
-      this.client.exec(command, (err, ch) => (err ? rej(new SshError(this.host.name, `cannot run a command on ${describe(this.host)}: ${err.message}`)) : res(ch)));
+      this.client.exec(command, (err, ch) => {
+        if (err) rej(new SshError(this.host.name, `cannot run a command on ${describe(this.host)}: ${err.message}`));
+        else wire(ch, res);
+      });
     });
   }
 
   /** Runs a command built from argv (quoted here) or already quoted with shellQuote/shellCommand. */
-  async exec(command: string | readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  exec(command: string | readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const line = typeof command === 'string' ? command : shellCommand(command);
     this.logger?.debug({ host: this.host.name, command: line.slice(0, 200) }, 'ssh exec');
-    const ch = await this.openExec(line);
-    return new Promise((res) => {
+    return this.openExec<ExecResult>(line, (ch, res) => {
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       let code = 255;
@@ -274,11 +281,10 @@ export class SshSession {
    * a watcher on the remote side then ends the whole command (its process group), so nothing
    * is left running on the host. Resolves with the exit code.
    */
-  async stream(command: string | readonly string[], onData: (chunk: string, stream: 'stdout' | 'stderr') => void, signal?: AbortSignal): Promise<number> {
+  stream(command: string | readonly string[], onData: (chunk: string, stream: 'stdout' | 'stderr') => void, signal?: AbortSignal): Promise<number> {
     const line = typeof command === 'string' ? command : shellCommand(command);
     const wrapped = shScript('exec 3<&0; sh -c "$1" </dev/null & p=$!; { cat <&3 >/dev/null 2>&1; kill -TERM 0 2>/dev/null; } & wait "$p"', [line]);
-    const ch = await this.openExec(wrapped);
-    return new Promise((res) => {
+    return this.openExec<number>(wrapped, (ch, res) => {
       let code = 255;
       let fallback: NodeJS.Timeout | undefined;
       const onAbort = () => {

@@ -4,7 +4,7 @@ import type { Logger } from '@agentfleet/telemetry';
 import { git } from './git.js';
 import { acquireLock, isStale, pidAlive, readLock } from './lock.js';
 import { MIRROR_STAMP, UNPUSHED, integrateDir, mirrorLockFile, mirrorsDir, slotsDir } from './paths.js';
-import { clearStaleGitState, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
+import { clearStaleGitState, preserveLocalRefs, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
 import { adminDirOf } from './slot.js';
 import { readState, stateFile } from './slot-state.js';
 import { diskFree } from './disk.js';
@@ -129,6 +129,7 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
         }
       }
       await git(['worktree', 'prune'], { cwd: mirror });
+      await preserveLocalRefs(mirror);
       const rescue = await rescueUnpushed(mirror, log);
       report.rescued.push(...rescue.rescued);
       for (const f of rescue.failed) report.unpushed.push({ mirror, ...f });

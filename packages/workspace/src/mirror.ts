@@ -70,6 +70,9 @@ export class Mirror {
         ['remote.origin.url', this.url],
         ['remote.origin.fetch', `+refs/heads/*:${ORIGIN_HEADS}*`],
         ['gc.autoDetach', 'false'], // no background gc left running after a fetch
+        // Fetched objects always arrive as a pack, which appears at once (its .idx is renamed
+        // into place last): a concurrent reader never sees a commit whose trees are not there yet.
+        ['transfer.unpackLimit', '1'],
         ['core.logAllRefUpdates', 'false'],
         ['agentfleet.url', this.url],
       ];

@@ -135,3 +135,22 @@ export async function rescueUnpushed(mirror: string, logger?: Logger): Promise<R
   }
   return out;
 }
+
+/**
+ * Branches and tags an agent created in a worktree live in the shared mirror; commits only
+ * they hold are preserved like any other unpublished work.
+ */
+export async function preserveLocalRefs(mirror: string): Promise<Salvaged[]> {
+  const out: Salvaged[] = [];
+  const refs = (await git(['for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/tags'], { cwd: mirror })).stdout.split('\n').filter(Boolean);
+  for (const ref of refs) {
+    const commits = await unpushedCommits(mirror, ref).catch(() => []);
+    if (commits.length === 0) continue;
+    const commit = (await git(['rev-parse', `${ref}^{commit}`], { cwd: mirror })).stdout.trim();
+    const name = ref.replace(/^refs\/(heads|tags)\//, '');
+    const saved = `${UNPUSHED}local/${name}/${stamp()}`;
+    await git(['update-ref', saved, commit], { cwd: mirror });
+    out.push({ ref: saved, commit, commits: commits.length });
+  }
+  return out;
+}

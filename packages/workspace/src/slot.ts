@@ -204,7 +204,8 @@ export class SlotWorkspace {
   private async repair(admin: string, prev: SlotState | undefined): Promise<void> {
     const cleared = clearStaleGitState(admin);
     if (cleared.length > 0) this.logger?.warn({ cleared }, 'cleared state left by an interrupted git');
-    if (prev?.phase === 'ready') await this.salvage(admin, prev);
+    // No state at all: what the worktree holds is unknown, so treat it as work.
+    if (!prev || prev.phase === 'ready') await this.salvage(admin, prev ?? { phase: 'ready', at: '' });
   }
 
   private async salvage(admin: string, st: SlotState): Promise<void> {

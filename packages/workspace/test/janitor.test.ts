@@ -71,6 +71,23 @@ describe('runJanitor', () => {
     expect(again.slotsRemoved).toEqual(['local-1']);
   });
 
+  it('keeps commits only held by a branch an agent created in the shared mirror', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(prepareReq('brancher'));
+    g(prep.dir, 'checkout', '-q', '-b', 'agent-branch');
+    writeFiles(prep.dir, { 'side.txt': 'on a side branch\n' });
+    g(prep.dir, 'add', '-A');
+    g(prep.dir, 'commit', '-q', '-m', 'side work');
+    g(prep.dir, 'checkout', '-q', '--detach', origin.sha);
+    const p = await ws.publish({ runId: 'rj', taskId: 'brancher', title: 'b', pushUrl: origin.repo, base: prep.base });
+    await ws.release();
+    expect(p.commit).toBe(origin.sha);
+    const report = await runJanitor({ home, slotIdleMs: 0, mirrorIdleMs: 0 });
+    const rescued = report.rescued.find((r) => r.branch.startsWith('fleet/rescue/local/agent-branch/'));
+    expect(rescued).toBeDefined();
+    expect(g(origin.repo, 'show', `${rescued!.branch}:side.txt`)).toBe('on a side branch');
+  });
+
   it('keeps the commits of a worktree whose directory was deleted by hand', async () => {
     await abandonedSlot('local-1', 'gone');
     rmSync(join(home, 'slots', 'local-1'), { recursive: true, force: true });

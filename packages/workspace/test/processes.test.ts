@@ -75,9 +75,9 @@ describe('several worker processes', () => {
 
     // The killed task's work was preserved on this host; the janitor pushes it to a rescue branch.
     const report = await runJanitor({ home, inUse: new Set(['local-1']) });
-    expect(report.rescued).toHaveLength(1);
-    const branch = report.rescued[0]!.branch;
-    expect(branch).toMatch(/^fleet\/rescue\/rk\/killed\//);
+    // (the agent's side branch is rescued too: fleet/rescue/local/side/...)
+    expect(report.rescued.map((r) => r.branch.split('/').slice(0, 4).join('/')).sort()).toEqual(['fleet/rescue/local/side', 'fleet/rescue/rk/killed']);
+    const branch = report.rescued.find((r) => r.branch.startsWith('fleet/rescue/rk/killed/'))!.branch;
     expect(g(origin.repo, 'show', `${branch}:committed.txt`)).toBe('agent commit');
     expect(g(origin.repo, 'show', `${branch}:uncommitted.txt`)).toBe('agent draft');
   });

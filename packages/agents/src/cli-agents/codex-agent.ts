@@ -1,7 +1,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { budgetOverrun, effectiveBudget } from '../budget.js';
+import { abortError, budgetOverrun, effectiveBudget } from '../budget.js';
 import { ProviderChain, waitForPause, type ProviderChoice } from '../providers/chain.js';
 import type { CooldownRegistry } from '../providers/cooldowns.js';
 import { tierFor } from '../tiers.js';
@@ -37,7 +37,9 @@ export function codexArgs(opts: { workdir: string; lastMessageFile: string; writ
     args.push('-m', model, '-c', `model_provider=${JSON.stringify(key)}`);
     args.push('-c', `model_providers.${key}.name=${JSON.stringify(provider.name)}`);
     args.push('-c', `model_providers.${key}.base_url=${JSON.stringify(provider.baseURL)}`);
-    args.push('-c', `model_providers.${key}.wire_api=${JSON.stringify(provider.api === 'chat' ? 'chat' : 'responses')}`);
+    // codex (>= 0.13x) speaks only the Responses API: `wire_api = "chat"` is refused at startup,
+    // so a provider used by codex must serve /v1/responses whatever its `api` says
+    args.push('-c', `model_providers.${key}.wire_api="responses"`);
     if (provider.apiKeyEnv) args.push('-c', `model_providers.${key}.env_key=${JSON.stringify(provider.apiKeyEnv)}`);
     if (provider.reasoningEffort) args.push('-c', `model_reasoning_effort=${JSON.stringify(provider.reasoningEffort)}`);
   }
@@ -58,7 +60,9 @@ export class CodexAgent implements Agent {
     let chain: ProviderChain | undefined;
     if (req.config.providers.length > 0) {
       chain = new ProviderChain(req.config.providers, { pauses: req.pauses, env: req.env, cooldowns: this.opts.cooldowns, logger: req.logger, maxWaitMs: this.opts.maxPauseWaitMs, onStatus: (text) => req.onEvent({ type: 'status', text }) });
-      choice = await chain.pick(tierFor(task.complexity, task.risk), req.signal);
+      choice = await chain.pick(tierFor(task.complexity, task.risk), req.signal).catch((e: unknown) => {
+        throw req.signal.aborted ? abortError(req.signal, task.taskId) : e;
+      });
     } else {
       await waitForPause(req, CODEX_DEFAULT_PROVIDER);
     }

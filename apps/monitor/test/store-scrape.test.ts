@@ -1,0 +1,116 @@
+// The monitor over the real FleetStore: a run driven through the store's own claim/complete
+// (as workers do), then /metrics, /queues and `fleet top` read back what happened.
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { pino } from 'pino';
+import { makeRunId } from '@agentfleet/core';
+import { DURATION_BUCKETS_SECONDS, WAIT_BUCKETS_SECONDS, type FleetStore, type ReadyTask } from '@agentfleet/store';
+import { requireBinaries } from '../../../test/helpers/prereq.js';
+import { noConfig, plan, task, testStore } from '../../../packages/store/test/helpers.js';
+import { parseSamples } from '../../../packages/telemetry/test/exposition.js';
+import { promtool } from '../../../packages/telemetry/test/promtool.js';
+import { readTopSnapshot, renderSummary, type TopSource } from '../../cli/src/top/index.js';
+import { createMonitorServer, type MonitorServer } from '../src/server.js';
+import type { MonitorSource } from '../src/source.js';
+
+const logger = pino({ level: 'silent' });
+const histogramBounds = { durationSeconds: DURATION_BUCKETS_SECONDS, waitSeconds: WAIT_BUCKETS_SECONDS };
+let store: FleetStore;
+let runId: string;
+const monitors: MonitorServer[] = [];
+
+async function drive(ready: ReadyTask[], fail: Set<string>): Promise<void> {
+  while (ready.length) {
+    const next: ReadyTask[] = [];
+    for (const t of ready) {
+      const c = await store.claim(runId, t.taskId, 'mugen', 'mugen-0');
+      if (!c.ok) continue;
+      const res = fail.has(t.taskId)
+        ? await store.complete(runId, t.taskId, 'failed', { durationMs: 2_000 }, { agent: 'shell', error: { kind: 'exit_code', message: 'npm test exited 1' } })
+        : await store.complete(runId, t.taskId, 'succeeded', {
+            durationMs: 42_000,
+            model: 'openai/gpt-oss-20b',
+            usage: { input: 1000, cachedInput: 200, output: 300 },
+            costUsd: 0.01,
+          }, { agent: 'llm' });
+      next.push(...res.ready);
+    }
+    if (next.length) await store.enqueue(next);
+    ready = next;
+  }
+}
+
+async function scrape(m: MonitorServer): Promise<string> {
+  const res = await fetch(`${m.url}/metrics`);
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+beforeAll(async () => {
+  store = testStore('monitor-scrape');
+  runId = makeRunId(new Date());
+  const tasks = [task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c']), task('x', [], { agent: 'shell' }), task('y', ['x'], { agent: 'shell' })];
+  const roots = await store.submit(plan(tasks, 'scrape-run'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+  await store.enqueue(roots);
+  await drive(roots, new Set(['x']));
+});
+
+afterAll(async () => {
+  await Promise.all(monitors.map((m) => m.close()));
+  for (const q of await store.taskQueues()) await q.obliterate({ force: true });
+  await store.close();
+});
+
+describe('monitor over the real store', () => {
+  it('takes the FleetStore as its source, and `fleet top` too', () => {
+    expectTypeOf<FleetStore>().toExtend<MonitorSource>();
+    expectTypeOf<FleetStore>().toExtend<TopSource>();
+  });
+
+  it('exports what the run did, bounded, valid for promtool, and the same after a monitor restart', async () => {
+    const run = await store.getRun(runId);
+    expect(run.status).toBe('failed');
+    const first = await createMonitorServer({ source: store, listen: '127.0.0.1:0', logger, histogramBounds });
+    monitors.push(first);
+    const text = await scrape(first);
+    const s = parseSamples(text);
+    const sumOf = (prefix: string) => [...s].filter(([k]) => k.startsWith(prefix)).reduce((n, [, v]) => n + v, 0);
+    expect(sumOf('agentfleet_tasks_total{status="succeeded"')).toBe(run.counts.succeeded);
+    expect(sumOf('agentfleet_tasks_total{status="failed"')).toBe(run.counts.failed);
+    expect(s.get('agentfleet_runs_finished_total{status="failed"}')).toBe(1);
+    expect(s.get('agentfleet_runs{state="failed"}')).toBe(1);
+    expect(s.get('agentfleet_tokens_total{model="openai/gpt-oss-20b",kind="output"}')).toBe(300 * 4);
+    expect(s.get('agentfleet_cost_usd_total{model="openai/gpt-oss-20b"}')).toBeCloseTo(0.04);
+    expect(sumOf('agentfleet_task_duration_seconds_count')).toBe(run.counts.succeeded + run.counts.failed);
+    expect(s.get('agentfleet_task_duration_seconds_bucket{agent="llm",le="60"}')).toBe(4);
+    expect(s.get('agentfleet_task_duration_seconds_bucket{agent="llm",le="30"}')).toBe(0);
+    expect(s.get('agentfleet_task_wait_seconds_count')).toBe(run.counts.succeeded + run.counts.failed);
+    expect(s.get('agentfleet_redis_memory_used_bytes')).toBeGreaterThan(0);
+    expect(text).not.toContain(runId);
+    if (requireBinaries('promtool')) {
+      const r = promtool(['check', 'metrics'], text);
+      expect(r.output).toBe('');
+    }
+    await first.close();
+    const second = await createMonitorServer({ source: store, listen: '127.0.0.1:0', logger, histogramBounds });
+    monitors.push(second);
+    const again = parseSamples(await scrape(second));
+    for (const [k, v] of s) if (/_total\{|_bucket\{|_count|_sum/.test(k)) expect(again.get(k), k).toBe(v);
+  });
+
+  it('shows the real task queue on /queues, read-only', async () => {
+    const m = await createMonitorServer({ source: store, listen: '127.0.0.1:0', logger, histogramBounds });
+    monitors.push(m);
+    const body = (await (await fetch(`${m.url}/queues/api/queues`)).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
+    const names = (await store.taskQueues()).map((q) => q.name);
+    expect(names.length).toBeGreaterThan(0);
+    expect(body.queues.map((q) => q.name).sort()).toEqual(names.sort());
+    expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
+  });
+
+  it('feeds `fleet top` with the recent failure', async () => {
+    const snap = await readTopSnapshot(store, 5);
+    expect(snap.failures).toEqual([expect.objectContaining({ runId, taskId: 'x', kind: 'exit_code', message: 'npm test exited 1' })]);
+    expect(snap.runs).toEqual([]); // the run has finished
+    expect(renderSummary(snap, Date.now())).toContain('no active run; failures 1');
+  });
+});

@@ -1,0 +1,245 @@
+// The run engine end to end: real redis-server, real host daemons and worker processes,
+// real shell agents. Homes and repositories live in /dev/shm.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeRunId, PLAN_DEFAULTS, type Plan, type TaskSpec } from '@agentfleet/core';
+import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
+import { ensureBuilt, pidsWithArg, tempDir, TestHostd, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
+import { requireBinaries } from './helpers/prereq.js';
+
+const haveRedis = requireBinaries('redis-server');
+
+let seq = 0;
+const stores: FleetStore[] = [];
+const daemons: TestHostd[] = [];
+
+function openStore(url = inject('redisUrl')): FleetStore {
+  const s = new FleetStore(createRedis(url), `e2e-${process.pid}-${++seq}`);
+  stores.push(s);
+  return s;
+}
+
+function hostd(store: FleetStore, opts: Partial<ConstructorParameters<typeof TestHostd>[0]> = {}, url = inject('redisUrl')): TestHostd {
+  const d = new TestHostd({ redisUrl: url, prefix: store.prefix, ...opts });
+  daemons.push(d);
+  return d;
+}
+
+function spec(id: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec {
+  return { id, title: id, agent: 'noop', deps, complexity: 'low', risk: [], estimateMs: 1000, timeoutMs: 60_000, stallTimeoutMs: 60_000, retries: 0, labels: [], inherit: true, ...extra };
+}
+
+const sh = (id: string, run: string, deps: string[] = [], extra: Partial<TaskSpec> = {}) => spec(id, deps, { agent: 'shell', run, ...extra });
+
+function planOf(tasks: TaskSpec[]): Plan {
+  return { name: 'e2e', defaults: PLAN_DEFAULTS, clean: 'all', tasks };
+}
+
+const config = { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } };
+
+async function start(store: FleetStore, plan: Plan, opts: { schedule?: 'deps' | 'levels'; failFast?: boolean; enqueue?: boolean } = {}): Promise<string> {
+  const runId = makeRunId(new Date());
+  const roots = await store.submit(plan, { runId, schedule: opts.schedule ?? 'deps', failFast: opts.failFast ?? false, baseCommit: null, config });
+  if (opts.enqueue !== false) await store.enqueue(roots);
+  return runId;
+}
+
+async function finished(store: FleetStore, runId: string, timeoutMs = 60_000): Promise<RunReport> {
+  await waitFor(`run ${runId} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes((await store.getRun(runId)).status), timeoutMs, 200);
+  return store.report(runId);
+}
+
+const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
+
+beforeAll(() => {
+  if (haveRedis) ensureBuilt();
+}, 300_000);
+
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map(async (d) => {
+    await d.stop(10_000);
+    d.cleanup();
+  }));
+});
+
+afterAll(async () => {
+  for (const s of stores) await s.close();
+});
+
+describe.runIf(haveRedis)('run engine', () => {
+  it('deps starts a task when its own dependencies finish; levels waits for the whole previous level', async () => {
+    const store = openStore();
+    hostd(store, { slots: 3 });
+    const tasks = [sh('a', 'sleep 0.1'), sh('x', 'sleep 2'), sh('b', 'sleep 0.1', ['a'])];
+    const deps = await finished(store, await start(store, planOf(tasks), { schedule: 'deps' }));
+    const levels = await finished(store, await start(store, planOf(tasks), { schedule: 'levels' }));
+    const t = (r: RunReport, id: string) => r.tasks.find((x) => x.id === id)!;
+    expect(deps.run.status).toBe('succeeded');
+    expect(levels.run.status).toBe('succeeded');
+    // deps: b starts long before x finishes; levels: b starts only after x finished.
+    expect(ms(t(deps, 'b').startedAt)).toBeLessThan(ms(t(deps, 'x').finishedAt));
+    expect(ms(t(levels, 'b').startedAt)).toBeGreaterThanOrEqual(ms(t(levels, 'x').finishedAt));
+    for (const r of [deps, levels]) expect(ms(t(r, 'b').startedAt)).toBeGreaterThanOrEqual(ms(t(r, 'a').finishedAt));
+  });
+
+  it('a 1000-task random DAG completes with every task once and no dependent started before its dependencies finished', async () => {
+    const store = openStore();
+    hostd(store, { slots: 3, host: 'h1' });
+    hostd(store, { slots: 3, host: 'h2' });
+    let rnd = 42;
+    const random = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const tasks: TaskSpec[] = [];
+    for (let i = 0; i < 1000; i++) {
+      const deps = new Set<string>();
+      const n = i === 0 ? 0 : Math.floor(random() * 3);
+      for (let k = 0; k < n; k++) deps.add(`t${Math.floor(random() * i)}`);
+      tasks.push(spec(`t${i}`, [...deps]));
+    }
+    const report = await finished(store, await start(store, planOf(tasks)), 180_000);
+    expect(report.run.status).toBe('succeeded');
+    expect(report.tasks).toHaveLength(1000);
+    expect(new Set(report.tasks.map((t) => t.id)).size).toBe(1000);
+    expect(report.tasks.every((t) => t.status === 'succeeded' && t.attempts === 1)).toBe(true);
+    const byId = new Map(report.tasks.map((t) => [t.id, t]));
+    for (const t of report.tasks) for (const d of t.deps) expect(ms(t.startedAt)).toBeGreaterThanOrEqual(ms(byId.get(d)!.finishedAt));
+    const stats = await store.readStats();
+    expect(stats.tasks.filter((s) => s.status === 'succeeded').reduce((a, s) => a + s.count, 0)).toBe(1000);
+    expect(new Set(report.tasks.map((t) => t.host))).toEqual(new Set(['h1', 'h2']));
+  }, 240_000);
+
+  it('a failing task skips exactly its transitive dependents; independent branches succeed; retries back off', async () => {
+    const store = openStore();
+    hostd(store, { slots: 2 });
+    const dir = tempDir('retry');
+    const stamps = join(dir, 'stamps');
+    const flaky = `date +%s%3N >> ${stamps}; test -f ${dir}/ok || { touch ${dir}/ok; exit 3; }`;
+    const tasks = [
+      sh('root', 'true'),
+      sh('bad', 'echo broken >&2; exit 7', ['root']),
+      sh('child', 'true', ['bad']),
+      sh('grandchild', 'true', ['child']),
+      sh('side', 'true', ['root']),
+      sh('flaky', flaky, ['side'], { retries: 2, backoffMs: 800 }),
+    ];
+    const report = await finished(store, await start(store, planOf(tasks)));
+    const s = Object.fromEntries(report.tasks.map((t) => [t.id, t.status]));
+    expect(s).toEqual({ root: 'succeeded', bad: 'failed', side: 'succeeded', child: 'skipped', grandchild: 'skipped', flaky: 'succeeded' });
+    const bad = report.tasks.find((t) => t.id === 'bad')!;
+    expect(bad.error).toMatchObject({ kind: 'exit_code' });
+    expect(bad.error!.message).toMatch(/exit code 7.*broken/);
+    expect(report.tasks.find((t) => t.id === 'grandchild')!.skippedBecause).toBe('bad');
+    const flakyTask = report.tasks.find((t) => t.id === 'flaky')!;
+    expect(flakyTask.attempts).toBe(2);
+    const [first, second] = readFileSync(stamps, 'utf8').trim().split('\n').map(Number);
+    expect(second! - first!).toBeGreaterThanOrEqual(800);
+    expect(report.run.status).toBe('failed');
+  });
+
+  it('--fail-fast cancels the rest of the run', async () => {
+    const store = openStore();
+    hostd(store, { slots: 2 });
+    const marker = `ff-${process.pid}-${Date.now()}`;
+    const tasks = [sh('bad', 'sleep 0.3; exit 1'), sh('long', `sleep 30 # ${marker}`), sh('after', 'true', ['long'])];
+    const report = await finished(store, await start(store, planOf(tasks), { failFast: true }));
+    expect(report.run.status).toBe('failed');
+    expect(Object.fromEntries(report.tasks.map((t) => [t.id, t.status]))).toEqual({ bad: 'failed', long: 'cancelled', after: 'cancelled' });
+    await waitFor('the cancelled agent to be killed', () => pidsWithArg(marker).length === 0, 10_000);
+  });
+
+  it('cancel mid-run leaves no agent process alive; retry re-runs only what was asked', async () => {
+    const store = openStore();
+    hostd(store, { slots: 2 });
+    const marker = `cancel-${process.pid}-${Date.now()}`;
+    const runId = await start(store, planOf([sh('s1', `sleep 60 # ${marker}`), sh('s2', `sleep 60 # ${marker}`), sh('s3', 'true', ['s1'])]));
+    await waitFor('two agents running', () => pidsWithArg(marker).length >= 2, 20_000);
+    const res = await store.cancel(runId);
+    expect(res.runningTasks.sort()).toEqual(['s1', 's2']);
+    await waitFor('agents killed', () => pidsWithArg(marker).length === 0, 10_000);
+    const run = await store.getRun(runId);
+    expect(run.status).toBe('cancelled');
+    expect(run.counts.cancelled).toBe(3);
+
+    const dir = tempDir('retry-only');
+    const runB = await start(store, planOf([sh('ok', 'true'), sh('f', `test -f ${dir}/fixed`), sh('after', 'true', ['f'])]));
+    await finished(store, runB);
+    writeFileSync(join(dir, 'fixed'), '');
+    const retried = await store.retry(runB, 'failed');
+    expect(retried.reopened).toEqual(['f']);
+    await store.enqueue(retried.ready);
+    await waitFor('f re-ran', async () => (await store.report(runB)).tasks.find((t) => t.id === 'f')!.status === 'succeeded', 20_000);
+    const after = await store.report(runB);
+    expect(after.tasks.find((t) => t.id === 'after')!.status).toBe('skipped'); // only failed was asked
+    expect(after.tasks.find((t) => t.id === 'ok')!.attempts).toBe(1);
+    const all = await store.retry(runB);
+    expect(all.reopened).toEqual(['after']);
+    await store.enqueue(all.ready);
+    expect((await finished(store, runB)).run.status).toBe('succeeded');
+  });
+
+  it('a worker SIGKILLed mid-task: the task runs again and the run completes', async () => {
+    const store = openStore();
+    const d = hostd(store, { slots: 1 });
+    const dir = tempDir('sigkill');
+    const runId = await start(store, planOf([sh('victim', `echo x >> ${dir}/starts; sleep 3`), sh('next', 'true', ['victim'])]));
+    const workerPid = await waitFor('the worker to run victim', async () => {
+      const host = (await store.listHosts()).find((h) => h.name === d.host);
+      return host?.workers.find((w) => w.taskId === 'victim')?.pid ?? null;
+    }, 20_000);
+    await waitFor('agent started', () => existsSync(join(dir, 'starts')), 10_000);
+    process.kill(workerPid, 'SIGKILL');
+    const report = await finished(store, runId, 60_000);
+    expect(report.run.status).toBe('succeeded');
+    const victim = report.tasks.find((t) => t.id === 'victim')!;
+    expect(victim.attempts).toBeGreaterThanOrEqual(2);
+    expect(readFileSync(join(dir, 'starts'), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2);
+    expect(d.log).toMatch(/killed by SIGKILL; restarting/);
+  }, 90_000);
+
+  it('a crash between advance and enqueue is repaired by the reconciler', async () => {
+    const store = openStore();
+    // Submitted but never enqueued (the CLI died right after submit) ...
+    const runId = await start(store, planOf([spec('a'), spec('b', ['a']), spec('c', ['b'])]), { enqueue: false });
+    // ... and a worker recorded `a` and advanced the DAG, then died before enqueueing `b`.
+    expect((await store.claim(runId, 'a', 'ghost', 'ghost-0')).ok).toBe(true);
+    const res = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    expect(res.ready.map((r) => r.taskId)).toEqual(['b']);
+    hostd(store, { slots: 1 });
+    const report = await finished(store, runId, 30_000);
+    expect(report.run.status).toBe('succeeded');
+    expect(report.tasks.map((t) => t.attempts)).toEqual([1, 1, 1]);
+  });
+
+  it('Redis restarted mid-run (AOF on): the run still completes', async () => {
+    const redis = await TestRedis.start();
+    try {
+      const store = openStore(redis.url);
+      hostd(store, { slots: 2 }, redis.url);
+      const tasks: TaskSpec[] = [];
+      for (let i = 0; i < 24; i++) tasks.push(sh(`t${i}`, 'sleep 0.2', i >= 4 ? [`t${i - 4}`] : []));
+      const runId = await start(store, planOf(tasks));
+      await waitFor('a few tasks done', async () => (await store.getRun(runId)).counts.succeeded >= 4, 30_000);
+      await redis.restart(1000);
+      const report = await finished(store, runId, 90_000);
+      expect(report.run.status).toBe('succeeded');
+      expect(report.totals.succeeded).toBe(24);
+    } finally {
+      await redis.stop();
+    }
+  }, 120_000);
+
+  it('scale down never kills a running task; surplus workers exit after their current one', async () => {
+    const store = openStore();
+    const d = hostd(store, { slots: 2 });
+    await waitFor('two workers', async () => (await store.listHosts())[0]?.workers.filter((w) => w.pid).length === 2, 20_000);
+    const runId = await start(store, planOf([sh('a', 'sleep 2'), sh('b', 'sleep 2')]));
+    await waitFor('both running', async () => (await store.getRun(runId)).counts.running === 2, 20_000);
+    await store.hosts.setSlots(d.host, 1);
+    await store.publish({ type: 'scale', host: d.host, slots: 1 });
+    const report = await finished(store, runId);
+    expect(report.tasks.every((t) => t.status === 'succeeded' && t.attempts === 1)).toBe(true);
+    await waitFor('one worker left', async () => (await store.listHosts())[0]?.workers.filter((w) => w.pid).length === 1, 20_000);
+    expect(workerPids(d.home).length).toBeGreaterThanOrEqual(1);
+  });
+});
