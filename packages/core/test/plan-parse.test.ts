@@ -239,9 +239,12 @@ describe('parsePlan: every problem kind, with its message and position', () => {
     const tasks = Array.from({ length: 20_000 }, (_, i) => ({ id: `t${i}`, agent: 'noop', deps: i > 0 ? [`t${i - 1}`, `nope${i}`] : [] }));
     const text = JSON.stringify({ tasks });
     expect(text.length).toBeGreaterThan(1 << 20);
-    const valid = parsePlan(JSON.stringify({ tasks: tasks.map((t) => ({ ...t, deps: t.deps.slice(0, 1) })) }), 'big.json');
+    const validText = JSON.stringify({ tasks: tasks.map((t) => ({ ...t, title: `Task number ${t.id}`, deps: t.deps.slice(0, 1) })) });
+    expect(validText.length).toBeGreaterThan(1 << 20);
+    const valid = parsePlan(validText, 'big.json');
     expect(valid.tasks).toHaveLength(20_000);
-    expect(valid.tasks[1]).toMatchObject({ id: 't1', deps: ['t0'], line: undefined });
+    expect(valid.tasks[1]).toMatchObject({ id: 't1', deps: ['t0'] });
+    expect(valid.tasks[1]!.line).toBeUndefined();
     const lines = problems(text, 'big.json');
     expect(lines).toHaveLength(19_999);
     expect(lines[0]).toMatch(/^big\.json:1:\d+: task 't1': unknown dependency 'nope1'$/);

@@ -178,7 +178,6 @@ export class SshSession {
         return false;
       },
       ...(sock ? { sock } : {}),
-      ...(process.env.AFDBG ? { debug: (m: string) => { (globalThis as any).__dbg ??= []; (globalThis as any).__dbg.push(m); } } : {}),
     };
     return new Promise((resolvePromise, reject) => {
       let settled = false;

@@ -8,7 +8,7 @@ const linux = process.platform === 'linux';
 const children: ChildProcess[] = [];
 
 function spawnChild(code: string): ChildProcess {
-  const child = spawn(process.execPath, ['-e', code], { stdio: 'ignore' });
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(child);
   return child;
 }
@@ -35,8 +35,10 @@ describe.runIf(linux)('HostSampler on this machine', () => {
   });
 
   it('sees a busy child use CPU and an idle one barely, with their RSS', async () => {
-    const busy = spawnChild('for (;;) {}');
-    const idle = spawnChild('setInterval(() => {}, 1000)');
+    // Both print once node has started, so the idle one's startup CPU is not measured as work.
+    const busy = spawnChild('console.log("ready"); for (;;) {}');
+    const idle = spawnChild('console.log("ready"); setInterval(() => {}, 1000)');
+    await Promise.all([busy, idle].map((c) => new Promise((r) => c.stdout!.once('data', r))));
     const sampler = new HostSampler({ diskPath: process.cwd(), primeMs: 300 });
     const first = await sampler.sample([busy.pid!, idle.pid!, process.pid]);
     await new Promise((r) => setTimeout(r, 300));
