@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 const cfg = parseConfig(readFileSync('/dev/shm/af-dbg/fleet.yaml','utf8'),'x');
 const s = await SshSession.connect(resolveHost(cfg.hosts[0]!), { agentSocket: '' });
 let bad = 0;
-for (let i = 0; i < 200; i++) {
+for (let i = 0; i < 1000; i++) {
   const r = await s.exec(['sh', '-c', 'echo oops >&2; exit 7']);
   if (r.code !== 7) bad++;
 }

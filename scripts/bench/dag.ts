@@ -11,7 +11,7 @@ import {
   remainingPathMs,
   simulateMakespan,
   type DagTask,
-} from '@agentfleet/core';
+} from '../../packages/core/src/index.js'; // the source itself, never a stale dist/
 
 const TASKS = Number(process.argv[2] ?? 100_000);
 const EDGES = Number(process.argv[3] ?? 1_000_000);

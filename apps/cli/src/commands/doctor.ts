@@ -1,0 +1,149 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import { AGENT_KINDS, type AgentKind, type FleetConfig, type ProviderSpec } from '@agentfleet/core';
+import { agentBinaries, checkBinary, checkProvider } from '@agentfleet/agents';
+import { preflight, redactRedisUrl, type FleetStore } from '@agentfleet/store';
+import { loadConfig, openFleet, type GlobalOptions } from '../fleet-context.js';
+import { formatList, printJson, printLines } from '../output.js';
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+/** One line of `fleet doctor`; `--json` prints these with their extra figures. */
+export interface DoctorCheck {
+  /** What was checked: redis, redis persistence, provider NAME, providers, git, codex, claude. */
+  name: string;
+  status: CheckStatus;
+  detail: string;
+  [extra: string]: unknown;
+}
+
+interface DoctorOptions {
+  agents?: AgentKind[];
+  json?: boolean;
+  allowEviction?: boolean;
+}
+
+const CONNECT_ERRORS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('check Redis, the model providers and the agent binaries this fleet needs')
+    .option('--agents <kinds>', 'agents the plans will use: their binaries become required (codex, claude; llm needs a provider)', parseAgents)
+    .option('--json', 'print { ok, checks: [{ name, status, detail, ... }] }')
+    .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ fleet doctor\n  ok   redis  redis://127.0.0.1:6379 (7.0.15, noeviction)\n  ok   provider lan  http://192.168.3.27:11434/v1 (2 models: gpt-oss:20b, qwen3:8b)\n' +
+        '  ok   git  git version 2.43.0\n  warn codex: not installed or not on PATH (needed only by codex tasks)\n\n  fleet doctor --agents codex,llm --json\n\n' +
+        'Exit code 0 when every required check passes, 1 otherwise (warnings do not count).\n' +
+        'Without REDIS_URL or redis.url, the embedded redis-server is started, as fleet run would.',
+    )
+    .action(async (opts: DoctorOptions, cmd: Command) => {
+      const globals = { ...cmd.optsWithGlobals<GlobalOptions>(), allowEviction: opts.allowEviction };
+      const config = await loadConfig(globals);
+      const checks = await runDoctor(config, globals, opts.agents ?? []);
+      const ok = checks.every((c) => c.status !== 'fail');
+      if (opts.json) printJson({ ok, checks });
+      else printLines(checks.map(formatCheck));
+      if (!ok) process.exitCode = 1;
+    });
+}
+
+/** Every check at once (they are independent), reported in a fixed order. */
+export async function runDoctor(config: FleetConfig, globals: GlobalOptions, required: readonly AgentKind[]): Promise<DoctorCheck[]> {
+  const bins = agentBinaries();
+  const [redis, providers, git, codex, claude] = await Promise.all([
+    checkRedis(config, globals),
+    checkProviders(config.providers, required.includes('llm')),
+    binaryCheck('git', 'git', true, 'every task with a repository'),
+    binaryCheck('codex', bins.codex, required.includes('codex'), 'codex tasks'),
+    binaryCheck('claude', bins.claude, required.includes('claude'), 'claude tasks'),
+  ]);
+  return [...redis, ...providers, git, codex, claude];
+}
+
+/** `ok   redis  redis://... (7.0.15, noeviction)` / `FAIL provider lan: connection refused (...)`. */
+export function formatCheck(c: DoctorCheck): string {
+  return c.status === 'ok' ? `ok   ${c.name}  ${c.detail}` : `${c.status === 'fail' ? 'FAIL' : 'warn'} ${c.name}: ${c.detail}`;
+}
+
+async function checkRedis(config: FleetConfig, globals: GlobalOptions): Promise<DoctorCheck[]> {
+  let fleet;
+  try {
+    fleet = await openFleet(globals, config);
+  } catch (e) {
+    return [{ name: 'redis', status: 'fail', detail: (e as Error).message }];
+  }
+  try {
+    const redis = fleet.store.redis;
+    const { version, maxmemoryPolicy } = await preflight(redis, fleet.redisUrl, { allowEviction: true });
+    const shown = redactRedisUrl(fleet.redisUrl);
+    const checks: DoctorCheck[] = [
+      { name: 'redis', status: 'ok', detail: `${shown} (${version}, ${maxmemoryPolicy}${fleet.embedded ? ', embedded' : ''})`, url: shown, version, maxmemoryPolicy, embedded: fleet.embedded },
+    ];
+    const persistence = await redisPersistence(redis);
+    if (persistence.length === 0) {
+      checks.push({ name: 'redis persistence', status: 'warn', detail: 'AOF and RDB snapshots are off: a Redis restart loses queued runs (set appendonly yes)', persistence });
+    }
+    return checks;
+  } catch (e) {
+    return [{ name: 'redis', status: 'fail', detail: (e as Error).message }];
+  } finally {
+    await fleet.close();
+  }
+}
+
+/** Which persistence the server has on: 'aof', 'rdb', both or none. */
+async function redisPersistence(redis: FleetStore['redis']): Promise<string[]> {
+  const aof = ((await redis.config('GET', 'appendonly')) as string[])[1];
+  const save = ((await redis.config('GET', 'save')) as string[])[1];
+  return [...(aof === 'yes' ? ['aof'] : []), ...(save ? ['rdb'] : [])];
+}
+
+async function checkProviders(providers: readonly ProviderSpec[], required: boolean): Promise<DoctorCheck[]> {
+  if (providers.length === 0) {
+    const detail = "none configured in fleet.yaml ('providers:'); llm tasks and plan drafting need one";
+    return [{ name: 'providers', status: required ? 'fail' : 'warn', detail }];
+  }
+  return Promise.all(
+    providers.map(async (spec): Promise<DoctorCheck> => {
+      const r = await checkProvider(spec);
+      const base = { name: `provider ${spec.name}`, baseURL: spec.baseURL, models: r.models, missingModels: r.missingModels, latencyMs: r.latencyMs };
+      if (!r.ok) return { ...base, status: 'fail', detail: describeProviderError(r.error ?? 'unreachable', spec.baseURL) };
+      const served = `${r.models.length} ${r.models.length === 1 ? 'model' : 'models'}${r.models.length ? `: ${formatList(r.models, 8)}` : ''}`;
+      if (r.missingModels.length) {
+        return { ...base, status: 'warn', detail: `${spec.baseURL} serves ${served}; configured but not listed: ${r.missingModels.join(', ')}` };
+      }
+      return { ...base, status: 'ok', detail: `${spec.baseURL} (${served})` };
+    }),
+  );
+}
+
+/** checkProvider says "URL: ECONNREFUSED"; people read "connection refused (URL)". */
+function describeProviderError(error: string, baseURL: string): string {
+  const prefix = `${baseURL}: `;
+  if (!error.startsWith(prefix)) return error;
+  const why = error.slice(prefix.length);
+  return `${CONNECT_ERRORS[why] ?? why} (${baseURL})`;
+}
+
+async function binaryCheck(name: string, bin: string, required: boolean, neededBy: string): Promise<DoctorCheck> {
+  const r = await checkBinary(bin);
+  if (r.ok) return { name, status: 'ok', detail: r.version ?? '', bin, version: r.version };
+  return { name: bin === name ? name : `${name} (${bin})`, status: required ? 'fail' : 'warn', detail: `${r.error ?? 'not usable'}${required ? '' : ` (needed only by ${neededBy})`}`, bin };
+}
+
+function parseAgents(value: string): AgentKind[] {
+  const kinds = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = kinds.filter((k) => !(AGENT_KINDS as readonly string[]).includes(k));
+  if (bad.length || kinds.length === 0) throw new InvalidArgumentError(`agents are a comma-separated list of ${AGENT_KINDS.join(', ')}${bad.length ? ` (not: ${bad.join(', ')})` : ''}`);
+  return kinds as AgentKind[];
+}

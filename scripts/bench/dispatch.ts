@@ -1,0 +1,103 @@
+// Dispatch benchmark: N noop tasks in a DAG on agentfleet vs raw BullMQ processing N no-op
+// jobs, same number of worker processes, same Redis, one run.
+//   npx vite-node scripts/bench/dispatch.ts [--tasks 10000] [--workers 4]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Queue } from 'bullmq';
+import { makeRunId, PLAN_DEFAULTS, type TaskSpec } from '@agentfleet/core';
+import { createRedis, FleetStore } from '@agentfleet/store';
+import { arg, machine, percentile, printTable, startRedis } from './common.js';
+
+const TASKS = arg('tasks', 10_000);
+const WORKERS = arg('workers', 4);
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+async function rawBullmq(url: string): Promise<number> {
+  const prefix = 'rawbench';
+  const u = new URL(url);
+  const queue = new Queue('raw', { connection: { host: u.hostname, port: Number(u.port) }, prefix });
+  const workers: ChildProcess[] = [];
+  for (let i = 0; i < WORKERS; i++) workers.push(spawn(process.execPath, [join(root, 'scripts/bench/raw-worker.mjs'), url, 'raw', prefix], { stdio: 'inherit' }));
+  await new Promise((r) => setTimeout(r, 1500)); // workers connected and blocking
+  const t0 = performance.now();
+  for (let i = 0; i < TASKS; i += 1000) {
+    await queue.addBulk(Array.from({ length: Math.min(1000, TASKS - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
+  }
+  for (;;) {
+    const c = await queue.getJobCounts('waiting', 'active', 'completed');
+    if (c.waiting === 0 && c.active === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const elapsed = performance.now() - t0;
+  for (const w of workers) w.kill('SIGTERM');
+  await queue.close();
+  return elapsed;
+}
+
+/** A wide random DAG: each task depends on up to 2 of the 200 tasks before it. */
+function randomDag(n: number): TaskSpec[] {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: n }, (_, i) => {
+    const deps = new Set<string>();
+    if (i >= 50) for (let k = 0, m = Math.floor(rnd() * 3); k < m; k++) deps.add(`t${i - 1 - Math.floor(rnd() * Math.min(i, 200))}`);
+    return { id: `t${i}`, title: `t${i}`, agent: 'noop', deps: [...deps], complexity: 'low', risk: [], estimateMs: 1, timeoutMs: 60_000, stallTimeoutMs: 60_000, retries: 0, labels: [], inherit: true };
+  });
+}
+
+async function agentfleet(url: string): Promise<{ elapsed: number; latencies: number[]; commandsPerTask: number }> {
+  const prefix = 'afbench';
+  const home = mkdtempSync(join('/dev/shm', 'af-bench-home-'));
+  const store = new FleetStore(createRedis(url), prefix);
+  const hostd = spawn(process.execPath, [join(root, 'apps/worker/dist/hostd.js')], {
+    env: { ...process.env, REDIS_URL: url, AGENTFLEET_PREFIX: prefix, AGENTFLEET_HOME: home, AGENTFLEET_HOST: 'bench', AGENTFLEET_SLOTS: String(WORKERS), AGENTFLEET_MIN_DISK_FREE: '0', LOG_LEVEL: 'warn' },
+    stdio: 'inherit',
+  });
+  for (;;) {
+    const h = (await store.listHosts())[0];
+    if (h && h.workers.filter((w) => w.state === 'idle').length === WORKERS) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 1000));
+  const tasks = randomDag(TASKS);
+  const runId = makeRunId(new Date());
+  const statsBefore = Number(/total_commands_processed:(\d+)/.exec(await store.redis.info('stats'))?.[1]);
+  const t0 = performance.now();
+  const roots = await store.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
+  await store.enqueue(roots);
+  for (;;) {
+    if ((await store.getRun(runId)).status === 'succeeded') break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const elapsed = performance.now() - t0;
+  const statsAfter = Number(/total_commands_processed:(\d+)/.exec(await store.redis.info('stats'))?.[1]);
+  const report = await store.report(runId);
+  const fin = new Map(report.tasks.map((t) => [t.id, Date.parse(t.finishedAt!)]));
+  const latencies = report.tasks.filter((t) => t.deps.length).map((t) => Date.parse(t.startedAt!) - Math.max(...t.deps.map((d) => fin.get(d)!))).sort((a, b) => a - b);
+  hostd.kill('SIGTERM');
+  await new Promise((r) => hostd.once('exit', r));
+  await store.close();
+  rmSync(home, { recursive: true, force: true });
+  return { elapsed, latencies, commandsPerTask: (statsAfter - statsBefore) / TASKS };
+}
+
+const redis = await startRedis();
+try {
+  console.log(`dispatch benchmark: ${TASKS} tasks, ${WORKERS} worker processes; ${machine()}`);
+  const raw = await rawBullmq(redis.url);
+  const af = await agentfleet(redis.url);
+  const rawTput = TASKS / (raw / 1000);
+  const afTput = TASKS / (af.elapsed / 1000);
+  printTable([
+    ['measure', 'raw BullMQ', 'agentfleet DAG', 'ratio'],
+    ['makespan (s)', (raw / 1000).toFixed(2), (af.elapsed / 1000).toFixed(2), ''],
+    ['throughput (tasks/s)', rawTput.toFixed(0), afTput.toFixed(0), (afTput / rawTput).toFixed(2)],
+    ['dep finish -> dependent start p50 (ms)', '-', percentile(af.latencies, 50).toFixed(0), ''],
+    ['dep finish -> dependent start p99 (ms)', '-', percentile(af.latencies, 99).toFixed(0), ''],
+    ['redis commands per task (incl. BullMQ)', '-', af.commandsPerTask.toFixed(1), ''],
+  ]);
+} finally {
+  await redis.stop();
+}
