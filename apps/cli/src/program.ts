@@ -5,6 +5,7 @@ import { registerRunCommands } from './commands/run.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerHostCommands } from './commands/hosts.js';
 import { registerDownCommand } from './commands/down.js';
+import { registerDoctorCommand } from './commands/doctor.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -25,6 +26,7 @@ export function createProgram(): Command {
   registerDemoCommand(program);
   registerHostCommands(program);
   registerDownCommand(program);
+  registerDoctorCommand(program);
   return program;
 }
 

@@ -36,6 +36,11 @@ export function reportMarkdown(r: RunReport): string {
       for (const v of t.review!) lines.push(`- **${t.id}** round ${v.round}: ${v.verdict}${v.issues.length ? ` — ${v.issues.map((i) => `${i.severity} ${i.file ?? ''}: ${i.note}`).join('; ')}` : ''}`);
     }
   }
+  if (r.integration) {
+    const i = r.integration;
+    lines.push('', '## Integration', '', i.error ? `- ${i.branch}: failed: ${i.error}` : `- ${i.branch} @ ${i.commit?.slice(0, 12) ?? '-'}: merged ${i.merged.join(', ') || 'nothing'}`);
+    for (const c of i.conflicts) lines.push(`- conflict: ${c.taskId} (${c.paths.join(', ')}) left out`);
+  }
   const branches = r.tasks.filter((t) => t.branch && t.status === 'succeeded');
   if (branches.length) {
     lines.push('', '## Branches', '');

@@ -35,7 +35,12 @@ export async function watchRun(store: FleetStore, runId: string, opts: { plan?: 
       out.write(`${lines[0]}\n`);
       lastLine = lines[0]!;
     }
-    if (TERMINAL.includes(run.status)) return run.status;
+    if (TERMINAL.includes(run.status)) {
+      // The worker that ended the run merges --integrate results right after: wait for it.
+      const deadline = Date.now() + 120_000;
+      while ((await store.integrationPending(runId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      return run.status;
+    }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
   }
 }

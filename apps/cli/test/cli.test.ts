@@ -10,11 +10,12 @@ const bin = join(root, 'apps/cli/dist/bin.js');
 const examples = join(root, 'examples');
 let work: string;
 
-/** Builds the CLI (and core) when dist is missing or older than a source file. */
+/** Builds the CLI (and the packages it references) when dist is missing or older than a source file. */
 function ensureBuilt(): void {
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  const sources = Math.max(newest(join(root, 'apps/cli/src')), newest(join(root, 'packages/core/src')));
+  const packages = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'src')).filter((dir) => existsSync(dir));
+  const sources = Math.max(newest(join(root, 'apps/cli/src')), ...packages.map(newest));
   if (existsSync(bin) && statSync(bin).mtimeMs >= sources) return;
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'apps/cli/tsconfig.json'], { cwd: root, encoding: 'utf8' });
   if (tsc.status !== 0) throw new Error(`building the CLI failed:\n${tsc.stdout}${tsc.stderr}`);

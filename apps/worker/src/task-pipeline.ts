@@ -66,7 +66,7 @@ export class TaskPipeline {
       return;
     }
     const log = logger.child({ runId, taskId, attempt: claim.attempts });
-    const ctx = await store.taskContext(runId, taskId);
+    const ctx = await store.taskContext(runId, taskId, claim.task);
     if (store.isOverRunBudget(ctx)) {
       await this.finishFailed(ctx, new FleetError('budget_exceeded', `run ${runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`), {});
       return;
@@ -83,7 +83,7 @@ export class TaskPipeline {
     let partial: TaskResult = {};
     try {
       const prepared = await workspace.prepare(ctx, jobIdOf(runId, taskId));
-      log.info({ dir: prepared.dir, base: prepared.base }, 'task started');
+      log.debug({ dir: prepared.dir, base: prepared.base }, 'task started');
       const agentResult = await this.runAgent(ctx, prepared.dir, workspace, controller, log);
       partial = agentResultFields(agentResult.result);
       partial.review = agentResult.review;
@@ -100,7 +100,10 @@ export class TaskPipeline {
       );
       await store.enqueue(outcome.ready);
       log.info({ durationMs: Date.now() - started, commit: published?.commit, ready: outcome.ready.length, duplicate: outcome.duplicate }, 'task succeeded');
-      if (outcome.runFinished) log.info({ status: outcome.runFinished }, 'run finished');
+      if (outcome.runFinished) {
+        log.info({ status: outcome.runFinished }, 'run finished');
+        await this.integrateRun(ctx, workspace, log);
+      }
     } catch (err) {
       const error = asFleetError(err, controller.signal);
       if (error.kind === 'cancelled') {
@@ -113,7 +116,7 @@ export class TaskPipeline {
         await store.retrying(runId, taskId, { kind: error.kind, message: error.message });
         throw error;
       }
-      await this.finishFailed(ctx, error, { ...partial, durationMs: Date.now() - started });
+      await this.finishFailed(ctx, error, { ...spentBy(error), ...partial, durationMs: Date.now() - started });
       throw new UnrecoverableError(`${error.kind}: ${error.message}`);
     } finally {
       clearTimeout(timeout);
@@ -123,12 +126,27 @@ export class TaskPipeline {
     }
   }
 
+  /** The worker that ends a run merges its leaf results into `--integrate BRANCH`. */
+  private async integrateRun(ctx: TaskContext, workspace: TaskWorkspace, log: Logger): Promise<void> {
+    const inputs = await this.opts.store.integrationInputs(ctx.runId);
+    if (!inputs || !workspace.integrate) return;
+    try {
+      const res = await workspace.integrate(ctx, inputs.branch, inputs.results);
+      await this.opts.store.recordIntegration(ctx.runId, { branch: inputs.branch, ...res });
+      log.info({ branch: inputs.branch, merged: res.merged.length, conflicts: res.conflicts.length }, 'results integrated');
+    } catch (e) {
+      await this.opts.store.recordIntegration(ctx.runId, { branch: inputs.branch, merged: [], conflicts: [], error: (e as Error).message });
+      log.error({ branch: inputs.branch, err: (e as Error).message }, 'integration failed');
+    }
+  }
+
   private async finishFailed(ctx: TaskContext, error: FleetError, partial: TaskResult): Promise<void> {
     const outcome = await this.opts.store.complete(ctx.runId, ctx.taskId, 'failed', partial, {
       agent: ctx.spec.agent,
       error: { kind: error.kind, message: error.message },
     });
     await this.opts.store.enqueue(outcome.ready);
+    if (outcome.runFinished && ctx.run.repo) await this.integrateRun(ctx, this.opts.workspaceFor(ctx), this.opts.logger);
     if (outcome.failFast) await this.opts.store.publish({ type: 'cancel', runId: ctx.runId, tasks: [] });
   }
 
@@ -177,6 +195,14 @@ export class TaskPipeline {
 
 function agentResultFields(r: AgentResult): TaskResult {
   return { provider: r.provider ?? null, model: r.model ?? null, usage: r.usage, costUsd: r.costUsd, outputTail: r.outputTail ?? null, summary: r.summary };
+}
+
+/** What an agent that threw had spent (budget_exceeded and provider errors carry it): the money counts even when the task fails. */
+function spentBy(error: FleetError): TaskResult {
+  const d = error.details;
+  const usage = d.usage as TaskResult['usage'];
+  if (!usage || typeof d.costUsd !== 'number') return {};
+  return { provider: typeof d.provider === 'string' ? d.provider : null, model: typeof d.model === 'string' ? d.model : null, usage, costUsd: d.costUsd };
 }
 
 function tailLine(tail: string | undefined): string {

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { diffText, SlotWorkspace } from '@agentfleet/workspace';
+import { diffText, integrate, SlotWorkspace } from '@agentfleet/workspace';
 import type { TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 
@@ -13,6 +13,8 @@ export interface Published {
 /** Where a task runs: a git worktree of the run's repository, or a scratch dir for repo-less plans. */
 export interface TaskWorkspace {
   prepare(ctx: TaskContext, jobId: string): Promise<{ dir: string; base: string | null }>;
+  /** `--integrate BRANCH`: merge the run's leaf results into BRANCH (git workspaces only). */
+  integrate?(ctx: TaskContext, branch: string, results: { taskId: string; commit: string }[]): Promise<{ merged: string[]; conflicts: { taskId: string; paths: string[] }[]; commit?: string }>;
   publish(ctx: TaskContext, base: string | null): Promise<Published | null>;
   changedSince(ms: number): Promise<boolean>;
   /** The task's changes so far as a unified diff (what a reviewer reads). */
@@ -74,8 +76,13 @@ export class GitWorkspace implements TaskWorkspace {
   private readonly slot: SlotWorkspace;
   private current: { dir: string; base: string } | null = null;
 
-  constructor(opts: { home: string; slot: string; author: string; logger?: Logger }) {
+  constructor(private readonly opts: { home: string; slot: string; author: string; logger?: Logger }) {
     this.slot = new SlotWorkspace(opts);
+  }
+
+  integrate(ctx: TaskContext, branch: string, results: { taskId: string; commit: string }[]) {
+    const repo = ctx.run.repo!;
+    return integrate({ home: this.opts.home, repoUrl: repo.url, pushUrl: repo.push ?? repo.url, branch, results, author: ctx.run.config.git?.author ?? this.opts.author, runId: ctx.runId, base: ctx.run.baseCommit ?? undefined, logger: this.opts.logger });
   }
 
   async prepare(ctx: TaskContext, jobId: string): Promise<{ dir: string; base: string }> {
@@ -86,9 +93,11 @@ export class GitWorkspace implements TaskWorkspace {
       jobId,
       title: ctx.spec.title,
       repoUrl: repo.url,
+      pushUrl: repo.push ?? repo.url,
       baseCommit: ctx.run.baseCommit!,
       deps: ctx.spec.inherit === false ? [] : ctx.depResults,
       clean: ctx.run.clean,
+      author: ctx.run.config.git?.author,
     });
     this.current = { dir: prepared.dir, base: prepared.base };
     return this.current;
@@ -96,7 +105,7 @@ export class GitWorkspace implements TaskWorkspace {
 
   async publish(ctx: TaskContext, base: string | null): Promise<Published> {
     const repo = ctx.run.repo!;
-    return this.slot.publish({ runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, pushUrl: repo.push ?? repo.url, base: base ?? ctx.run.baseCommit! });
+    return this.slot.publish({ runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, pushUrl: repo.push ?? repo.url, base: base ?? ctx.run.baseCommit!, author: ctx.run.config.git?.author });
   }
 
   async changedSince(ms: number): Promise<boolean> {

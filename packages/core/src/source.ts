@@ -18,8 +18,8 @@ export function parseSource(text: string, file: string): SourceDoc {
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const problems: Problem[] = doc.errors.map((e) => {
-      const pos = e.linePos?.[0];
-      return { file, line: pos?.line, column: pos?.col, message: firstLine(e.message) };
+      const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
+      return { file, line: pos.line, column: pos.col, message: firstLine(e.message) };
     });
     throw new InputError(problems);
   }

@@ -44,7 +44,7 @@ describe('parsePlan: valid plans', () => {
       yaml(
         'name: issue-715',
         'repo: { url: "git@github.com:org/app.git", ref: main, push: origin }',
-        'defaults: { agent: shell, timeout: 1h30m, retries: 0, estimate: 90s, stall_timeout: 2m, complexity: high }',
+        'defaults: { agent: shell, timeout: 1h30m, retries: 0, backoff: 10s, estimate: 90s, stall_timeout: 2m, complexity: high }',
         'clean: keep-ignored',
         'tasks:',
         '  - { id: a, run: "npm test" }',
@@ -55,6 +55,7 @@ describe('parsePlan: valid plans', () => {
         '    estimate: 5m',
         '    timeout: 600',
         '    retries: 3',
+        '    backoff: 500ms',
         '    complexity: low',
         '    risk: [security]',
         '    labels: [big, gpu]',
@@ -66,8 +67,8 @@ describe('parsePlan: valid plans', () => {
     expect(plan.name).toBe('issue-715');
     expect(plan.repo).toEqual({ url: 'git@github.com:org/app.git', ref: 'main', push: 'origin' });
     expect(plan.clean).toBe('keep-ignored');
-    expect(plan.defaults).toEqual({ agent: 'shell', timeoutMs: 5_400_000, retries: 0, estimateMs: 90_000, stallTimeoutMs: 120_000, complexity: 'high' });
-    expect(plan.tasks[0]).toMatchObject({ agent: 'shell', run: 'npm test', estimateMs: 90_000, timeoutMs: 5_400_000, retries: 0, complexity: 'high' });
+    expect(plan.defaults).toEqual({ agent: 'shell', timeoutMs: 5_400_000, retries: 0, backoffMs: 10_000, estimateMs: 90_000, stallTimeoutMs: 120_000, complexity: 'high' });
+    expect(plan.tasks[0]).toMatchObject({ agent: 'shell', run: 'npm test', estimateMs: 90_000, timeoutMs: 5_400_000, retries: 0, backoffMs: 10_000, complexity: 'high' });
     expect(plan.tasks[1]).toMatchObject({
       agent: 'claude',
       promptFile: 'prompts/b.md',
@@ -75,6 +76,7 @@ describe('parsePlan: valid plans', () => {
       estimateMs: 300_000,
       timeoutMs: 600_000,
       retries: 3,
+      backoffMs: 500,
       complexity: 'low',
       risk: ['security'],
       labels: ['big', 'gpu'],

@@ -214,20 +214,53 @@ export class FleetStore {
 
   // ---------------------------------------------------------------- worker side
 
-  async claim(runId: string, taskId: string, host: string, worker: string): Promise<{ ok: true; attempts: number } | { ok: false; status: string }> {
-    const res = (await this.call('claim', runId, taskId, host, worker, JSON.stringify(WAIT_BUCKETS_SECONDS))) as [string, string | number];
-    if (res[0] === 'ok') return { ok: true, attempts: Number(res[1]) };
-    return { ok: false, status: String(res[1]) };
+  /** Starts a task (one more attempt); returns its record, or why there is nothing to run. */
+  async claim(
+    runId: string,
+    taskId: string,
+    host: string,
+    worker: string,
+  ): Promise<{ ok: true; attempts: number; task: Record<string, string> } | { ok: false; status: string }> {
+    const res = (await this.call('claim', runId, taskId, host, worker, JSON.stringify(WAIT_BUCKETS_SECONDS))) as [string, string | number, string[]?];
+    if (res[0] !== 'ok') return { ok: false, status: String(res[1]) };
+    const flat = res[2] ?? [];
+    const task: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) task[flat[i]!] = flat[i + 1]!;
+    return { ok: true, attempts: Number(res[1]), task };
   }
 
-  async taskContext(runId: string, taskId: string): Promise<TaskContext> {
-    const [run, task] = await Promise.all([this.redis.hgetall(this.keys.run(runId)), this.redis.hgetall(this.keys.task(runId, taskId))]);
-    if (!run.id || !task.id) throw new FleetError('internal', `task ${runId}/${taskId} not found in Redis`);
-    const spec = JSON.parse(task.spec ?? '{}') as TaskSpec;
+  /** Run fields that never change after submit, cached per process (every task of a run reads them). */
+  private runCache = new Map<string, TaskContext['run']>();
+  private async runStatic(runId: string): Promise<TaskContext['run']> {
+    let run = this.runCache.get(runId);
+    if (!run) {
+      const h = await this.redis.hgetall(this.keys.run(runId));
+      if (!h.id) throw new FleetError('internal', `run ${runId} not found in Redis`);
+      run = {
+        name: h.name ?? '',
+        repo: JSON.parse(h.repo ?? 'null') as Plan['repo'] | null,
+        baseCommit: h.baseCommit || null,
+        clean: (h.clean as Plan['clean']) ?? 'all',
+        config: JSON.parse(h.config ?? '{}') as RunConfig,
+        costUsd: 0,
+      };
+      if (this.runCache.size > 100) this.runCache.clear();
+      this.runCache.set(runId, run);
+    }
+    return run;
+  }
+
+  /** Everything a worker needs to run a claimed task. */
+  async taskContext(runId: string, taskId: string, task?: Record<string, string>): Promise<TaskContext> {
+    const record = task ?? (await this.redis.hgetall(this.keys.task(runId, taskId)));
+    if (!record.id) throw new FleetError('internal', `task ${runId}/${taskId} not found in Redis`);
+    const spec = JSON.parse(record.spec ?? '{}') as TaskSpec;
+    const run = { ...(await this.runStatic(runId)) };
+    if (MODEL_AGENTS.has(spec.agent)) run.costUsd = Number((await this.redis.hget(this.keys.run(runId), 'costUsd')) ?? 0);
     const depResults: { taskId: string; commit: string }[] = [];
-    if (spec.inherit !== false && spec.deps.length) {
-      // Transitive closure is already merged into each dependency's commit; direct deps suffice,
-      // ordered by the run's topological order so merges are deterministic.
+    // Only git workspaces merge results; transitive results are already merged into each
+    // dependency's commit, so direct deps suffice, in the run's topological order.
+    if (run.repo && spec.inherit !== false && spec.deps.length) {
       const pipe = this.redis.pipeline();
       for (const d of spec.deps) pipe.hget(this.keys.task(runId, d), 'commit');
       const commits = (await pipe.exec()) ?? [];
@@ -236,21 +269,7 @@ export class FleetStore {
       pairs.sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0));
       for (const p of pairs) if (p.commit) depResults.push(p);
     }
-    return {
-      runId,
-      taskId,
-      spec,
-      run: {
-        name: run.name ?? '',
-        repo: JSON.parse(run.repo ?? 'null') as Plan['repo'] | null,
-        baseCommit: run.baseCommit || null,
-        clean: (run.clean as Plan['clean']) ?? 'all',
-        config: JSON.parse(run.config ?? '{}') as RunConfig,
-        costUsd: Number(run.costUsd ?? 0),
-      },
-      depResults,
-      attempts: Number(task.attempts ?? 0),
-    };
+    return { runId, taskId, spec, run, depResults, attempts: Number(record.attempts ?? 0) };
   }
 
   private topoCache = new Map<string, Map<string, number>>();
@@ -327,6 +346,34 @@ export class FleetStore {
   /** Records a failed attempt that BullMQ will retry. */
   async retrying(runId: string, taskId: string, error: { kind: string; message: string }): Promise<void> {
     await this.call('retrying', runId, taskId, error.kind, error.message.slice(0, 2000));
+  }
+
+  // ---------------------------------------------------------------- integration (--integrate)
+
+  /** What `--integrate BRANCH` merges when the run ends: the leaf tasks that succeeded. */
+  async integrationInputs(runId: string): Promise<{ branch: string; results: { taskId: string; commit: string }[] } | null> {
+    const branch = await this.redis.hget(this.keys.run(runId), 'integrate');
+    if (!branch) return null;
+    const ids = await this.redis.lrange(this.keys.runTasks(runId), 0, -1);
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hmget(this.keys.task(runId, id), 'status', 'dependents', 'commit');
+    const rows = ((await pipe.exec()) ?? []).map((r) => r[1] as (string | null)[]);
+    const results: { taskId: string; commit: string }[] = [];
+    ids.forEach((id, i) => {
+      const [status, dependents, commit] = rows[i] ?? [];
+      if (status === 'succeeded' && commit && (JSON.parse(dependents ?? '[]') as string[]).length === 0) results.push({ taskId: id, commit });
+    });
+    return { branch, results };
+  }
+
+  /** True while a finished run still waits for its `--integrate` merge to be recorded. */
+  async integrationPending(runId: string): Promise<boolean> {
+    const [branch, done] = await this.redis.hmget(this.keys.run(runId), 'integrate', 'integration');
+    return Boolean(branch) && !done;
+  }
+
+  async recordIntegration(runId: string, result: { branch: string; merged: string[]; conflicts: { taskId: string; paths: string[] }[]; commit?: string; error?: string }): Promise<void> {
+    await this.redis.hset(this.keys.run(runId), 'integration', JSON.stringify(result));
   }
 
   // ---------------------------------------------------------------- control
@@ -428,6 +475,7 @@ export class FleetStore {
     const end = summary.finishedAt ? Date.parse(summary.finishedAt) : null;
     return {
       run: summary,
+      ...(run.integration ? { integration: JSON.parse(run.integration) as RunReport['integration'] } : {}),
       tasks,
       totals: {
         tasks: tasks.length,

@@ -69,8 +69,18 @@ export interface ReviewRecord {
   issues: { severity: string; file?: string; note: string }[];
 }
 
+export interface IntegrationResult {
+  branch: string;
+  merged: string[];
+  conflicts: { taskId: string; paths: string[] }[];
+  commit?: string;
+  error?: string;
+}
+
 export interface RunReport {
   run: RunSummary;
+  /** `--integrate BRANCH`: what was merged into the branch at the end of the run. */
+  integration?: IntegrationResult;
   tasks: TaskReport[];
   totals: { tasks: number; succeeded: number; failed: number; skipped: number; cancelled: number; durationMs: number; costUsd: number };
 }

@@ -38,6 +38,8 @@ export interface PrepareRequest {
   deps: { taskId: string; commit: string }[];
   /** 'keep-ignored' keeps ignored files (node_modules, build caches) between tasks. */
   clean: 'all' | 'keep-ignored';
+  /** "Name <email>" for this task's merge commits (the run's git.author); default: the slot's. */
+  author?: string;
 }
 
 export interface PreparedWorkspace {
@@ -53,6 +55,8 @@ export interface PublishRequest {
   pushUrl: string;
   /** PreparedWorkspace.base: the diff stat is measured against it. */
   base: string;
+  /** "Name <email>" for the host-side commit (the run's git.author); default: the slot's. */
+  author?: string;
 }
 
 export interface PublishedResult {
@@ -131,7 +135,7 @@ export class SlotWorkspace {
     let base = req.baseCommit;
     if (deps.length > 0) {
       for (const dep of deps) {
-        const conflict = await mergeOne(this.dir, dep, `fleet: ${req.runId}/${req.taskId}: merge ${dep.taskId}`, this.env);
+        const conflict = await mergeOne(this.dir, dep, `fleet: ${req.runId}/${req.taskId}: merge ${dep.taskId}`, this.envFor(req.author));
         if (!conflict) continue;
         await this.switchTo(req.baseCommit, req.clean);
         this.state = writeState(this.slotPath, { phase: 'idle', ...ids, head: req.baseCommit });
@@ -162,7 +166,7 @@ export class SlotWorkspace {
     const staged = (await git(['diff', '--cached', '--quiet'], { cwd: this.dir, okCodes: [1] })).code === 1;
     if (staged) {
       const message = `fleet: ${req.runId}/${req.taskId}: ${oneLine(req.title) || req.taskId}`;
-      await git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--no-verify', '-m', message], { cwd: this.dir, env: this.env });
+      await git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--no-verify', '-m', message], { cwd: this.dir, env: this.envFor(req.author) });
     }
     const commit = await headOf(this.dir);
     const branch = branchOf(req.runId, req.taskId);
@@ -175,6 +179,10 @@ export class SlotWorkspace {
   }
 
   /** Unlocks the worktree and the slot. Work left by a task that did not publish is salvaged first. */
+  private envFor(author: string | undefined): Record<string, string> {
+    return author ? authorEnv(parseAuthor(author)) : this.env;
+  }
+
   async release(): Promise<void> {
     if (!this.lock) return;
     try {

@@ -49,11 +49,11 @@ export function registerDemoCommand(program: Command): void {
       const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
       try {
         process.stdout.write(`sample repository: ${repo}\nplan: ${planPath} (${plan.tasks.length} shell tasks)\nredis: ${fleet.embedded ? 'embedded' : 'configured'}; fleet: ${fleet.config.hosts.length ? fleet.config.hosts.map((h) => h.name).join(', ') : 'this machine'}\n\n`);
-        const runId = await submitPlan(fleet, plan, { schedule: 'deps' });
+        const runId = await submitPlan(fleet, plan, { schedule: 'deps', integrate: 'demo-result' });
         process.stdout.write(`run ${runId}\n`);
         const status = await watchRun(fleet.store, runId, { plan });
         process.stdout.write(`\n${reportMarkdown(await fleet.store.report(runId))}`);
-        process.stdout.write(`\nThe result branches are in ${repo} (git -C ${repo} branch --list 'fleet/*').\nStop the local fleet with: fleet down\n${runId}\n`);
+        process.stdout.write(`\nThe result branches are in ${repo} (git -C ${repo} branch --list 'fleet/*'); everything merged: branch demo-result.\nStop the local fleet with: fleet down\n${runId}\n`);
         process.exitCode = exitCodeOf(status);
       } finally {
         await fleet.close();

@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { configuredSlots, loadConfigFile } from '../config-file.js';
 import { formatList, formatMinutes, formatTable, plural, printJson, printLines } from '../output.js';
 import { loadPlanFile } from '../plan-file.js';
+import { registerDraftCommand } from './draft.js';
 
 /** Slots assumed when neither --slots nor a fleet.yaml with hosts says otherwise. */
 export const DEFAULT_SLOTS = 18;
@@ -12,8 +13,8 @@ const MAX_LEVELS_SHOWN = 50;
 export function registerPlanCommands(program: Command): void {
   const plan = program
     .command('plan')
-    .description('validate a plan and show its DAG figures')
-    .addHelpText('after', '\nExamples:\n  fleet plan check examples/chain.yaml\n  fleet plan show examples/fanout.yaml --slots 6');
+    .description('validate a plan, show its DAG figures, or draft one from an issue')
+    .addHelpText('after', '\nExamples:\n  fleet plan check examples/chain.yaml\n  fleet plan show examples/fanout.yaml --slots 6\n  fleet plan draft issue.md -o plan.yaml');
 
   plan
     .command('check')
@@ -45,6 +46,8 @@ export function registerPlanCommands(program: Command): void {
       if (options.json) printJson(figures);
       else printLines(describeFigures(loaded, figures));
     });
+
+  registerDraftCommand(plan);
 }
 
 async function slotsFromConfig(command: Command): Promise<number | undefined> {

@@ -29,8 +29,9 @@ export async function checkProvider(spec: ProviderSpec, env: NodeJS.ProcessEnv =
     const missingModels = wanted.filter((m) => !models.includes(m));
     return { provider: spec.name, ok: true, models, missingModels, latencyMs };
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string } };
-    const why = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.message);
+    // fetch says "fetch failed"; the cause holds the reason (ECONNREFUSED, "bad port", ...)
+    const err = e as Error & { cause?: { code?: string; message?: string } };
+    const why = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : (err.cause?.code ?? err.cause?.message ?? err.message);
     return { ...base, ok: false, error: `${spec.baseURL}: ${why}`, latencyMs: Date.now() - started };
   }
 }

@@ -65,6 +65,7 @@ function toPlan(data: RawPlan, doc: SourceDoc, positionsOnDemand: boolean): Plan
     agent: d?.agent ?? PLAN_DEFAULTS.agent,
     timeoutMs: d?.timeout ?? PLAN_DEFAULTS.timeoutMs,
     retries: d?.retries ?? PLAN_DEFAULTS.retries,
+    backoffMs: d?.backoff ?? PLAN_DEFAULTS.backoffMs,
     estimateMs: d?.estimate ?? PLAN_DEFAULTS.estimateMs,
     stallTimeoutMs: d?.stall_timeout ?? PLAN_DEFAULTS.stallTimeoutMs,
     complexity: d?.complexity ?? PLAN_DEFAULTS.complexity,
@@ -92,6 +93,7 @@ function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: 
     timeoutMs: t.timeout ?? defaults.timeoutMs,
     stallTimeoutMs: t.stall_timeout ?? defaults.stallTimeoutMs,
     retries: t.retries ?? defaults.retries,
+    backoffMs: t.backoff ?? defaults.backoffMs,
     labels: t.labels ?? [],
     inherit: t.inherit ?? true,
   };

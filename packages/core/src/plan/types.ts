@@ -53,6 +53,8 @@ export interface PlanDefaults {
   agent: AgentKind;
   timeoutMs: number;
   retries: number;
+  /** First retry delay (ms), doubled on each further attempt. */
+  backoffMs: number;
   estimateMs: number;
   stallTimeoutMs: number;
   complexity: Complexity;
@@ -71,6 +73,7 @@ export const PLAN_DEFAULTS: PlanDefaults = {
   agent: 'codex',
   timeoutMs: 30 * 60_000,
   retries: 2,
+  backoffMs: 5_000,
   estimateMs: 10 * 60_000,
   stallTimeoutMs: 10 * 60_000,
   complexity: 'medium',

@@ -1,6 +1,6 @@
 -- A worker starts a task: queued|ready|running -> running, one more attempt.
 -- ARGV: 1 taskPrefix, 2 taskId, 3 host, 4 worker, 5 wait bucket bounds (JSON, seconds)
--- Returns { 'ok', attempts } or { 'terminal', status } when there is nothing to do
+-- Returns { 'ok', attempts, task hash as flat field/value list } or { 'terminal', status } when there is nothing to do
 -- (cancelled, already finished by an earlier delivery, or the run is over).
 local tid = ARGV[2]
 local key = taskPrefix .. tid
@@ -31,4 +31,4 @@ end
 if runStatus == 'queued' then
   redis.call('HSET', runKey, 'status', 'running', 'startedAt', now)
 end
-return { 'ok', attempts }
+return { 'ok', attempts, redis.call('HGETALL', key) }

@@ -1,0 +1,128 @@
+// `fleet plan draft` and `fleet doctor` as users run them: the built binary, a fleet.yaml whose
+// provider is the OpenAI stand-in, the test Redis. The CLI runs as an async child process so
+// the stand-in in this process can answer it.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
+import { cliBin, ensureBuilt, tempDir } from '../../../test/helpers/fleet-harness.js';
+import { requireBinaries } from '../../../test/helpers/prereq.js';
+import { freePort } from '../../../test/setup/global.js';
+
+const ok = requireBinaries('redis-server', 'git');
+let standin: OpenAIStandin;
+let home: string;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function fleet(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd: home,
+    env: { ...process.env, REDIS_URL: undefined, AGENTFLEET_HOME: home, AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+function providerYaml(name: string, url: string): string {
+  return `providers:\n  - name: ${name}\n    baseURL: "${url}"\n    models: { low: standin-small, high: standin-large }\n`;
+}
+
+/** The model's structured answer (every key present, nulls for none), as PLAN_DRAFT_SCHEMA asks. */
+function draftAnswer(tasks: { id: string; deps: string[]; agent?: string; run?: string }[]): string {
+  return JSON.stringify({
+    name: 'greeting',
+    tasks: tasks.map((t) => ({
+      id: t.id,
+      title: `Task ${t.id}`,
+      agent: t.agent ?? 'llm',
+      prompt: t.run ? null : `Do ${t.id}.`,
+      run: t.run ?? null,
+      deps: t.deps,
+      complexity: 'low',
+      risk: [],
+      estimate: '10m',
+    })),
+  });
+}
+
+beforeAll(async () => {
+  if (!ok) return;
+  ensureBuilt();
+  standin = await startStandin({ models: ['standin-small', 'standin-large'] });
+  home = tempDir('cli-draft');
+  writeFileSync(join(home, 'fleet.yaml'), providerYaml('standin', standin.url) + 'pricing: { standin-large: { input: 1, output: 2 } }\n');
+}, 300_000);
+
+afterAll(async () => {
+  if (!ok) return;
+  await standin.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe.runIf(ok)('fleet plan draft', () => {
+  it('drafts a plan from an issue through the model, correcting it once; the file passes fleet plan check', async () => {
+    standin.reset();
+    standin.enqueue(
+      reply.text(draftAnswer([{ id: 'greet', deps: ['setup'] }, { id: 'test', deps: ['greet'], agent: 'shell', run: 'npm test' }]), { prompt: 800, completion: 200 }),
+      reply.text(draftAnswer([{ id: 'greet', deps: [] }, { id: 'test', deps: ['greet'], agent: 'shell', run: 'npm test' }]), { prompt: 1000, completion: 200 }),
+    );
+    writeFileSync(join(home, 'issue.md'), '# Greeting\n\nAdd a greet(name) function and test it.\n');
+    const res = await fleet(['plan', 'draft', 'issue.md', '-o', 'plan.yaml', '--repo', 'git@example.com:org/app.git']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stderr).toMatch(/drafted plan\.yaml: 2 tasks in 2 attempts \(standin standin-large, 2200 tokens, \$0\.0026\)/);
+    // The second request carried the first answer's problem back to the model.
+    const [first, second] = standin.modelRequests;
+    expect(JSON.stringify(first!.body.messages)).toContain('Add a greet(name) function');
+    expect(JSON.stringify(second!.body.messages)).toMatch(/unknown dependency 'setup'/);
+    const plan = readFileSync(join(home, 'plan.yaml'), 'utf8');
+    expect(plan).toContain('url: git@example.com:org/app.git');
+    const check = await fleet(['plan', 'check', 'plan.yaml']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toContain('ok: 2 tasks, 2 levels');
+    // No Redis configured: drafting did not start the embedded redis-server.
+    expect(existsSync(join(home, 'redis'))).toBe(false);
+  });
+
+  it('without providers it says what to configure (exit 2)', async () => {
+    writeFileSync(join(home, 'empty.yaml'), '{}\n');
+    const res = await fleet(['plan', 'draft', 'issue.md', '--config', join(home, 'empty.yaml')]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/no model providers configured/);
+  });
+});
+
+describe.runIf(ok)('fleet doctor', () => {
+  it('passes against the test Redis and a stand-in provider, one line per check', async () => {
+    const res = await fleet(['doctor'], { REDIS_URL: inject('redisUrl') });
+    expect(res.code, res.stdout + res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^ok {3}redis {2}redis:\/\/127\.0\.0\.1:\d+ \(\d+\.\d+\.\d+, noeviction\)$/m);
+    expect(res.stdout).toMatch(/^ok {3}provider standin {2}http:\/\/127\.0\.0\.1:\d+\/v1 \(2 models: standin-small, standin-large\)$/m);
+    expect(res.stdout).toMatch(/^ok {3}git {2}git version \d/m);
+    expect(res.stdout).toMatch(/^(ok {3}|warn )codex/m);
+  });
+
+  it('fails (exit 1) naming a dead provider and a missing binary that --agents requires; --json says the same', async () => {
+    writeFileSync(join(home, 'dead.yaml'), providerYaml('standin', standin.url) + providerYaml('dead', `http://127.0.0.1:${await freePort()}/v1`).replace('providers:\n', ''));
+    const env = { REDIS_URL: inject('redisUrl'), AGENTFLEET_CODEX_BIN: join(home, 'no-codex') };
+    const res = await fleet(['doctor', '--config', join(home, 'dead.yaml'), '--agents', 'codex'], env);
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/^FAIL provider dead: connection refused \(http:\/\/127\.0\.0\.1:\d+\/v1\)$/m);
+    expect(res.stdout).toMatch(/^FAIL codex \(.*no-codex\): not installed or not on PATH$/m);
+    expect(res.stdout).toMatch(/^ok {3}provider standin/m);
+    const json = await fleet(['doctor', '--config', join(home, 'dead.yaml'), '--json'], env);
+    expect(json.code).toBe(1);
+    const out = JSON.parse(json.stdout) as { ok: boolean; checks: { name: string; status: string }[] };
+    expect(out.ok).toBe(false);
+    expect(out.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'provider dead', status: 'fail' }), expect.objectContaining({ name: 'redis', status: 'ok' })]));
+  });
+});

@@ -1,0 +1,101 @@
+// Git workspaces through the real pipeline: real repositories in /dev/shm, real host daemons.
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { makeRunId, PLAN_DEFAULTS, type Plan, type TaskSpec } from '@agentfleet/core';
+import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
+import { initRepository, showFile, resolveRef } from '@agentfleet/workspace';
+import { ensureBuilt, tempDir, TestHostd, waitFor } from './helpers/fleet-harness.js';
+import { requireBinaries } from './helpers/prereq.js';
+
+const ok = requireBinaries('redis-server', 'git');
+let seq = 0;
+const stores: FleetStore[] = [];
+const daemons: TestHostd[] = [];
+const config = { providers: [], pricing: {}, budgets: {}, git: { author: 'Fleet Bot <bot@example.com>' } };
+
+const sh = (id: string, run: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec => ({
+  id, title: `task ${id}`, agent: 'shell', run, deps, complexity: 'low', risk: [], estimateMs: 1000, timeoutMs: 60_000, stallTimeoutMs: 60_000, retries: 0, labels: [], inherit: true, ...extra,
+});
+
+async function setup(slots = 2) {
+  const store = new FleetStore(createRedis(inject('redisUrl')), `ws-${process.pid}-${++seq}`);
+  stores.push(store);
+  const d = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, slots });
+  daemons.push(d);
+  const repo = join(tempDir('origin'), 'repo');
+  await initRepository(repo, { 'README.md': 'base\n', 'shared.txt': 'one\ntwo\nthree\n' });
+  return { store, repo };
+}
+
+async function runPlan(store: FleetStore, repo: string, tasks: TaskSpec[], integrate?: string): Promise<RunReport> {
+  const plan: Plan = { name: 'ws', repo: { url: repo, ref: 'main' }, defaults: PLAN_DEFAULTS, clean: 'all', tasks };
+  const runId = makeRunId(new Date());
+  const base = await resolveRef(repo, 'main');
+  await store.enqueue(await store.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config, integrate }));
+  await waitFor('run end', async () => ['succeeded', 'failed', 'cancelled'].includes((await store.getRun(runId)).status), 90_000, 200);
+  await waitFor('integration recorded', async () => !(await store.integrationPending(runId)), 30_000, 100);
+  return store.report(runId);
+}
+
+beforeAll(() => {
+  if (ok) ensureBuilt();
+}, 300_000);
+afterEach(async () => {
+  await Promise.all(daemons.splice(0).map(async (d) => (await d.stop(10_000), d.cleanup())));
+});
+afterAll(async () => {
+  for (const s of stores) await s.close();
+});
+
+describe.runIf(ok)('git workspaces end to end', () => {
+  it('a diamond: dependents see their dependencies files, d merges b and c; branches, commits and diff stats are reported; --integrate merges the leaves', async () => {
+    const { store, repo } = await setup();
+    const report = await runPlan(
+      store,
+      repo,
+      [
+        sh('a', 'echo from-a > a.txt'),
+        sh('b', 'test -f a.txt && echo from-b > b.txt', ['a']),
+        sh('c', 'test -f a.txt && echo from-c > c.txt && echo four >> shared.txt', ['a']),
+        sh('d', 'test -f b.txt && test -f c.txt && cat a.txt b.txt c.txt > d.txt', ['b', 'c']),
+        sh('solo', 'echo solo > solo.txt', [], { inherit: false }),
+      ],
+      'integrated',
+    );
+    expect(report.run.status, JSON.stringify(report.tasks.map((t) => t.error))).toBe('succeeded');
+    const d = report.tasks.find((t) => t.id === 'd')!;
+    expect(d.branch).toBe(`fleet/${report.run.id}/d`);
+    expect(await showFile(repo, d.branch!, 'd.txt')).toBe('from-a\nfrom-b\nfrom-c\n');
+    expect(d.diff).toEqual({ files: 1, insertions: 3, deletions: 0 });
+    expect(report.tasks.find((t) => t.id === 'c')!.diff).toEqual({ files: 2, insertions: 2, deletions: 0 });
+    const author = execFileSync('git', ['-C', repo, 'log', '-1', '--format=%an <%ae>|%s', d.commit!], { encoding: 'utf8' }).trim();
+    expect(author).toBe(`Fleet Bot <bot@example.com>|fleet: ${report.run.id}/d: task d`);
+    expect(report.integration).toMatchObject({ branch: 'integrated', conflicts: [] });
+    expect(report.integration!.merged.sort()).toEqual(['d', 'solo']);
+    expect(await showFile(repo, 'integrated', 'd.txt')).toBe('from-a\nfrom-b\nfrom-c\n');
+    expect(await showFile(repo, 'integrated', 'solo.txt')).toBe('solo\n');
+    expect(await showFile(repo, `fleet/${report.run.id}/solo`, 'a.txt')).toBeNull(); // inherit:false started from the base
+  });
+
+  it('a merge conflict fails the dependent with kind merge_conflict naming the paths; the base never moves during a run', async () => {
+    const { store, repo } = await setup(1);
+    // `x` moves main while the run goes on; later tasks must still start from the submitted base.
+    const report = await runPlan(store, repo, [
+      sh('left', 'echo left > shared.txt'),
+      sh('right', 'echo right > shared.txt'),
+      sh('merge', 'true', ['left', 'right']),
+      sh('mover', `git -C ${repo} -c user.name=x -c user.email=x@y commit -q --allow-empty -m moved && echo moved`, ['left']),
+      sh('late', 'test "$(cat README.md)" = base', ['mover']),
+    ]);
+    const merge = report.tasks.find((t) => t.id === 'merge')!;
+    expect(merge.status).toBe('failed');
+    expect(merge.error).toMatchObject({ kind: 'merge_conflict' });
+    expect(merge.error!.message).toContain('shared.txt');
+    expect(merge.attempts).toBe(1); // a conflict is not retried
+    expect(report.tasks.find((t) => t.id === 'late')!.status).toBe('succeeded');
+    const lateBase = execFileSync('git', ['-C', repo, 'rev-list', '--max-parents=0', report.tasks.find((t) => t.id === 'late')!.commit!], { encoding: 'utf8' }).trim();
+    expect(lateBase).toBe(report.run.baseCommit);
+    expect(await resolveRef(repo, 'main')).not.toBe(report.run.baseCommit);
+  });
+});
