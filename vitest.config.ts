@@ -23,6 +23,6 @@ export default defineConfig({
     // 2-core machines: real redis/sshd/git children per test file; keep parallelism modest.
     maxWorkers: 2,
     minWorkers: 1,
-    reporters: ['default'],
+    reporters: ['default', './test/setup/ci-reporter.ts'],
   },
 });

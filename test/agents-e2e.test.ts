@@ -2,7 +2,8 @@
 // Redis; the only fake is the model (the OpenAI stand-in). The run's config (providers,
 // pricing, budgets) reaches the worker through the run record; the API key only through the
 // daemon's environment.
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { configSchema, makeRunId, parsePlan, type FleetConfig } from '@agentfleet/core';
 import { createRedis, FleetStore, type RunConfig, type RunReport } from '@agentfleet/store';
@@ -61,6 +62,7 @@ afterAll(async () => {
   daemon.cleanup();
   await store.close();
   await standin.close();
+  rmSync(dirname(repoDir), { recursive: true, force: true });
 });
 
 describe.runIf(ok)('agents through the pipeline', () => {

@@ -6,6 +6,8 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerHostCommands } from './commands/hosts.js';
 import { registerDownCommand } from './commands/down.js';
 import { registerDoctorCommand } from './commands/doctor.js';
+import { registerMonitorCommand } from './commands/monitor.js';
+import { registerTopCommand } from './commands/top.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -27,6 +29,8 @@ export function createProgram(): Command {
   registerHostCommands(program);
   registerDownCommand(program);
   registerDoctorCommand(program);
+  registerMonitorCommand(program);
+  registerTopCommand(program);
   return program;
 }
 

@@ -545,7 +545,7 @@ function parseReady(runId: string, flat: string[]): ReadyTask[] {
 function withCounts(run: Record<string, string>, counts: Record<string, string> | undefined): RunWithCounts {
   const c = emptyCounts();
   for (const [k, v] of Object.entries(counts ?? {})) if (k in c) c[k as TaskStatus] = Number(v);
-  return { ...toRunSummary(run), counts: c, total: Number(run.total ?? 0) };
+  return { ...toRunSummary(run), counts: c, total: Number(run.total ?? 0), costUsd: Number(run.costUsd ?? 0) };
 }
 
 function round6(n: number): number {

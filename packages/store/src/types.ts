@@ -32,6 +32,8 @@ export interface RunSummary {
 export interface RunWithCounts extends RunSummary {
   counts: Record<TaskStatus, number>;
   total: number;
+  /** dollars spent by the run's model-backed tasks so far */
+  costUsd: number;
 }
 
 /** One task of `fleet report --format json` (contract). */
