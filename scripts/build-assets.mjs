@@ -29,7 +29,9 @@ await build({
   banner: { js: "import { createRequire as __afCreateRequire } from 'node:module'; const require = __afCreateRequire(import.meta.url);" },
   alias: Object.fromEntries(['core', 'store', 'workspace', 'agents', 'telemetry'].map((p) => [`@agentfleet/${p}`, join(root, `packages/${p}/src/index.ts`)])),
 });
+// The store's code lands in a shared chunk and reads its Lua next to itself.
 cpSync(lua, join(out, 'commands'), { recursive: true });
+cpSync(lua, join(out, 'chunks', 'commands'), { recursive: true });
 const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
 writeFileSync(join(out, 'package.json'), JSON.stringify({ name: 'agentfleet-hostd', version, type: 'module', private: true }, null, 2));
 console.log(`bundle: ${readdirSync(out).length} entries in ${out}`);

@@ -97,11 +97,5 @@ export async function probeHost(s: SshSession): Promise<HostProbe> {
   return parseProbe(r.stdout, s.host.name);
 }
 
-const GIB = 1024 ** 3;
-
-/** Worker slots a host can carry: 3 per 4 cores, at most one per 1.5 GiB of memory, at least 1. */
-export function defaultSlots(cores: number, memBytes: number): number {
-  const byCpu = Math.floor(cores * 0.75);
-  const byMem = memBytes > 0 ? Math.floor(memBytes / (1.5 * GIB)) : byCpu;
-  return Math.max(1, Math.min(byCpu, byMem));
-}
+/** Worker slots a host can carry (3 per 4 cores, one per 1.5 GiB, at least 1): the one rule, from core. */
+export { defaultSlots } from '@agentfleet/core';

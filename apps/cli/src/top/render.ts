@@ -77,7 +77,7 @@ function workerLine(host: string, w: WorkerSnapshot, runNames: Map<string, strin
   const label = `  ${host}#${w.slot}`;
   const state = pad(w.state, 8);
   if (w.taskId) {
-    const run = w.runId ? (runNames.get(w.runId) ?? w.runId.slice(0, 10)) : '?';
+    const run = w.runId ? (runNames.get(w.runId) ?? w.runId) : '?';
     const elapsed = w.taskStartedAt !== null ? formatDuration(now - w.taskStartedAt) : '';
     // elapsed time before the task name, so it survives a narrow terminal
     return `${label}  ${state}  ${pad(elapsed, 6)}  ${pad(fit(`${run}/${w.taskId}`, taskWidth), taskWidth)}  cpu ${pad(formatPercent(w.cpu), 4)}  rss ${formatBytes(w.rssBytes)}`;
@@ -110,7 +110,7 @@ function failureSection(failures: readonly TaskFailureSnapshot[], now: number): 
     const at = typeof f.finishedAt === 'number' ? f.finishedAt : f.finishedAt ? Date.parse(f.finishedAt) : NaN;
     const ago = Number.isFinite(at) ? `${formatDuration(now - at)} ago` : '';
     const message = f.message.replace(/\s+/g, ' ').trim();
-    out.push(`  ${pad(ago, 9)} ${f.taskId} (run ${f.runId.slice(0, 10)})  ${f.kind}: ${message}`);
+    out.push(`  ${pad(ago, 9)} ${f.taskId} (run ${f.runId})  ${f.kind}: ${message}`);
   }
   return out;
 }

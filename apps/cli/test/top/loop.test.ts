@@ -77,7 +77,7 @@ describe('runTop in a pseudo-terminal (tmux)', () => {
       expect(s).toMatch(/mugen#0 {2}busy +\d+[smhd][\dsm]* +issue-715\/impl/);
       expect(s).toMatch(/mugen#1 {2}busy +\d+[smhd][\dsm]* +issue-715\/docs-update/);
       expect(s).toMatch(/^issue-715 +running +\[#+-+\] 21\/40 53%/m);
-      expect(s).toMatch(/lint \(run 01JXRUNAAA\) {2}exit_code: npm run lint exited/);
+      expect(s).toMatch(/lint \(run 01JXRUNAAAAAAAAAAAAAAAAAAA\) {2}exit_code: npm run lint exited/);
       tmux('send-keys', '-t', 'top', 'q');
       const after = await waitFor((t) => t.includes('TOP-EXIT-0'), 'top to quit');
       expect(after).toContain('TOP-EXITED');

@@ -49,7 +49,7 @@ describe('renderTop', () => {
     expect(text).toMatch(/mugen#1 {2}busy {4} {2}4s {6}issue-715\/docs-update +cpu 2%/);
     expect(text).toMatch(/mugen#2 {2}idle {4} {2}restarts 1 \(last: signal SIGKILL\)/);
     expect(text).toMatch(/issue-715 +running +\[#+-+\] 21\/40 53% +ETA 8m53s +elapsed 9m50s +2 running, 1 failed/);
-    expect(text).toMatch(/1m30s ago +lint \(run 01JXRUNAAA\) {2}exit_code: npm run lint exited with code 1 src\/a\.ts:3 no-unused-vars/);
+    expect(text).toMatch(/1m30s ago +lint \(run 01JXRUNAAAAAAAAAAAAAAAAAAA\) {2}exit_code: npm run lint exited with code 1 src\/a\.ts:3 no-unused-vars/);
   });
 
   it('never draws a line wider than the terminal', () => {
