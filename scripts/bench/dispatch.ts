@@ -36,6 +36,12 @@ async function rawBullmq(url: string): Promise<number> {
   return elapsed;
 }
 
+/** Seconds of CPU redis-server has used (user + sys). */
+async function redisCpu(store: FleetStore): Promise<number> {
+  const info = await store.redis.info('cpu');
+  return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]);
+}
+
 /** WORKERS independent chains: a dependent is ready exactly when a slot frees up, so the gap is pure dispatch latency. */
 function chains(n: number): TaskSpec[] {
   return Array.from({ length: n }, (_, i) => ({ ...randomDag(1)[0]!, id: `c${i}`, title: `c${i}`, deps: i >= WORKERS ? [`c${i - WORKERS}`] : [] }));
@@ -52,11 +58,13 @@ function randomDag(n: number): TaskSpec[] {
   });
 }
 
-async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promise<{ elapsed: number; latencies: number[]; commandsPerTask: number }> {
+async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promise<{ elapsed: number; latencies: number[]; commandsPerTask: number; redisCpuShare: number }> {
   const home = mkdtempSync(join('/dev/shm', 'af-bench-home-'));
   const store = new FleetStore(createRedis(url), prefix);
-  const hostd = spawn(process.execPath, [join(root, 'apps/worker/dist/hostd.js')], {
-    env: { ...process.env, REDIS_URL: url, AGENTFLEET_PREFIX: prefix, AGENTFLEET_HOME: home, AGENTFLEET_HOST: 'bench', AGENTFLEET_SLOTS: String(WORKERS), AGENTFLEET_MIN_DISK_FREE: '0', LOG_LEVEL: 'warn', ...(process.env.BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_PROFILE}` } : {}) },
+  // BENCH_PROFILE=dir: CPU profiles of the daemon and its workers (fork passes execArgv on).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const hostd = spawn(process.execPath, [...profile, join(root, 'apps/worker/dist/hostd.js')], {
+    env: { ...process.env, REDIS_URL: url, AGENTFLEET_PREFIX: prefix, AGENTFLEET_HOME: home, AGENTFLEET_HOST: 'bench', AGENTFLEET_SLOTS: String(WORKERS), AGENTFLEET_MIN_DISK_FREE: '0', LOG_LEVEL: 'warn' },
     stdio: 'inherit',
   });
   for (;;) {
@@ -67,6 +75,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   await new Promise((r) => setTimeout(r, 1000));
   const runId = makeRunId(new Date());
   const statsBefore = Number(/total_commands_processed:(\d+)/.exec(await store.redis.info('stats'))?.[1]);
+  const cpuBefore = await redisCpu(store);
   const t0 = performance.now();
   const roots = await store.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
   await store.enqueue(roots);
@@ -76,6 +85,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   }
   const elapsed = performance.now() - t0;
   const statsAfter = Number(/total_commands_processed:(\d+)/.exec(await store.redis.info('stats'))?.[1]);
+  const redisBusy = (await redisCpu(store)) - cpuBefore;
   const report = await store.report(runId);
   const fin = new Map(report.tasks.map((t) => [t.id, Date.parse(t.finishedAt!)]));
   const latencies = report.tasks.filter((t) => t.deps.length).map((t) => Date.parse(t.startedAt!) - Math.max(...t.deps.map((d) => fin.get(d)!))).sort((a, b) => a - b);
@@ -83,7 +93,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   await new Promise((r) => hostd.once('exit', r));
   await store.close();
   rmSync(home, { recursive: true, force: true });
-  return { elapsed, latencies, commandsPerTask: (statsAfter - statsBefore) / tasks.length };
+  return { elapsed, latencies, commandsPerTask: (statsAfter - statsBefore) / tasks.length, redisCpuShare: redisBusy / (elapsed / 1000) };
 }
 
 const redis = await startRedis();
@@ -102,6 +112,7 @@ try {
     ['dep finish -> dependent start p99 (ms), chains', '-', percentile(chain.latencies, 99).toFixed(0), ''],
     ['dep finish -> dependent start p50 (ms), wide DAG (incl. queueing)', '-', percentile(af.latencies, 50).toFixed(0), ''],
     ['redis commands per task (incl. BullMQ)', '-', af.commandsPerTask.toFixed(1), ''],
+    ['redis-server CPU busy share during the run', '-', af.redisCpuShare.toFixed(2), ''],
   ]);
 } finally {
   await redis.stop();

@@ -8,6 +8,7 @@ import { registerDownCommand } from './commands/down.js';
 import { registerDoctorCommand } from './commands/doctor.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerTopCommand } from './commands/top.js';
+import { registerRemoteCommands } from './commands/remote.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerDoctorCommand(program);
   registerMonitorCommand(program);
   registerTopCommand(program);
+  registerRemoteCommands(program);
   return program;
 }
 

@@ -25,6 +25,8 @@ async function main(): Promise<void> {
   const redis = createRedis(settings.redisUrl);
   redis.on('error', (e) => logger.debug({ err: e.message }, 'redis connection error'));
   const store = new FleetStore(redis, settings.prefix);
+  let busyTimer: NodeJS.Timeout | null = null;
+  let reportedBusy = false;
   const scratch = new ScratchWorkspace(join(settings.home, 'slots', name, 'scratch'));
   const git = new GitWorkspace({ home: settings.home, slot: name, author: process.env.AGENTFLEET_GIT_AUTHOR ?? 'agentfleet <fleet@localhost>', logger });
   const pipeline = new TaskPipeline({
@@ -35,8 +37,22 @@ async function main(): Promise<void> {
     pauses: new RedisProviderPauses(redis, settings.prefix),
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
     agentEnv: { ...agentEnvironment(), [SLOT_MARKER]: slotId },
-    onBusy: (runId, taskId) => send({ type: 'busy', runId, taskId, startedAt: Date.now() }),
-    onIdle: () => send({ type: 'idle' }),
+    // Tell the daemon only about tasks that last: a message per millisecond-long task would
+    // wake the daemon for nothing (it reports worker states every few seconds).
+    onBusy: (runId, taskId) => {
+      const startedAt = Date.now();
+      busyTimer = setTimeout(() => {
+        busyTimer = null;
+        reportedBusy = true;
+        send({ type: 'busy', runId, taskId, startedAt });
+      }, 50);
+    },
+    onIdle: () => {
+      if (busyTimer) clearTimeout(busyTimer);
+      busyTimer = null;
+      if (reportedBusy) send({ type: 'idle' });
+      reportedBusy = false;
+    },
   });
 
   let lock: Promise<void> = Promise.resolve();

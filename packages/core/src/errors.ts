@@ -34,10 +34,18 @@ export interface Problem {
   taskId?: string;
 }
 
+/** One problem, one line: user values quoted in messages may hold newlines or control characters. */
 export function formatProblem(p: Problem): string {
   const where = p.file ? `${p.file}${p.line ? `:${p.line}:${p.column ?? 1}` : ''}: ` : '';
   const task = p.taskId ? `task '${p.taskId}': ` : '';
-  return `${where}${task}${p.message}`;
+  return oneLine(`${where}${task}${p.message}`);
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Invalid user input: exit code 2, every problem on its own line. */

@@ -31,3 +31,15 @@ export function jobIdOf(runId: string, taskId: string): string {
 export function branchOf(runId: string, taskId: string): string {
   return `fleet/${runId}/${taskId}`;
 }
+
+/**
+ * A branch name git accepts (check-ref-format rules for refs/heads/NAME) that cannot be
+ * read as an option: no leading '-', no spaces, controls or ~^:?*[\, no '..', '@{' or '//',
+ * no component starting with '.' or ending with '.lock'.
+ */
+export function isBranchName(name: string): boolean {
+  if (name.length === 0 || name.length > 200 || name === '@' || name.startsWith('-')) return false;
+  // eslint-disable-next-line no-control-regex
+  if (/[\x00-\x20\x7f~^:?*[\\]|\.\.|@\{|\/\/|^\/|\/$|\.$/.test(name)) return false;
+  return name.split('/').every((part) => !part.startsWith('.') && !part.endsWith('.lock'));
+}

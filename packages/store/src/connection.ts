@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 import { FleetError, InputError } from '@agentfleet/core';
 
@@ -16,9 +18,25 @@ export interface ConnectOptions {
   /** BullMQ workers need maxRetriesPerRequest null on their blocking connections. */
   forWorker?: boolean;
   connectTimeoutMs?: number;
-  /** Extra TLS options (tests pass their CA here; REDIS_TLS_CA_FILE is read by the caller). */
+  /** Extra TLS options, over those of the environment (REDIS_TLS_CA_FILE). */
   tls?: RedisOptions['tls'];
   lazy?: boolean;
+}
+
+/**
+ * TLS settings from the environment for rediss://: REDIS_TLS_CA_FILE names a PEM file of
+ * the CA(s) that signed the server's certificate (a private CA), trusted in addition to
+ * the system's. Every connection — CLI, daemon, BullMQ workers — is built here, so all get it.
+ */
+export function tlsFromEnv(env: NodeJS.ProcessEnv = process.env): { ca?: Buffer } {
+  const file = env.REDIS_TLS_CA_FILE;
+  if (!file) return {};
+  try {
+    return { ca: readFileSync(file) };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`REDIS_TLS_CA_FILE '${file}' cannot be read${code === 'ENOENT' ? ': no such file' : code ? ` (${code})` : ''}`);
+  }
 }
 
 /** Parses redis:// and rediss:// URLs into ioredis options (TLS for rediss). */
@@ -39,7 +57,8 @@ export function redisOptionsFromUrl(url: string, opts: ConnectOptions = {}): Red
     username: u.username ? decodeURIComponent(u.username) : undefined,
     password: u.password ? decodeURIComponent(u.password) : undefined,
     db: Number.isFinite(db) ? db : 0,
-    tls: u.protocol === 'rediss:' ? { servername: u.hostname, ...(opts.tls ?? {}) } : undefined,
+    // SNI takes a host name only: Node warns (DEP0123) when given an IP address.
+    tls: u.protocol === 'rediss:' ? { ...(isIP(u.hostname) ? {} : { servername: u.hostname }), ...tlsFromEnv(), ...(opts.tls ?? {}) } : undefined,
     connectTimeout: opts.connectTimeoutMs ?? 10_000,
     maxRetriesPerRequest: opts.forWorker ? null : 20,
     enableReadyCheck: true,

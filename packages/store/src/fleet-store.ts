@@ -203,13 +203,16 @@ export class FleetStore {
     return roots;
   }
 
-  /** Adds jobs for ready tasks, then marks them queued (a crash in between is repaired by the reconciler). */
+  /**
+   * Adds the jobs of ready tasks and marks them queued, in one round trip (both go out
+   * together). Either may be lost in a crash; the reconciler repairs both cases: a ready
+   * task without a job, and a queued task whose job is missing.
+   */
   async enqueue(ready: readonly ReadyTask[]): Promise<void> {
     if (ready.length === 0) return;
-    await this.queues.add(ready);
     const byRun = new Map<string, string[]>();
     for (const t of ready) byRun.set(t.runId, [...(byRun.get(t.runId) ?? []), t.taskId]);
-    for (const [runId, ids] of byRun) await this.call('mark-queued', runId, ...ids);
+    await Promise.all([this.queues.add(ready), ...[...byRun].map(([runId, ids]) => this.call('mark-queued', runId, ...ids))]);
   }
 
   // ---------------------------------------------------------------- worker side

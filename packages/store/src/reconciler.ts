@@ -21,19 +21,21 @@ export class Reconciler {
   constructor(
     private readonly store: FleetStore,
     owner: string,
-    private readonly opts: { leaseMs?: number; logger?: Logger } = {},
+    private readonly opts: { leaseMs?: number; logger?: Logger; graceMs?: number } = {},
   ) {
     this.lease = new Lease(store.redis, store.keys.lease('reconciler'), owner, opts.leaseMs ?? 15_000);
   }
 
   async tick(): Promise<ReconcileReport | null> {
     if (!(await this.lease.acquire())) return null;
+    // A worker is between "ready" and "job added" for a few ms: only older cases are repairs.
+    const settled = Date.now() - (this.opts.graceMs ?? 3000);
     const report: ReconcileReport = { enqueued: 0, requeued: 0, failed: 0 };
     const { redis, keys } = this.store;
     for (const runId of await redis.smembers(keys.activeRuns())) {
       const ready = await redis.smembers(keys.runReady(runId));
       if (ready.length) {
-        const tasks = await this.describe(runId, ready);
+        const tasks = await this.describe(runId, ready, settled);
         await this.store.enqueue(tasks);
         report.enqueued += tasks.length;
       }
@@ -41,7 +43,7 @@ export class Reconciler {
       for (let i = 0; i < inflight.length; i += 500) {
         const ids = inflight.slice(i, i + 500);
         const tx = redis.multi();
-        for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'agent');
+        for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'agent', 'queuedAt');
         const rows = ((await tx.exec()) ?? []).map((r) => r[1] as (string | null)[]);
         const check = redis.multi();
         ids.forEach((id, j) => {
@@ -52,8 +54,9 @@ export class Reconciler {
         const res = ((await check.exec()) ?? []).map((r) => r[1]);
         const lost: ReadyTask[] = [];
         for (let j = 0; j < ids.length; j++) {
-          const [status, queue, maxAttempts, backoffMs, agent] = rows[j] ?? [];
+          const [status, queue, maxAttempts, backoffMs, agent, queuedAt] = rows[j] ?? [];
           if (status !== 'queued' && status !== 'running') continue;
+          if (status === 'queued' && Number(queuedAt ?? 0) > settled) continue;
           const exists = res[2 * j] === 1;
           const failedScore = res[2 * j + 1];
           if (!exists) {
@@ -79,14 +82,14 @@ export class Reconciler {
     return report;
   }
 
-  private async describe(runId: string, ids: string[]): Promise<ReadyTask[]> {
+  private async describe(runId: string, ids: string[], settled: number): Promise<ReadyTask[]> {
     const pipe = this.store.redis.pipeline();
-    for (const id of ids) pipe.hmget(this.store.keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs');
+    for (const id of ids) pipe.hmget(this.store.keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'readyAt');
     const rows = ((await pipe.exec()) ?? []).map((r) => r[1] as (string | null)[]);
     const out: ReadyTask[] = [];
     ids.forEach((id, i) => {
-      const [status, queue, maxAttempts, backoffMs] = rows[i] ?? [];
-      if (status === 'ready') out.push({ runId, taskId: id, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0) });
+      const [status, queue, maxAttempts, backoffMs, readyAt] = rows[i] ?? [];
+      if (status === 'ready' && Number(readyAt ?? 0) <= settled) out.push({ runId, taskId: id, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0) });
     });
     return out;
   }

@@ -1,5 +1,5 @@
-import type { Command } from 'commander';
-import { InputError } from '@agentfleet/core';
+import { InvalidArgumentError, type Command } from 'commander';
+import { HOST_NAME_PATTERN, InputError } from '@agentfleet/core';
 import { embeddedRedisRunning, stopEmbeddedRedis, type HostStatus } from '@agentfleet/store';
 import { openFleet, type GlobalOptions } from '../fleet-context.js';
 import { fleetHome } from '../home.js';
@@ -35,6 +35,12 @@ export function parseScaleArgs(args: string[]): [string, number][] {
     if (!m) throw new InputError(`'${a}' is not HOST=SLOTS (e.g. mugen=12)`);
     return [m[1]!, Number(m[2])];
   });
+}
+
+/** A malformed host name is refused before Redis is opened. */
+function parseHostArg(value: string): string {
+  if (!HOST_NAME_PATTERN.test(value)) throw new InvalidArgumentError('host names are letters, digits, . _ - (max 63)');
+  return value;
 }
 
 export function registerHostCommands(program: Command): void {
@@ -76,7 +82,7 @@ export function registerHostCommands(program: Command): void {
   program
     .command('drain')
     .description('let a host finish its running tasks and take no new ones (--undo to take work again)')
-    .argument('<host>', 'host name')
+    .argument('<host>', 'host name', parseHostArg)
     .option('--undo', 'take work again')
     .addHelpText('after', '\nExamples:\n  fleet drain majin\n  fleet drain majin --undo')
     .action(async (host: string, opts: { undo?: boolean }, cmd: Command) => {

@@ -1,6 +1,6 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { type Command, Option } from 'commander';
-import { InputError, makeRunId, type Plan, type Schedule } from '@agentfleet/core';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { InputError, isBranchName, isRunId, makeRunId, type Plan, type Schedule } from '@agentfleet/core';
 import { resolveRef } from '@agentfleet/workspace';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
 import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
@@ -63,6 +63,18 @@ async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T
   }
 }
 
+/** Checked before anything is written: a bad name would only fail when the run ends. */
+function parseBranch(value: string): string {
+  if (!isBranchName(value)) throw new InvalidArgumentError('not a valid git branch name (letters, digits, / . _ -; no spaces, no leading -, no ..)');
+  return value;
+}
+
+/** Checked before Redis is opened (an embedded redis-server would start for nothing). */
+function parseRunIdArg(value: string): string {
+  if (!isRunId(value)) throw new InvalidArgumentError('not a run id (such as r20261121-080000-ab12)');
+  return value;
+}
+
 async function runIdOrLatest(store: FleetStore, runId: string | undefined): Promise<string> {
   if (runId) return runId;
   const latest = await store.latestRunId();
@@ -79,7 +91,7 @@ export function registerRunCommands(program: Command): void {
     .option('--fail-fast', 'cancel the rest of the run when a task fails after its retries')
     .option('--watch', 'follow the run; exit 0 when it succeeded, 1 when it failed or was cancelled')
     .option('--json', 'print {"runId": ...}')
-    .option('--integrate <branch>', 'merge every leaf result into BRANCH when the run ends')
+    .addOption(new Option('--integrate <branch>', 'merge every leaf result into BRANCH when the run ends').argParser(parseBranch))
     .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')
     .addHelpText('after', '\nExamples:\n  fleet run examples/chain.yaml --watch\n  fleet run plan.yaml --schedule levels --fail-fast --json')
     .action(async (planPath: string, opts: RunOptions, cmd: Command) => {
@@ -100,7 +112,7 @@ export function registerRunCommands(program: Command): void {
   program
     .command('status')
     .description('state of a run (default: the latest) with its counts by task status')
-    .argument('[run]', 'run id')
+    .argument('[run]', 'run id', parseRunIdArg)
     .option('--json', 'print the run object with counts')
     .addHelpText('after', '\nExamples:\n  fleet status\n  fleet status r20261121-080000-ab12 --json')
     .action(async (runArg: string | undefined, opts: { json?: boolean }, cmd: Command) =>
@@ -129,7 +141,7 @@ export function registerRunCommands(program: Command): void {
   program
     .command('cancel')
     .description('cancel a run: waiting jobs removed, running agents killed (whole process group)')
-    .argument('<run>', 'run id')
+    .argument('<run>', 'run id', parseRunIdArg)
     .addHelpText('after', '\nExample:\n  fleet cancel r20261121-080000-ab12')
     .action(async (runId: string, _opts: unknown, cmd: Command) =>
       withFleet(cmd, async ({ store }) => {
@@ -141,7 +153,7 @@ export function registerRunCommands(program: Command): void {
   program
     .command('retry')
     .description('re-queue the failed and skipped tasks of a run')
-    .argument('<run>', 'run id')
+    .argument('<run>', 'run id', parseRunIdArg)
     .addOption(new Option('--only <which>', 'only failed or only skipped tasks').choices(['failed', 'skipped']))
     .option('--watch', 'follow the run afterwards')
     .addHelpText('after', '\nExamples:\n  fleet retry r20261121-080000-ab12\n  fleet retry r20261121-080000-ab12 --only failed --watch')
@@ -162,7 +174,7 @@ export function registerRunCommands(program: Command): void {
   program
     .command('report')
     .description('what passed, what failed, what it cost, which branches hold the work')
-    .argument('[run]', 'run id (default: the latest)')
+    .argument('[run]', 'run id (default: the latest)', parseRunIdArg)
     .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
     .addHelpText('after', '\nExamples:\n  fleet report r20261121-080000-ab12\n  fleet report --format json > report.json')
     .action(async (runArg: string | undefined, opts: { format: 'md' | 'json' }, cmd: Command) =>

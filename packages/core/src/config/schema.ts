@@ -14,7 +14,12 @@ const hostSchema = z.strictObject({
   env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name')).default([]),
   knownHosts: z.string().optional(),
   identityFile: z.string().optional(),
-  workdir: z.string().optional(),
+  /** The host's agentfleet home (AGENTFLEET_HOME): absolute, or relative to the login directory. Default ~/.agentfleet. */
+  workdir: z.string().min(1).optional(),
+  /** Redis as this host must reach it, when that differs from redis.url (NAT, another network). */
+  redisUrl: z.string().regex(/^rediss?:\/\//, 'redisUrl is redis://… or rediss://…').optional(),
+  /** Non-secret tuning variables for this host's daemon (AGENTFLEET_LOCK_MS, LOG_LEVEL, ...), passed like secrets: environment only. */
+  daemonEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'), z.string()).default({}),
 });
 
 const providerSchema = z.strictObject({

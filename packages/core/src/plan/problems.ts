@@ -108,5 +108,6 @@ function describeValue(value: unknown): string {
 }
 
 function quote(value: unknown): string {
-  return typeof value === 'string' ? `'${value}'` : String(value);
+  if (typeof value === 'string') return `'${value}'`;
+  return value !== null && typeof value === 'object' ? describeValue(value) : String(value);
 }
