@@ -30,6 +30,7 @@ function outcome(parse: Parse, text: string, file: string): 'ok' | 'invalid' {
     for (const p of error.problems) {
       expect(typeof p.message).toBe('string');
       expect(p.message.trim().length, JSON.stringify(p)).toBeGreaterThan(3);
+      expect(p.message, 'a value shown as [object Object]').not.toContain('[object Object]');
       if (p.file !== undefined) {
         expect(p.file).toBe(file);
         expect(Number.isInteger(p.line) && p.line! >= 1, `no line in ${JSON.stringify(p)}`).toBe(true);

@@ -199,13 +199,15 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     th = await startTestHosts({ n: 2, firstIp: 70, userPrefix: 'afe2e', names: ['mugen', 'majin'] });
     dir = tempDir('fleet-e2e');
     homes = th.users.map(homeOf);
+    rmSync(join(homes[1]!, 'fleet-home'), { recursive: true, force: true }); // left by an aborted run
     const [mugen, majin] = th.hosts;
     const config = {
       redis: { url: inject('redisUrl'), prefix },
       heartbeatTtlMs: HEARTBEAT_TTL_MS,
       hosts: [
         { ...mugen, slots: 12, labels: ['big'], env: ['MY_SECRET'], daemonEnv: TUNING },
-        { ...majin, slots: 6, labels: ['small'], env: ['MY_SECRET'], daemonEnv: TUNING },
+        // majin keeps its agentfleet home elsewhere (workdir, relative to the login directory).
+        { ...majin, slots: 6, labels: ['small'], env: ['MY_SECRET'], daemonEnv: TUNING, workdir: 'fleet-home' },
       ],
     };
     writeFileSync(join(dir, 'fleet.yaml'), JSON.stringify(config, null, 2));
@@ -218,6 +220,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     if (cli) await cli.run(['down', '--timeout', '5', '--kill']).catch(() => undefined);
     await store?.close();
     await th?.down();
+    if (homes[1]) rmSync(join(homes[1], 'fleet-home'), { recursive: true, force: true }); // test-hosts cleans only ~/.agentfleet
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
@@ -231,11 +234,12 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
   it('deploy probes the hosts and uploads the bundle once; a second deploy skips them', async () => {
     const first = await cli.ok(['deploy']);
     expect(first).toMatch(/^mugen: release [0-9a-f]{20} uploaded to \/home\/afe2e1\/\.agentfleet\/releases\/[0-9a-f]{20} \(node v\d+\.\d+\.\d+ at \/\S+, git \d/m);
-    expect(first).toMatch(/^majin: release [0-9a-f]{20} uploaded to \/home\/afe2e2\//m);
+    expect(first).toMatch(/^majin: release [0-9a-f]{20} uploaded to \/home\/afe2e2\/fleet-home\/releases\//m);
     const second = await cli.ok(['deploy']);
     expect(second).toMatch(/^mugen: release [0-9a-f]{20} already there$/m);
     expect(second).toMatch(/^majin: release [0-9a-f]{20} already there$/m);
-    for (const home of homes) expect(existsSync(join(home, '.agentfleet/releases/current/hostd.js'))).toBe(true);
+    expect(existsSync(join(homes[0]!, '.agentfleet/releases/current/hostd.js'))).toBe(true);
+    expect(existsSync(join(homes[1]!, 'fleet-home/releases/current/hostd.js'))).toBe(true);
   });
 
   it('up refuses a forwarded variable that is not set, naming it, and starts nothing', async () => {
@@ -250,6 +254,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     const out = await cli.ok(['up']);
     pids.mugen = startedPid(out, 'mugen');
     pids.majin = startedPid(out, 'majin');
+    expect(readFileSync(join(homes[1]!, 'fleet-home/hostd.pid'), 'utf8').trim()).toBe(String(pids.majin));
     expect(out).toMatch(/^mugen: started \(pid \d+, 12 slots\)$/m);
     expect(out).toMatch(/^majin: started \(pid \d+, 6 slots\)$/m);
 
@@ -307,7 +312,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
   it('scale down and back up during a run: no task is killed, the run completes', async () => {
     const runId = await cli.submit(writePlan(dir, 'scale', sleepers('s', 40, 1.5)));
     await waitFor('both hosts busy', async () => (await hostStatus(store, 'mugen'))!.slots.busy >= 4 && (await hostStatus(store, 'majin'))!.slots.busy >= 2, 30_000, 100);
-    expect(await cli.ok(['scale', 'mugen=2', 'majin=1'])).toBe('mugen: 2 slots\nmajin: 1 slots\n');
+    expect(await cli.ok(['scale', 'mugen=2', 'majin=1'])).toBe('mugen: 2 slots\nmajin: 1 slots\n'); // one line per pair, in order
     // Surplus workers retire after their current task.
     await waitFor('workers to shrink to 2 + 1', async () => {
       const [mugen, majin] = [await hostStatus(store, 'mugen'), await hostStatus(store, 'majin')];
@@ -372,6 +377,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
 
   it('logs: the daemon log, a worker log, and -f follows until Ctrl-C without leaving anything on the host', async () => {
     expect(await cli.ok(['logs', 'mugen', '-n', '5'])).toMatch(/"name":"hostd"/);
+    expect(await cli.ok(['logs', 'majin', '-n', '5'])).toMatch(/"host":"majin"/); // from its workdir
     expect(await cli.ok(['logs', 'mugen', '--worker', '0', '-n', '1000'])).toContain('worker ready');
     const missing = await cli.run(['logs', 'mugen', '--worker', '99']);
     expect(missing.code).toBe(1);
@@ -421,7 +427,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     expect(out).toContain(`majin: stopped (pid ${pids.majin};`);
     expect((await cli.hosts()).map((h) => [h.name, h.up])).toEqual([['majin', false], ['mugen', false]]);
     for (const u of th.users) expect(psUser(u).filter((p) => /hostd|worker-process/.test(p.args)), u).toEqual([]);
-    expect(await cli.ok(['down'])).toBe('mugen: not running\nmajin: not running\n');
+    expect((await cli.ok(['down'])).split('\n').filter(Boolean).sort()).toEqual(['majin: not running', 'mugen: not running']);
     await expectSecretNowhere();
   }, 120_000);
 });

@@ -84,6 +84,16 @@ describe.runIf(haveRedis)('run engine', () => {
     for (const r of [deps, levels]) expect(ms(t(r, 'b').startedAt)).toBeGreaterThanOrEqual(ms(t(r, 'a').finishedAt));
   });
 
+  it('the longest remaining path starts first (critical-path priority), as the plan figures predict', async () => {
+    const store = openStore();
+    hostd(store, { slots: 1 });
+    const est = (ms: number) => ({ estimateMs: ms });
+    const tasks = [sh('x1', 'true', [], est(1000)), sh('x2', 'true', [], est(1000)), sh('c1', 'true', [], est(1000)), sh('c2', 'true', ['c1'], est(1000)), sh('c3', 'true', ['c2'], est(1000))];
+    const report = await finished(store, await start(store, planOf(tasks)));
+    const order = [...report.tasks].sort((a, b) => ms(a.startedAt) - ms(b.startedAt)).map((t) => t.id);
+    expect(order.slice(0, 2)).toEqual(['c1', 'c2']);
+  });
+
   it('a 1000-task random DAG completes with every task once and no dependent started before its dependencies finished', async () => {
     const store = openStore();
     hostd(store, { slots: 3, host: 'h1' });

@@ -2,7 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { FleetError, jobIdOf, type ErrorKind } from '@agentfleet/core';
 import { createAgent, runWithReview, StallWatch, type AgentEvent, type AgentResult, type AgentRunRequest, type ProviderPauses } from '@agentfleet/agents';
 import type { FleetStore, TaskContext, TaskJobData, TaskResult } from '@agentfleet/store';
-import type { Logger } from '@agentfleet/telemetry';
+import { scrubSecrets, secretValuesFromEnv, type Logger } from '@agentfleet/telemetry';
 import { defaultConfig } from '@agentfleet/core';
 import type { TaskWorkspace } from './task-workspace.js';
 
@@ -19,6 +19,8 @@ export interface PipelineOptions {
   workspaceFor: (ctx: TaskContext) => TaskWorkspace;
   /** Environment for agents (secrets reach them here, never through Redis). */
   agentEnv: NodeJS.ProcessEnv;
+  /** Values that must not reach Redis: an agent may print them (output tail, summary, error). */
+  secretValues?: readonly string[];
   onBusy?: (runId: string, taskId: string) => void;
   onIdle?: () => void;
 }
@@ -85,10 +87,10 @@ export class TaskPipeline {
       const prepared = await workspace.prepare(ctx, jobIdOf(runId, taskId));
       log.debug({ dir: prepared.dir, base: prepared.base }, 'task started');
       const agentResult = await this.runAgent(ctx, prepared.dir, workspace, controller, log);
-      partial = agentResultFields(agentResult.result);
+      partial = scrubResult(agentResultFields(agentResult.result), this.secretsOf(ctx));
       partial.review = agentResult.review;
       if (agentResult.result.exit !== 0) {
-        throw new FleetError('exit_code', `exit code ${agentResult.result.exit}${tailLine(agentResult.result.outputTail)}`);
+        throw new FleetError('exit_code', `exit code ${agentResult.result.exit}${tailLine(partial.outputTail ?? undefined)}`);
       }
       const published = await workspace.publish(ctx, prepared.base);
       const outcome = await store.complete(
@@ -105,7 +107,7 @@ export class TaskPipeline {
         await this.integrateRun(ctx, workspace, log);
       }
     } catch (err) {
-      const error = asFleetError(err, controller.signal);
+      const error = scrubError(asFleetError(err, controller.signal), this.secretsOf(ctx));
       if (error.kind === 'cancelled') {
         log.warn('task cancelled: agent stopped');
         return;
@@ -124,6 +126,12 @@ export class TaskPipeline {
       await workspace.release().catch((e: Error) => log.warn({ err: e.message }, 'workspace release failed'));
       this.opts.onIdle?.();
     }
+  }
+
+  /** The daemon's secrets and the API keys of the run's providers, as found in the agents' environment. */
+  private secretsOf(ctx: TaskContext): string[] {
+    const providerKeys = (ctx.run.config.providers ?? []).flatMap((p) => (p.apiKeyEnv ? [p.apiKeyEnv] : []));
+    return [...new Set([...(this.opts.secretValues ?? []), ...secretValuesFromEnv(providerKeys, this.opts.agentEnv)])].sort((a, b) => b.length - a.length);
   }
 
   /** The worker that ends a run merges its leaf results into `--integrate BRANCH`. */
@@ -191,6 +199,16 @@ export class TaskPipeline {
       stall.stop();
     }
   }
+}
+
+function scrubResult(r: TaskResult, secrets: readonly string[]): TaskResult {
+  if (!secrets.length) return r;
+  return { ...r, outputTail: r.outputTail ? scrubSecrets(r.outputTail, secrets) : r.outputTail, summary: r.summary ? scrubSecrets(r.summary, secrets) : r.summary };
+}
+
+function scrubError(e: FleetError, secrets: readonly string[]): FleetError {
+  const message = scrubSecrets(e.message, secrets);
+  return message === e.message ? e : new FleetError(e.kind, message, e.details);
 }
 
 function agentResultFields(r: AgentResult): TaskResult {

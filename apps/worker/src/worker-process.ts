@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const settings = readSettings();
   const slot = Number(process.env.AGENTFLEET_SLOT ?? 0);
   const name = slotName(settings.host, slot);
-  const logger = createLogger({ name: 'worker', base: { host: settings.host, slot }, secretValues: secretValuesFromEnv(settings.secretNames), pretty: false });
+  const secretValues = secretValuesFromEnv(settings.secretNames);
+  const logger = createLogger({ name: 'worker', base: { host: settings.host, slot }, secretValues, pretty: false });
   const send = (m: FromWorker) => process.send?.(m);
   const slotId = `${name}@${settings.home}`;
   const orphans = killOrphanAgents(slotId);
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     pauses: new RedisProviderPauses(redis, settings.prefix),
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
     agentEnv: { ...agentEnvironment(), [SLOT_MARKER]: slotId },
+    secretValues,
     // Tell the daemon only about tasks that last: a message per millisecond-long task would
     // wake the daemon for nothing (it reports worker states every few seconds).
     onBusy: (runId, taskId) => {

@@ -75,13 +75,15 @@ export function createRedis(url: string, opts: ConnectOptions = {}): Redis {
 /** Connects and pings once, failing fast with a message that names the URL. */
 export async function connectChecked(url: string, opts: ConnectOptions = {}): Promise<Redis> {
   const redis = new Redis({ ...redisOptionsFromUrl(url, opts), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  // The socket's own error (a TLS certificate refused, ECONNREFUSED) says more than "Connection is closed".
+  let cause: Error | undefined;
+  redis.on('error', (e: Error) => (cause ??= e));
   try {
     await redis.connect();
     await redis.ping();
   } catch (err) {
     redis.disconnect();
-    throw new FleetError('internal', `cannot connect to Redis at ${redactRedisUrl(url)}: ${(err as Error).message}`);
+    throw new FleetError('internal', `cannot connect to Redis at ${redactRedisUrl(url)}: ${(cause ?? (err as Error)).message}`);
   }
   redis.disconnect();
   const live = createRedis(url, opts);

@@ -182,13 +182,14 @@ export class FleetStore {
         queue,
         maxAttempts: spec.retries + 1,
         backoffMs: spec.backoffMs ?? 2000,
+        priority: node.priority,
         attempts: 0,
         spec: JSON.stringify(spec),
         ...(ready ? { readyAt: now } : {}),
       });
       if (ready) {
         tx.sadd(k.runReady(runId), spec.id);
-        roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs: spec.backoffMs ?? 2000 });
+        roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs: spec.backoffMs ?? 2000, priority: node.priority });
       }
     }
     const order = sched.order;
@@ -539,8 +540,8 @@ function bucketOf(value: number, bounds: readonly number[]): number {
 
 function parseReady(runId: string, flat: string[]): ReadyTask[] {
   const out: ReadyTask[] = [];
-  for (let i = 0; i + 3 < flat.length; i += 4) {
-    out.push({ runId, taskId: flat[i]!, queue: flat[i + 1]!, attempts: Number(flat[i + 2]), backoffMs: Number(flat[i + 3]) });
+  for (let i = 0; i + 4 < flat.length; i += 5) {
+    out.push({ runId, taskId: flat[i]!, queue: flat[i + 1]!, attempts: Number(flat[i + 2]), backoffMs: Number(flat[i + 3]), priority: Number(flat[i + 4]) });
   }
   return out;
 }

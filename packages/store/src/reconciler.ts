@@ -43,7 +43,7 @@ export class Reconciler {
       for (let i = 0; i < inflight.length; i += 500) {
         const ids = inflight.slice(i, i + 500);
         const tx = redis.multi();
-        for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'agent', 'queuedAt');
+        for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'agent', 'queuedAt', 'priority');
         const rows = ((await tx.exec()) ?? []).map((r) => r[1] as (string | null)[]);
         const check = redis.multi();
         ids.forEach((id, j) => {
@@ -54,13 +54,13 @@ export class Reconciler {
         const res = ((await check.exec()) ?? []).map((r) => r[1]);
         const lost: ReadyTask[] = [];
         for (let j = 0; j < ids.length; j++) {
-          const [status, queue, maxAttempts, backoffMs, agent, queuedAt] = rows[j] ?? [];
+          const [status, queue, maxAttempts, backoffMs, agent, queuedAt, priority] = rows[j] ?? [];
           if (status !== 'queued' && status !== 'running') continue;
           if (status === 'queued' && Number(queuedAt ?? 0) > settled) continue;
           const exists = res[2 * j] === 1;
           const failedScore = res[2 * j + 1];
           if (!exists) {
-            lost.push({ runId, taskId: ids[j]!, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0) });
+            lost.push({ runId, taskId: ids[j]!, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0), priority: Number(priority ?? 0) });
           } else if (failedScore !== null && failedScore !== undefined) {
             const reason = (await redis.hget(keys.bullJob(queue ?? 'tasks', `${runId}.${ids[j]}`), 'failedReason')) ?? 'job failed';
             const stalled = /stalled/i.test(reason);
@@ -84,12 +84,12 @@ export class Reconciler {
 
   private async describe(runId: string, ids: string[], settled: number): Promise<ReadyTask[]> {
     const pipe = this.store.redis.pipeline();
-    for (const id of ids) pipe.hmget(this.store.keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'readyAt');
+    for (const id of ids) pipe.hmget(this.store.keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'readyAt', 'priority');
     const rows = ((await pipe.exec()) ?? []).map((r) => r[1] as (string | null)[]);
     const out: ReadyTask[] = [];
     ids.forEach((id, i) => {
-      const [status, queue, maxAttempts, backoffMs, readyAt] = rows[i] ?? [];
-      if (status === 'ready' && Number(readyAt ?? 0) <= settled) out.push({ runId, taskId: id, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0) });
+      const [status, queue, maxAttempts, backoffMs, readyAt, priority] = rows[i] ?? [];
+      if (status === 'ready' && Number(readyAt ?? 0) <= settled) out.push({ runId, taskId: id, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0), priority: Number(priority ?? 0) });
     });
     return out;
   }

@@ -1,4 +1,4 @@
-import { buildDag, layerDag, levelIds, type Schedule, type TaskSpec } from '@agentfleet/core';
+import { buildDag, layerDag, levelIds, remainingPathMs, type Schedule, type TaskSpec } from '@agentfleet/core';
 
 /** A node of the scheduling graph stored with a run: a task, or a level barrier. */
 export interface ScheduleNode {
@@ -11,7 +11,12 @@ export interface ScheduleNode {
   next: string[];
   /** real dependents (what a failure skips) */
   dependents: string[];
+  /** BullMQ priority (1 = first): the longer the path still ahead of a task, the sooner it starts. */
+  priority: number;
 }
+
+/** Largest BullMQ priority is 2^21 - 1; a million steps is resolution enough. */
+const PRIORITY_STEPS = 1_000_000;
 
 export interface RunSchedule {
   nodes: ScheduleNode[];
@@ -35,11 +40,15 @@ export function buildSchedule(tasks: readonly TaskSpec[], schedule: Schedule): R
   const dependents = new Map<string, string[]>(tasks.map((t) => [t.id, []]));
   for (const t of tasks) for (const d of new Set(t.deps)) dependents.get(d)!.push(t.id);
   const order = levels.flat();
+  // Critical-path priority, as list scheduling (and `fleet plan show`'s prediction) assumes.
+  const remaining = remainingPathMs(dag, layering);
+  const longest = Math.max(1, ...remaining);
+  const priorityOf = (id: string) => 1 + Math.round((1 - remaining[dag.indexOf.get(id)!]! / longest) * PRIORITY_STEPS);
   const nodes: ScheduleNode[] = [];
   if (schedule === 'deps') {
     for (const t of tasks) {
       const deps = dependents.get(t.id)!;
-      nodes.push({ id: t.id, barrier: false, spec: t, pending: new Set(t.deps).size, next: deps, dependents: deps });
+      nodes.push({ id: t.id, barrier: false, spec: t, pending: new Set(t.deps).size, next: deps, dependents: deps, priority: priorityOf(t.id) });
     }
     return { nodes, order };
   }
@@ -47,9 +56,9 @@ export function buildSchedule(tasks: readonly TaskSpec[], schedule: Schedule): R
   levels.forEach((level, k) => {
     const last = k === levels.length - 1;
     for (const id of level) {
-      nodes.push({ id, barrier: false, spec: byId.get(id)!, pending: k > 0 ? 1 : 0, next: last ? [] : [barrierId(k)], dependents: dependents.get(id)! });
+      nodes.push({ id, barrier: false, spec: byId.get(id)!, pending: k > 0 ? 1 : 0, next: last ? [] : [barrierId(k)], dependents: dependents.get(id)!, priority: priorityOf(id) });
     }
-    if (!last) nodes.push({ id: barrierId(k), barrier: true, pending: level.length, next: levels[k + 1]!, dependents: [] });
+    if (!last) nodes.push({ id: barrierId(k), barrier: true, pending: level.length, next: levels[k + 1]!, dependents: [], priority: 0 });
   });
   return { nodes, order };
 }

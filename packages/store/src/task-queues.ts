@@ -8,6 +8,8 @@ export interface ReadyTask {
   queue: string;
   attempts: number;
   backoffMs: number;
+  /** BullMQ priority, 1 = first (critical path first); 0 = none */
+  priority: number;
 }
 
 export interface TaskJobData {
@@ -43,6 +45,7 @@ export function jobOptions(t: ReadyTask): JobsOptions {
     jobId: `${t.runId}.${t.taskId}`,
     attempts: Math.max(1, t.attempts),
     backoff: t.backoffMs > 0 ? { type: 'exponential', delay: t.backoffMs } : undefined,
+    ...(t.priority > 0 ? { priority: t.priority } : {}),
   };
 }
 

@@ -164,7 +164,10 @@ async function showLog(s: SshSession, host: RemoteHost, opts: { worker?: number;
   const file = posix.join(remoteHomeSpec(host.spec), 'logs', opts.worker === undefined ? 'hostd.log' : `worker-${opts.worker}.log`);
   if (!opts.follow) {
     const r = await s.exec(shellCommand(['tail', '-n', String(opts.lines), '--', file]), { timeoutMs: 60_000 });
-    if (r.code !== 0) throw new FleetError('internal', `no log ${file} on ${host.spec.name}: ${r.stderr.trim() || `tail exited ${r.code}`}`);
+    if (r.code !== 0) {
+      const shown = posix.isAbsolute(file) ? file : `~/${file}`;
+      throw new FleetError('internal', `no log ${shown} on ${host.spec.name} (${r.stderr.trim() || `tail exited ${r.code}`})`);
+    }
     process.stdout.write(r.stdout);
     return;
   }

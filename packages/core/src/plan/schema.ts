@@ -13,13 +13,19 @@ const ID_RULE = 'lowercase letters, digits, - and _, starting with a letter or d
 /** The longest delay a Node timer takes (about 24.8 days). */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** A value as a message can show it: a mapping or a list by its kind, not as [object Object]. */
+function shown(value: unknown): string {
+  if (value !== null && typeof value === 'object') return Array.isArray(value) ? 'a list' : 'a mapping';
+  return `'${String(value)}'`;
+}
+
 /** A duration such as 90s, 5m, 1h30m, or a number of seconds; parsed to ms. */
 function duration(options: { positive: boolean }) {
   return z.unknown().transform((value, ctx) => {
     const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
     // `99999999999999999999999h` parses to Infinity: not a duration either.
     if (ms === undefined || !Number.isFinite(ms)) {
-      ctx.issues.push({ code: 'custom', input: value, message: `'${String(value)}' is not a duration (write e.g. 90s, 5m, 1h30m)` });
+      ctx.issues.push({ code: 'custom', input: value, message: `${shown(value)} is not a duration (write e.g. 90s, 5m, 1h30m)` });
       return z.NEVER;
     }
     if (options.positive && ms <= 0) {

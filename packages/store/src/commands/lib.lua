@@ -81,15 +81,16 @@ local function release(tid, outcome, now, ready)
   end
 end
 
--- Job options of ready tasks, flattened for the caller: id, queue, attempts, backoffMs.
+-- Job options of ready tasks, flattened for the caller: id, queue, attempts, backoffMs, priority.
 local function describeReady(ready)
   local out = {}
   for _, tid in ipairs(ready) do
-    local f = redis.call('HMGET', taskPrefix .. tid, 'queue', 'maxAttempts', 'backoffMs')
+    local f = redis.call('HMGET', taskPrefix .. tid, 'queue', 'maxAttempts', 'backoffMs', 'priority')
     table.insert(out, tid)
     table.insert(out, f[1] or 'tasks')
     table.insert(out, f[2] or '1')
     table.insert(out, f[3] or '0')
+    table.insert(out, f[4] or '0')
   end
   return out
 end
