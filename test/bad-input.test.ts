@@ -2,7 +2,7 @@
 // an InputError with located one-line problems (in process), and through the real `fleet`
 // binary exit 2 with one clear message per line, nothing written to Redis, and no
 // embedded redis-server started.
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
@@ -177,28 +177,6 @@ async function expectUntouched(): Promise<void> {
   expect(workerPids(embeddedHome)).toEqual([]);
 }
 
-beforeAll(() => {
-  if (!ok) return;
-  ensureBuilt();
-  home = tempDir('badin-home');
-  embeddedHome = tempDir('badin-embedded');
-  config = join(home, 'fleet.yaml');
-  writeFileSync(config, `redis: { prefix: ${prefix} }\n`);
-  embeddedConfig = join(embeddedHome, 'fleet.yaml');
-  writeFileSync(embeddedConfig, `redis: { prefix: ${prefix} }\n`);
-  mkdirSync(join(home, 'plans'));
-  validPlan = join(home, 'plans', 'valid.yaml');
-  writeFileSync(validPlan, 'name: valid\ndefaults: { agent: noop }\ntasks:\n  - id: a\n');
-}, 300_000);
-
-afterAll(async () => {
-  // The suite must not have started anything; if it did, the assertions said so: clean up.
-  if (!ok) return;
-  const { rmSync } = await import('node:fs');
-  rmSync(home, { recursive: true, force: true });
-  rmSync(embeddedHome, { recursive: true, force: true });
-});
-
 /** Invalid samples of an arbitrary: the ones the parser refuses (the others would be valid runs). */
 function invalidSamples(arb: fc.Arbitrary<string>, parse: Parse, count: number): string[] {
   const out: string[] = [];
@@ -210,6 +188,24 @@ function invalidSamples(arb: fc.Arbitrary<string>, parse: Parse, count: number):
 }
 
 describe.runIf(ok)('the fleet binary on bad input', () => {
+  beforeAll(() => {
+    ensureBuilt();
+    home = tempDir('badin-home');
+    embeddedHome = tempDir('badin-embedded');
+    config = join(home, 'fleet.yaml');
+    writeFileSync(config, `redis: { prefix: ${prefix} }\n`);
+    embeddedConfig = join(embeddedHome, 'fleet.yaml');
+    writeFileSync(embeddedConfig, `redis: { prefix: ${prefix} }\n`);
+    mkdirSync(join(home, 'plans'));
+    validPlan = join(home, 'plans', 'valid.yaml');
+    writeFileSync(validPlan, 'name: valid\ndefaults: { agent: noop }\ntasks:\n  - id: a\n');
+  }, 300_000);
+
+  afterAll(() => {
+    rmSync(home, { recursive: true, force: true });
+    rmSync(embeddedHome, { recursive: true, force: true });
+  });
+
   it('mutated plans and configs (plan check, run with Redis, run with the embedded path): exit 2, located lines, nothing written or started', async () => {
     const cases: CliCase[] = [];
     invalidSamples(mutatedDocument(VALID_PLAN), parsePlan, 30).forEach((text, i) => {

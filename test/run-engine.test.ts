@@ -239,6 +239,32 @@ describe.runIf(haveRedis)('run engine', () => {
     }
   }, 120_000);
 
+  it('a task past its timeout is killed with its whole process group and fails with kind timeout', async () => {
+    const store = openStore();
+    hostd(store, { slots: 1 });
+    const marker = `sleep 60.${process.pid}${Date.now() % 1000}`;
+    // The shell starts a background child too: both must die.
+    const report = await finished(store, await start(store, planOf([sh('slow', `${marker} & ${marker}`, [], { timeoutMs: 1500 })])));
+    const slow = report.tasks[0]!;
+    expect(slow.status).toBe('failed');
+    expect(slow.error).toMatchObject({ kind: 'timeout' });
+    await waitFor('no agent process left (shell and its background child)', () => pidsWithArg(marker).length === 0, 10_000);
+  });
+
+  it('below the disk-free threshold a host takes no task and its heartbeat says why', async () => {
+    const store = openStore();
+    const d = hostd(store, { slots: 1, env: { AGENTFLEET_MIN_DISK_FREE: String(1e18) } });
+    const host = await waitFor('heartbeat with the guard on', async () => (await store.listHosts()).find((h) => h.name === d.host && h.up && !h.acceptingWork), 20_000);
+    const why = (await store.listHosts())[0]!.notAcceptingReason;
+    expect(why).toMatch(/disk free .* below/);
+    expect(host.name).toBe(d.host);
+    const runId = await start(store, planOf([spec('waits')]));
+    await new Promise((r) => setTimeout(r, 3000));
+    const r = await store.report(runId);
+    expect(r.tasks[0]!.status, d.log).toBe('queued');
+    await store.cancel(runId);
+  });
+
   it('scale down never kills a running task; surplus workers exit after their current one', async () => {
     const store = openStore();
     const d = hostd(store, { slots: 2 });

@@ -256,6 +256,7 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
       expect(subject).toBe(`fleet: ${report.run.id}/${t.id}: ${title}`);
     }
     for (const suffix of ['a', 'b', 'c', 'd']) expect(existsSync(`${marker}-${suffix}`)).toBe(false);
+    rmSync(join(marker, '..'), { recursive: true, force: true });
     // Run ids end up in keys, branches and file names: only the generated shape is accepted.
     const submit = (runId: string) => store.submit(parsePlan('tasks: [{ id: a, agent: noop }]', 'p.yaml'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: runConfig() });
     for (const runId of ['r1;touch x', '$(id)', '../../etc', 'a b', '-rf']) await expect(submit(runId)).rejects.toBeInstanceOf(InputError);

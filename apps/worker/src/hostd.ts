@@ -105,6 +105,8 @@ async function main(): Promise<void> {
     await store.hosts.heartbeat(settings.host, hb, settings.heartbeatTtlMs);
   };
 
+  // The disk-free guard is judged before the first worker starts, so none takes a task it must not.
+  await heartbeat().catch((e: Error) => logger.warn({ err: e.message }, 'first heartbeat failed'));
   await applyControl();
   const sub = createRedis(settings.redisUrl);
   sub.on('error', () => undefined);
@@ -120,10 +122,9 @@ async function main(): Promise<void> {
     every(settings.heartbeatMs, heartbeat, 'heartbeat'),
     every(2000, applyControl, 'applying desired slots'),
     every(Number(process.env.AGENTFLEET_RECONCILE_MS ?? 5000), () => reconciler.tick(), 'reconciler'),
-    every(3600_000, () => janitor(settings, logger), 'janitor'),
+    every(3600_000, () => janitor(settings, supervisor.slotNames(settings.host), logger), 'janitor'),
   ];
-  void heartbeat().catch(() => undefined);
-  void janitor(settings, logger);
+  void janitor(settings, supervisor.slotNames(settings.host), logger);
   logger.info({ pid: process.pid, slots: supervisor.size, labels: settings.labels, version: settings.version }, 'host daemon started');
 
   let stopping = false;
@@ -148,8 +149,8 @@ async function main(): Promise<void> {
   process.on('SIGHUP', () => undefined); // survive the SSH session or terminal going away
 }
 
-async function janitor(settings: WorkerSettings, logger: Logger): Promise<void> {
-  const report = await runJanitor({ home: settings.home, logger });
+async function janitor(settings: WorkerSettings, inUse: Set<string>, logger: Logger): Promise<void> {
+  const report = await runJanitor({ home: settings.home, inUse, logger });
   logger.info({ report }, 'janitor done');
 }
 

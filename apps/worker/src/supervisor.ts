@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from '@agentfleet/telemetry';
 import type { WorkerStatus } from '@agentfleet/store';
 import type { FromWorker, ToWorker } from './ipc.js';
+import { slotName } from './settings.js';
 
 interface Slot {
   slot: number;
@@ -78,11 +79,19 @@ export class Supervisor {
     this.reconcile();
   }
 
-  /** Pause taking new tasks without stopping processes (disk-free guard). */
+  /**
+   * Take no new tasks for now (disk-free guard): workers finish their task and exit, as in a
+   * drain, and come back when the pause is lifted.
+   */
   setPaused(paused: boolean): void {
     if (this.paused === paused) return;
     this.paused = paused;
-    for (const s of this.slots.values()) this.send(s, { type: paused ? 'pause' : 'resume' });
+    this.reconcile();
+  }
+
+  /** Workspace slot names of the workers this daemon keeps (the janitor leaves them alone). */
+  slotNames(host: string): Set<string> {
+    return new Set([...this.slots.keys()].map((i) => slotName(host, i)));
   }
 
   pids(): number[] {
@@ -115,7 +124,7 @@ export class Supervisor {
   }
 
   private reconcile(): void {
-    const want = this.draining ? 0 : this.desired;
+    const want = this.draining || this.paused ? 0 : this.desired;
     // Grow: fill the lowest free slot numbers.
     for (let i = 0; i < want; i++) {
       const s = this.slots.get(i);
@@ -161,7 +170,6 @@ export class Supervisor {
     child.on('message', (m: FromWorker) => {
       if (m.type === 'ready') {
         s.state = 'idle';
-        if (this.paused) this.send(s, { type: 'pause' });
         if (s.retiring) this.send(s, { type: 'drain' });
       } else if (m.type === 'busy') {
         Object.assign(s, { state: 'busy', runId: m.runId, taskId: m.taskId, taskStartedAt: m.startedAt });

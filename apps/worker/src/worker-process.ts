@@ -72,7 +72,6 @@ async function main(): Promise<void> {
 
   const workers = new Map<string, Worker<TaskJobData>>();
   const connection = redisOptionsFromUrl(settings.redisUrl, { forWorker: true }) as ConnectionOptions;
-  let paused = false;
   const syncQueues = async () => {
     for (const q of queuesForHost(await store.knownQueues(), settings.labels)) {
       if (workers.has(q)) continue;
@@ -85,7 +84,6 @@ async function main(): Promise<void> {
         // A killed worker's job stalls; it must come back, not fail (tasks are never lost).
         maxStalledCount: 1000,
         name,
-        autorun: !paused,
       });
       w.on('error', (e) => logger.warn({ queue: q, err: e.message }, 'queue worker error'));
       workers.set(q, w);
@@ -131,17 +129,6 @@ async function main(): Promise<void> {
 
   process.on('message', (m: ToWorker) => {
     if (m.type === 'drain') void shutdown('drain requested');
-    if (m.type === 'pause') {
-      paused = true;
-      for (const w of workers.values()) void w.pause(true);
-    }
-    if (m.type === 'resume') {
-      paused = false;
-      for (const w of workers.values()) {
-        if (w.isPaused()) w.resume();
-        else if (!w.isRunning()) void w.run();
-      }
-    }
   });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));

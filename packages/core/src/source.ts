@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, visit, type CST, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, Parser, parseDocument, visit, type CST, type Node } from 'yaml';
 import { InputError, type Problem } from './errors.js';
 
 /** A parsed YAML or JSON document that can say where any value came from. */
