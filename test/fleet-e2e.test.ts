@@ -219,8 +219,9 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
   afterAll(async () => {
     if (cli) await cli.run(['down', '--timeout', '5', '--kill']).catch(() => undefined);
     await store?.close();
+    // test-hosts cleans only ~/.agentfleet; this goes while the users are still locked for this run.
+    if (homes[1]) rmSync(join(homes[1], 'fleet-home'), { recursive: true, force: true });
     await th?.down();
-    if (homes[1]) rmSync(join(homes[1], 'fleet-home'), { recursive: true, force: true }); // test-hosts cleans only ~/.agentfleet
     if (dir) rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 

@@ -35,8 +35,6 @@ export interface ChaosResult {
 }
 
 const TUNING = { AGENTFLEET_LOCK_MS: '4000', AGENTFLEET_STALLED_MS: '2000', AGENTFLEET_HEARTBEAT_MS: '500', AGENTFLEET_RECONCILE_MS: '1000', AGENTFLEET_MIN_DISK_FREE: '0' };
-// Hosts run as other unix users against a root-owned repository: trust it (protected config via env).
-const GIT_TRUST = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'safe.directory', GIT_CONFIG_VALUE_0: '*' };
 const TTL_MS = 3000;
 
 function fleet(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -97,14 +95,19 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
   let env: NodeJS.ProcessEnv = {};
   try {
     [shore, isle] = await Promise.all([
-      startTestHosts({ n: 1, firstIp: opts.firstIp, userPrefix: `${opts.userPrefix}s`, names: ['shore'] }),
-      startTestHosts({ n: 1, firstIp: opts.netnsOctet, userPrefix: `${opts.userPrefix}i`, names: ['isle'], netns: true }),
+      startTestHosts({ n: 1, firstIp: opts.firstIp, userPrefix: `${opts.userPrefix}s`, names: ['dock'] }),
+      startTestHosts({ n: 1, firstIp: opts.netnsOctet, userPrefix: `${opts.userPrefix}i`, names: ['islet'], netns: true }),
     ]);
-    const isleAddr = isle.machineAddress.isle!;
+    const isleAddr = isle.machineAddress.islet!;
     redis = await TestRedis.start(['--bind', '127.0.0.1', isleAddr, '--protected-mode', 'no']);
     const repo = join(dir, 'origin');
     await initRepository(repo, { 'README.md': 'chaos\n' });
     execFileSync('git', ['-C', repo, 'config', 'core.sharedRepository', '0777']);
+    // Hosts run as other unix users against this root-owned repository: their global git
+    // config (GIT_CONFIG_GLOBAL; git only honours safe.directory there) trusts it.
+    const gitconfig = join(dir, 'hosts-gitconfig');
+    writeFileSync(gitconfig, '[safe]\n\tdirectory = *\n');
+    const GIT_TRUST = { GIT_CONFIG_GLOBAL: gitconfig };
     execFileSync('chmod', ['-R', 'a+rwX', dir]);
     const config = {
       redis: { url: redis.url, prefix },
@@ -118,7 +121,9 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     mkdirSync(join(dir, 'home'), { recursive: true });
     env = { ...process.env, AGENTFLEET_CONFIG: join(dir, 'fleet.yaml'), AGENTFLEET_HOME: join(dir, 'home') };
     delete env.REDIS_URL;
-    store = new FleetStore(createRedis(redis.url), prefix);
+    const conn = createRedis(redis.url);
+    conn.on('error', () => undefined); // Redis is restarted on purpose below
+    store = new FleetStore(conn, prefix);
     await fleetOk(['up'], env);
     await waitFor('both hosts up with idle workers', async () => (await store!.listHosts()).filter((h) => h.up && h.slots.idle === opts.slotsPerHost).length === 2, 60_000, 200);
     monitor = await MonitorProcess.start(['--listen', '127.0.0.1:0'], { AGENTFLEET_CONFIG: join(dir, 'fleet.yaml'), AGENTFLEET_HOME: join(dir, 'home') });
@@ -158,23 +163,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     await atFraction(0.2);
     const shoreDaemon = Number(execFileSync('sh', ['-c', `pgrep -u ${shore.users[0]} -f 'hostd.js' | head -1`], { encoding: 'utf8' }).trim());
     process.kill(shoreDaemon, 'SIGKILL');
-    event(`SIGKILL host daemon of shore (pid ${shoreDaemon})`);
+    event(`SIGKILL host daemon of dock (pid ${shoreDaemon})`);
     await new Promise((r) => setTimeout(r, TTL_MS + 1000));
-    await fleetOk(['up', 'shore'], env);
-    event('shore daemon started again with fleet up');
+    await fleetOk(['up', 'dock'], env);
+    event('dock daemon started again with fleet up');
 
     await atFraction(0.4);
     await redis.restart(1000);
     event('Redis SIGKILLed and restarted (AOF, fsync always)');
 
     await atFraction(0.6);
-    await isle.cut('isle');
-    event('isle cut off (network namespace link down)');
-    await waitFor('isle seen down', async () => (await store!.listHosts()).find((h) => h.name === 'isle')?.up === false, 30_000, 250);
-    event('isle reported down (heartbeat TTL expired)');
+    await isle.cut('islet');
+    event('islet cut off (network namespace link down)');
+    await waitFor('isle seen down', async () => (await store!.listHosts()).find((h) => h.name === 'islet')?.up === false, 30_000, 250);
+    event('islet reported down (heartbeat TTL expired)');
     await new Promise((r) => setTimeout(r, 2000));
-    await isle.restore('isle');
-    event('isle link restored');
+    await isle.restore('islet');
+    event('islet link restored');
 
     const final = await waitFor('run end', async () => {
       const s = (await store!.getRun(runId)).status;
@@ -182,8 +187,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     }, 900_000, 500);
     killing = false;
     await killer;
-    await waitFor('isle back up', async () => (await store!.listHosts()).find((h) => h.name === 'isle')?.up === true, 60_000, 250);
-    event('isle re-registered (up)');
+    await waitFor('islet back up', async () => (await store!.listHosts()).find((h) => h.name === 'islet')?.up === true, 60_000, 250);
+    event('islet re-registered (up)');
     const wallMs = Date.now() - started;
     event(`run ended: ${final}`);
 
@@ -220,7 +225,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       figures: { tasks: opts.tasks, succeeded: report.totals.succeeded, failed: report.totals.failed, tasksWithMoreThanOneAttempt: retried, attemptsTotal: report.tasks.reduce((a, t) => a + t.attempts, 0), workersKilled, wallSeconds: Math.round(wallMs / 1000), monitorSucceeded, statsSucceeded },
     };
   } finally {
-    await isle?.restore('isle').catch(() => undefined);
+    await isle?.restore('islet').catch(() => undefined);
     if (env.AGENTFLEET_CONFIG) await fleet(['down', '--timeout', '10', '--kill'], env).catch(() => undefined);
     await monitor?.stop().catch(() => undefined);
     await store?.close().catch(() => undefined);

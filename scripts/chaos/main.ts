@@ -8,7 +8,7 @@ const result = await runChaos({
   sleep: [0.3, 1.5],
   workerKillEveryMs: arg('kill-every', 3000),
   firstIp: 90,
-  netnsOctet: 215,
+  netnsOctet: 235,
   userPrefix: 'afchaos',
   log: (l) => console.log(l),
 });

@@ -1,5 +1,5 @@
 // Starts local sshd "hosts" with scripts/test-hosts for a test file, and removes them afterwards.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -61,13 +61,63 @@ export interface TestHostsOptions {
   netns?: boolean;
 }
 
+/** Locks this process holds, by user prefix, with how many TestHosts use each. */
+const heldLocks = new Map<string, { users: number; holder: Promise<ChildProcess> }>();
+
+/**
+ * Holds an exclusive lock on the test users of a prefix (their homes and processes are shared
+ * by every test run on this machine) until the last release() or until this process dies: two
+ * runs of the same test file at once would otherwise kill each other's daemons. Within one
+ * process the lock is shared (a file may start several sets of hosts with one prefix).
+ */
+async function lockTestUsers(userPrefix: string): Promise<() => void> {
+  let held = heldLocks.get(userPrefix);
+  if (!held) {
+    const holder = spawn('flock', ['-w', '900', `/tmp/agentfleet-test-users-${userPrefix}.lock`, '-c', 'echo locked; exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    held = {
+      users: 0,
+      holder: new Promise<ChildProcess>((resolve, reject) => {
+        holder.stdout.once('data', () => resolve(holder));
+        holder.once('error', reject);
+        holder.once('exit', (code) => reject(new Error(`cannot lock the test users ${userPrefix}* (flock exited ${code})`)));
+      }),
+    };
+    heldLocks.set(userPrefix, held);
+  }
+  held.users++;
+  const lock = held;
+  let holder: ChildProcess;
+  try {
+    holder = await lock.holder;
+  } catch (e) {
+    if (--lock.users === 0) heldLocks.delete(userPrefix);
+    throw e;
+  }
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--lock.users > 0) return;
+    heldLocks.delete(userPrefix);
+    holder.stdin?.end();
+  };
+}
+
 export async function startTestHosts(opts: TestHostsOptions): Promise<TestHosts> {
+  const release = await lockTestUsers(opts.userPrefix);
   const dir = mkdtempSync('/dev/shm/af-test-hosts-');
   const port = opts.netns ? 22 : await freePortOn(`127.0.0.${opts.firstIp}`);
   const args = ['up', String(opts.n), dir, '--port', String(port), '--first-ip', String(opts.firstIp), '--user-prefix', opts.userPrefix];
   if (opts.names) args.push('--names', opts.names.join(','));
   if (opts.netns) args.push('--netns');
-  await run(TEST_HOSTS_SCRIPT, args);
+  try {
+    await run(TEST_HOSTS_SCRIPT, args);
+  } catch (e) {
+    await run(TEST_HOSTS_SCRIPT, ['down', dir, '--clean']).catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+    release();
+    throw e;
+  }
   const fleetYaml = join(dir, 'fleet.yaml');
   const config = parseConfig(readFileSync(fleetYaml, 'utf8'), fleetYaml);
   const machineAddress: Record<string, string> = {};
@@ -89,8 +139,12 @@ export async function startTestHosts(opts: TestHostsOptions): Promise<TestHosts>
     knownHosts: join(dir, 'known_hosts'),
     identityFile: join(dir, 'client', 'id_ed25519'),
     async down() {
-      await run(TEST_HOSTS_SCRIPT, ['down', dir, '--clean']);
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await run(TEST_HOSTS_SCRIPT, ['down', dir, '--clean']);
+        rmSync(dir, { recursive: true, force: true });
+      } finally {
+        release();
+      }
     },
   };
 }
