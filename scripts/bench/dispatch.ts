@@ -9,6 +9,7 @@ import { Queue } from 'bullmq';
 import { makeRunId, PLAN_DEFAULTS, type TaskSpec } from '@agentfleet/core';
 import { createRedis, FleetStore } from '@agentfleet/store';
 import { arg, machine, percentile, printTable, startRedis } from './common.js';
+import { randomDagTasks } from './dags.js';
 
 const TASKS = arg('tasks', 10_000);
 const WORKERS = arg('workers', 4);
@@ -44,18 +45,7 @@ async function redisCpu(store: FleetStore): Promise<number> {
 
 /** WORKERS independent chains: a dependent is ready exactly when a slot frees up, so the gap is pure dispatch latency. */
 function chains(n: number): TaskSpec[] {
-  return Array.from({ length: n }, (_, i) => ({ ...randomDag(1)[0]!, id: `c${i}`, title: `c${i}`, deps: i >= WORKERS ? [`c${i - WORKERS}`] : [] }));
-}
-
-/** A wide random DAG: each task depends on up to 2 of the 200 tasks before it. */
-function randomDag(n: number): TaskSpec[] {
-  let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-  return Array.from({ length: n }, (_, i) => {
-    const deps = new Set<string>();
-    if (i >= 50) for (let k = 0, m = Math.floor(rnd() * 3); k < m; k++) deps.add(`t${i - 1 - Math.floor(rnd() * Math.min(i, 200))}`);
-    return { id: `t${i}`, title: `t${i}`, agent: 'noop', deps: [...deps], complexity: 'low', risk: [], estimateMs: 1, timeoutMs: 60_000, stallTimeoutMs: 60_000, retries: 0, labels: [], inherit: true };
-  });
+  return randomDagTasks(n).map((t, i) => ({ ...t, id: `c${i}`, title: `c${i}`, deps: i >= WORKERS ? [`c${i - WORKERS}`] : [] }));
 }
 
 async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promise<{ elapsed: number; latencies: number[]; commandsPerTask: number; redisCpuShare: number }> {
@@ -100,7 +90,7 @@ const redis = await startRedis();
 try {
   console.log(`dispatch benchmark: ${TASKS} tasks, ${WORKERS} worker processes; ${machine()}`);
   const raw = await rawBullmq(redis.url);
-  const af = await agentfleet(redis.url, randomDag(TASKS), 'afbench');
+  const af = await agentfleet(redis.url, randomDagTasks(TASKS), 'afbench');
   const chain = await agentfleet(redis.url, chains(Math.min(TASKS, 2000)), 'afchain');
   const rawTput = TASKS / (raw / 1000);
   const afTput = TASKS / (af.elapsed / 1000);

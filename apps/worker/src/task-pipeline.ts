@@ -1,7 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { FleetError, jobIdOf, type ErrorKind } from '@agentfleet/core';
 import { createAgent, runWithReview, StallWatch, type AgentEvent, type AgentResult, type AgentRunRequest, type ProviderPauses } from '@agentfleet/agents';
-import type { FleetStore, TaskContext, TaskJobData, TaskResult } from '@agentfleet/store';
+import type { AttemptOwner, FleetStore, TaskContext, TaskJobData, TaskResult } from '@agentfleet/store';
 import { scrubSecrets, secretValuesFromEnv, type Logger } from '@agentfleet/telemetry';
 import { defaultConfig } from '@agentfleet/core';
 import type { TaskWorkspace } from './task-workspace.js';
@@ -68,9 +68,10 @@ export class TaskPipeline {
       return;
     }
     const log = logger.child({ runId, taskId, attempt: claim.attempts });
+    const owner = { worker: this.opts.worker, attempt: claim.attempts };
     const ctx = await store.taskContext(runId, taskId, claim.task);
     if (store.isOverRunBudget(ctx)) {
-      await this.finishFailed(ctx, new FleetError('budget_exceeded', `run ${runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`), {});
+      await this.finishFailed(ctx, owner, new FleetError('budget_exceeded', `run ${runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`), {});
       return;
     }
     const controller = new AbortController();
@@ -92,16 +93,22 @@ export class TaskPipeline {
       if (agentResult.result.exit !== 0) {
         throw new FleetError('exit_code', `exit code ${agentResult.result.exit}${tailLine(partial.outputTail ?? undefined)}`);
       }
+      // Fence: a worker cut off from Redis may have been replaced; it must not overwrite the
+      // newer attempt's branch, nor record anything.
+      if (!(await store.ownsAttempt(runId, taskId, owner))) {
+        log.warn('another attempt owns this task now; dropping this one without publishing');
+        return;
+      }
       const published = await workspace.publish(ctx, prepared.base);
       const outcome = await store.complete(
         runId,
         taskId,
         'succeeded',
         { ...partial, ...(published ?? {}), durationMs: Date.now() - started },
-        { agent: ctx.spec.agent },
+        { agent: ctx.spec.agent, owner },
       );
       await store.enqueue(outcome.ready);
-      log.info({ durationMs: Date.now() - started, commit: published?.commit, ready: outcome.ready.length, duplicate: outcome.duplicate }, 'task succeeded');
+      log.info({ durationMs: Date.now() - started, commit: published?.commit, ready: outcome.ready.length, duplicate: outcome.duplicate, stale: outcome.stale }, outcome.stale ? 'task result dropped: another attempt owns the task' : 'task succeeded');
       if (outcome.runFinished) {
         log.info({ status: outcome.runFinished }, 'run finished');
         await this.integrateRun(ctx, workspace, log);
@@ -115,10 +122,10 @@ export class TaskPipeline {
       const final = FINAL_KINDS.has(error.kind) || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       log.warn({ kind: error.kind, err: error.message, final }, 'task attempt failed');
       if (!final) {
-        await store.retrying(runId, taskId, { kind: error.kind, message: error.message });
+        await store.retrying(runId, taskId, { kind: error.kind, message: error.message }, owner);
         throw error;
       }
-      await this.finishFailed(ctx, error, { ...spentBy(error), ...partial, durationMs: Date.now() - started });
+      await this.finishFailed(ctx, owner, error, { ...spentBy(error), ...partial, durationMs: Date.now() - started });
       throw new UnrecoverableError(`${error.kind}: ${error.message}`);
     } finally {
       clearTimeout(timeout);
@@ -148,10 +155,11 @@ export class TaskPipeline {
     }
   }
 
-  private async finishFailed(ctx: TaskContext, error: FleetError, partial: TaskResult): Promise<void> {
+  private async finishFailed(ctx: TaskContext, owner: AttemptOwner, error: FleetError, partial: TaskResult): Promise<void> {
     const outcome = await this.opts.store.complete(ctx.runId, ctx.taskId, 'failed', partial, {
       agent: ctx.spec.agent,
       error: { kind: error.kind, message: error.message },
+      owner,
     });
     await this.opts.store.enqueue(outcome.ready);
     if (outcome.runFinished && ctx.run.repo) await this.integrateRun(ctx, this.opts.workspaceFor(ctx), this.opts.logger);

@@ -60,8 +60,16 @@ export interface TaskResult {
   durationMs?: number;
 }
 
+/** Which attempt speaks: the worker that claimed the task and the attempt number it got. */
+export interface AttemptOwner {
+  worker: string;
+  attempt: number;
+}
+
 export interface CompleteOutcome {
   duplicate: boolean;
+  /** the attempt no longer owned the task: nothing was recorded */
+  stale: boolean;
   ready: ReadyTask[];
   runFinished: RunStatus | null;
   failFast: boolean;
@@ -299,7 +307,7 @@ export class FleetStore {
     taskId: string,
     outcome: 'succeeded' | 'failed',
     result: TaskResult,
-    meta: { agent: string; error?: { kind: string; message: string } },
+    meta: { agent: string; error?: { kind: string; message: string }; owner?: AttemptOwner },
   ): Promise<CompleteOutcome> {
     const fields: (string | number)[] = [];
     const put = (k: string, v: unknown) => {
@@ -338,18 +346,30 @@ export class FleetStore {
       JSON.stringify(stats),
       meta.error?.kind ?? '',
       meta.error?.message ?? '',
+      meta.owner?.worker ?? '',
+      meta.owner?.attempt ?? '',
     )) as string[];
     return {
       duplicate: res[0] === 'dup',
+      stale: res[0] === 'stale',
       runFinished: (res[1] || null) as RunStatus | null,
       failFast: res[2] === '1',
       ready: parseReady(runId, res.slice(3)),
     };
   }
 
-  /** Records a failed attempt that BullMQ will retry. */
-  async retrying(runId: string, taskId: string, error: { kind: string; message: string }): Promise<void> {
-    await this.call('retrying', runId, taskId, error.kind, error.message.slice(0, 2000));
+  /** Records a failed attempt that BullMQ will retry (only if the attempt still owns the task). */
+  async retrying(runId: string, taskId: string, error: { kind: string; message: string }, owner: AttemptOwner): Promise<void> {
+    await this.call('retrying', runId, taskId, error.kind, error.message.slice(0, 2000), owner.worker, owner.attempt);
+  }
+
+  /**
+   * The fence before side effects outside Redis (pushing the branch): does this attempt still
+   * own the task? A worker cut off from Redis may have been replaced by another attempt.
+   */
+  async ownsAttempt(runId: string, taskId: string, owner: AttemptOwner): Promise<boolean> {
+    const [status, worker, attempts] = await this.redis.hmget(this.keys.task(runId, taskId), 'status', 'worker', 'attempts');
+    return status === 'running' && worker === owner.worker && attempts === String(owner.attempt);
   }
 
   // ---------------------------------------------------------------- integration (--integrate)

@@ -115,6 +115,24 @@ describe('DAG advance (Lua)', () => {
     expect((await store.claim(runId, 'a', 'h', 'h-1')).ok).toBe(false);
   });
 
+  it('fencing: an attempt that lost the task (another worker took over) records nothing', async () => {
+    const store = open('fence');
+    const runId = makeRunId(new Date());
+    await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    const first = await store.claim(runId, 'a', 'h1', 'h1-0'); // cut off from Redis after this
+    const second = await store.claim(runId, 'a', 'h2', 'h2-0'); // the job came back: another worker took it
+    if (!first.ok || !second.ok) throw new Error('claims failed');
+    expect(await store.ownsAttempt(runId, 'a', { worker: 'h1-0', attempt: first.attempts })).toBe(false);
+    expect(await store.ownsAttempt(runId, 'a', { worker: 'h2-0', attempt: second.attempts })).toBe(true);
+    const stale = await store.complete(runId, 'a', 'succeeded', { commit: 'c1' }, { agent: 'noop', owner: { worker: 'h1-0', attempt: first.attempts } });
+    expect(stale).toMatchObject({ stale: true, ready: [] });
+    await store.retrying(runId, 'a', { kind: 'exit_code', message: 'late' }, { worker: 'h1-0', attempt: first.attempts });
+    expect((await store.report(runId)).tasks[0]).toMatchObject({ status: 'running', worker: 'h2-0', commit: null, error: null });
+    const real = await store.complete(runId, 'a', 'succeeded', { commit: 'c2' }, { agent: 'noop', owner: { worker: 'h2-0', attempt: second.attempts } });
+    expect(real.ready.map((r) => r.taskId)).toEqual(['b']);
+    expect((await store.report(runId)).tasks[0]).toMatchObject({ status: 'succeeded', commit: 'c2' });
+  });
+
   it('retry re-opens only what was asked, and the run can succeed afterwards', async () => {
     const store = open('retry');
     const runId = makeRunId(new Date());

@@ -1,12 +1,18 @@
 -- Marks a task terminal (succeeded | failed) and advances the DAG, atomically.
 -- ARGV: 1 taskPrefix, 2 taskId, 3 outcome, 4 fields (flat JSON array k,v,...), 5 stats JSON,
---       6 error kind (failed only), 7 error message (failed only)
--- Returns: { 'ok' | 'dup', finalRunStatus or '', failFast '1'|'0', id, queue, attempts, backoff, ... }
+--       6 error kind (failed only), 7 error message (failed only),
+--       8 worker, 9 attempt: the fence ('' = no fence: the reconciler speaking for a lost job)
+-- Returns: { 'ok' | 'dup' | 'stale', finalRunStatus or '', failFast '1'|'0', id, queue, attempts, backoff, priority, ... }
 local tid, outcome = ARGV[2], ARGV[3]
 local key = taskPrefix .. tid
 local status = redis.call('HGET', key, 'status')
 if not status then return redis.error_reply('unknown task ' .. tid) end
 if TERMINAL[status] then return { 'dup', '', '0' } end
+-- An attempt that lost the task (its worker was cut off and another took over) records nothing.
+if ARGV[8] ~= '' then
+  local owner = redis.call('HMGET', key, 'worker', 'attempts')
+  if owner[1] ~= ARGV[8] or owner[2] ~= ARGV[9] then return { 'stale', '', '0' } end
+end
 
 local now = nowMs()
 local fields = cjson.decode(ARGV[4])
