@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultSlots } from '@agentfleet/core';
 import { createRedis, FleetStore, type HostStatus } from '@agentfleet/store';
 import { canRunTestHosts, startTestHosts, type TestHosts } from '../packages/fleet/test/helpers/test-hosts.js';
-import { cliBin, ensureBuilt, tempDir, TestRedis, waitFor } from './helpers/fleet-harness.js';
+import { cliBin, ensureBuilt, pidsWithArg, tempDir, TestRedis, waitFor } from './helpers/fleet-harness.js';
 import { startNetnsHosts, type NetnsHosts } from './helpers/netns.js';
 import { isRoot, requireBinaries } from './helpers/prereq.js';
 
@@ -516,4 +516,43 @@ describe.runIf(enabled && isRoot)('a host cut off by a network partition', () =>
     await cli.ok(['drain', 'shore', '--undo']);
     expect(await cli.ok(['down'])).toMatch(/^isle: stopped/m);
   }, 240_000);
+});
+
+describe('fleet logs without hosts: the local daemon', () => {
+  let home: string;
+  let cli: Cli;
+
+  beforeAll(() => {
+    ensureBuilt();
+    home = tempDir('fleet-e2e-local');
+    mkdirSync(join(home, 'logs'));
+    writeFileSync(join(home, 'logs', 'hostd.log'), 'one\ntwo\nthree\n');
+    writeFileSync(join(home, 'fleet.yaml'), '{}\n');
+    cli = new Cli(join(home, 'fleet.yaml'), home);
+  }, 300_000);
+
+  afterAll(() => {
+    if (home) rmSync(home, { recursive: true, force: true });
+  });
+
+  it('shows and follows the local log; other names and missing logs are one clear line', async () => {
+    expect(await cli.ok(['logs', 'local', '-n', '2'])).toBe('two\nthree\n');
+    const other = await cli.run(['logs', 'mugen']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toContain("unknown host 'mugen': no hosts in fleet.yaml");
+    const missing = await cli.run(['logs', 'local', '--worker', '3']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^fleet: no log \S+worker-3\.log/);
+
+    const follow = spawn(process.execPath, [cliBin, '--config', cli.config, 'logs', 'local', '-f', '-n', '0'], { env: { ...process.env, AGENTFLEET_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    follow.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    const exited = new Promise<number | null>((r) => follow.once('close', r));
+    await waitFor('tail to start', () => pidsWithArg(join(home, 'logs', 'hostd.log')).length > 0, 15_000, 100);
+    writeFileSync(join(home, 'logs', 'hostd.log'), 'four\n', { flag: 'a' });
+    await waitFor('the new line', () => out === 'four\n', 15_000, 100);
+    follow.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(pidsWithArg(join(home, 'logs', 'hostd.log'))).toEqual([]);
+  });
 });

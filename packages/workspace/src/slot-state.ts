@@ -19,6 +19,12 @@ export interface SlotState {
   /** The commit the task started from (base with dependency results merged). */
   base?: string;
   head?: string;
+  /**
+   * The result branch's tip when this attempt started ('' = absent): its push is leased on
+   * it, so an attempt that was taken over (cut off, stalled) can never overwrite the branch
+   * of the attempt that replaced it.
+   */
+  leaseTip?: string;
   at: string;
 }
 

@@ -7,7 +7,7 @@ import { acquireLock, type LockHandle } from './lock.js';
 import { headOf, mergeOne } from './merge.js';
 import { Mirror } from './mirror.js';
 import { slotDir } from './paths.js';
-import { pushBranch, diffStat, type DiffStat } from './push.js';
+import { pushBranch, diffStat, remoteRef, type DiffStat } from './push.js';
 import { clearStaleGitState, salvageAdminHead, salvageWorktree } from './salvage.js';
 import { changedSince } from './scan.js';
 import { readState, writeState, type SlotState } from './slot-state.js';
@@ -148,7 +148,8 @@ export class SlotWorkspace {
       }
       base = await headOf(this.dir);
     }
-    this.state = writeState(this.slotPath, { phase: 'ready', ...ids, base, head: base });
+    const leaseTip = (await remoteRef(this.dir, resultsUrl, `refs/heads/${branchOf(req.runId, req.taskId)}`)) ?? '';
+    this.state = writeState(this.slotPath, { phase: 'ready', ...ids, base, head: base, leaseTip });
     mirror.touch();
     this.logger?.debug({ job: req.jobId, base, fresh, ms: Date.now() - started }, 'workspace ready');
     return { dir: this.dir, base };
@@ -170,10 +171,11 @@ export class SlotWorkspace {
     }
     const commit = await headOf(this.dir);
     const branch = branchOf(req.runId, req.taskId);
-    await pushBranch(this.dir, pushUrl, branch, commit);
+    // Leased on the tip seen when the attempt started (see SlotState.leaseTip).
+    await pushBranch(this.dir, pushUrl, branch, commit, st.leaseTip === undefined ? {} : { expect: st.leaseTip || null });
     await this.mirror.recordResult(branch, commit, pushUrl);
     const diff = await diffStat(this.dir, req.base, commit);
-    this.state = writeState(this.slotPath, { ...st, phase: 'published', head: commit });
+    this.state = writeState(this.slotPath, { ...st, phase: 'published', head: commit, leaseTip: commit });
     this.logger?.info({ branch, commit, diff }, 'result pushed');
     return { branch, commit, diff };
   }

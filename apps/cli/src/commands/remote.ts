@@ -2,12 +2,16 @@
 // hosts over SSH. Per host: probe (node >= 20 by absolute path, git, cores, memory), ship the
 // content-addressed bundle, start/stop fleet-hostd detached from the session. Secrets and the
 // Redis URL travel on the launcher's stdin into the daemon's environment, never on a command line.
-import { posix } from 'node:path';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, posix } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { FleetError, type FleetConfig } from '@agentfleet/core';
+import { FleetError, InputError, type FleetConfig } from '@agentfleet/core';
 import { deployBundle, hashBundle, probeHost, shellCommand, SshError, startDaemon, stopDaemon, type DeployResult, type HostProbe, type SshSession } from '@agentfleet/fleet';
 import { redactRedisUrl, type FleetStore } from '@agentfleet/store';
 import { loadConfig, openFleet, type GlobalOptions } from '../fleet-context.js';
+import { fleetHome } from '../home.js';
+import { LOCAL_HOST } from '../local-daemon.js';
 import { untilSignal } from '../signals.js';
 import {
   absoluteHome, bundleDir, bundleVersion, checkRedisReach, daemonEnvironment, forwardedSecrets, onEveryHost, redisUrlForHost,
@@ -135,7 +139,7 @@ export function registerRemoteCommands(program: Command): void {
   program
     .command('logs')
     .description('show a host daemon\'s log (or a worker\'s) over SSH; -f follows it until Ctrl-C')
-    .argument('<host>', 'host name')
+    .argument('<host>', `host name (${LOCAL_HOST} when no hosts are configured)`)
     .option('--worker <slot>', 'a worker\'s log instead of the daemon\'s (slots count from 0)', parseCount('--worker', 511))
     .option('-f, --follow', 'keep printing new lines until Ctrl-C')
     .option('-n, --lines <n>', 'lines to show first', parseCount('--lines', 1_000_000), 100)
@@ -144,6 +148,7 @@ export function registerRemoteCommands(program: Command): void {
     .action(async (name: string, opts: { worker?: number; follow?: boolean; lines: number; acceptNew?: boolean }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const config = await loadConfig(globals);
+      if (config.hosts.length === 0) return showLocalLog(name, opts);
       const [host] = resolveRemoteHosts(selectHosts(config, [name], 'logs'), globals.config);
       await withSession(host!, opts, (s) => showLog(s, host!, opts));
     });
@@ -176,6 +181,22 @@ async function showLog(s: SshSession, host: RemoteHost, opts: { worker?: number;
     // -F: keeps following across the daemon's log rotation and waits for a log not written yet.
     await s.stream(shellCommand(['tail', '-n', String(opts.lines), '-F', '--', file]), (chunk, stream) => (stream === 'stdout' ? process.stdout : process.stderr).write(chunk), stop.signal);
     if (!stop.signal.aborted) throw new FleetError('internal', `following ${file} on ${host.spec.name} ended: the connection was lost`);
+  } finally {
+    stop.dispose();
+  }
+}
+
+/** Without hosts in fleet.yaml the fleet is this machine: its daemon ('local') logs under the local home. */
+async function showLocalLog(name: string, opts: { worker?: number; follow?: boolean; lines: number }): Promise<void> {
+  if (name !== LOCAL_HOST) throw new InputError(`unknown host '${name}': no hosts in fleet.yaml, so the fleet is this machine (fleet logs ${LOCAL_HOST})`);
+  const file = join(fleetHome(), 'logs', opts.worker === undefined ? 'hostd.log' : `worker-${opts.worker}.log`);
+  if (!opts.follow && !existsSync(file)) throw new FleetError('internal', `no log ${file} (has the local daemon run yet?)`);
+  const stop = untilSignal();
+  try {
+    const tail = spawn('tail', ['-n', String(opts.lines), ...(opts.follow ? ['-F'] : []), '--', file], { stdio: ['ignore', 'inherit', 'inherit'] });
+    stop.signal.addEventListener('abort', () => tail.kill('SIGTERM'), { once: true });
+    const code = await new Promise<number | null>((r) => tail.once('close', r));
+    if (!stop.signal.aborted && code !== 0) throw new FleetError('internal', `tail of ${file} exited ${code}`);
   } finally {
     stop.dispose();
   }
