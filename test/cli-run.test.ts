@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedis } from '@agentfleet/store';
-import { cliBin, ensureBuilt, tempDir, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
+import { cliBin, ensureBuilt, repoRoot, tempDir, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
 import { requireBinaries } from './helpers/prereq.js';
 
 const ok = requireBinaries('redis-server', 'git');
@@ -101,6 +101,17 @@ describe.runIf(ok)('fleet run / status / report', () => {
     await new Promise((r) => child.once('exit', r));
     const runId = (JSON.parse(out) as { runId: string }).runId;
     await waitFor('the run to finish without the CLI', () => JSON.parse(fleet(['status', runId, '--json']).stdout).status === 'succeeded', 60_000, 300);
+  });
+
+  it('--repo runs an example plan on a repository: dependents see their dependencies files', async () => {
+    const { initRepository, showFile } = await import('@agentfleet/workspace');
+    const repo = join(tempDir('cli-repo'), 'repo');
+    await initRepository(repo, { 'README.md': 'x\n' });
+    const res = fleet(['run', join(repoRoot, 'examples/chain.yaml'), '--repo', repo, '--watch']);
+    expect(res.code, res.stderr).toBe(0);
+    const runId = res.stdout.trim().split('\n').at(-1)!;
+    expect(await showFile(repo, `fleet/${runId}/review`, 'notes/review.md')).toBe('analysis\ntests passed\n');
+    expect(fleet(['run', join(repoRoot, 'examples/chain.yaml'), '--ref', 'main']).code).toBe(2); // --ref without a repository
   });
 
   it('fleet runs and fleet hosts list what is there', () => {

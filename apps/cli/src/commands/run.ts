@@ -12,6 +12,8 @@ import { watchRun } from '../watch.js';
 
 export interface RunOptions {
   schedule: Schedule;
+  repo?: string;
+  ref?: string;
   failFast?: boolean;
   watch?: boolean;
   json?: boolean;
@@ -92,10 +94,15 @@ export function registerRunCommands(program: Command): void {
     .option('--watch', 'follow the run; exit 0 when it succeeded, 1 when it failed or was cancelled')
     .option('--json', 'print {"runId": ...}')
     .addOption(new Option('--integrate <branch>', 'merge every leaf result into BRANCH when the run ends').argParser(parseBranch))
+    .option('--repo <url>', "the repository to work on (overrides the plan's repo.url; a path, file://, ssh:// or https:// URL)")
+    .option('--ref <ref>', 'branch, tag or commit to start from (with --repo; default HEAD)')
     .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')
-    .addHelpText('after', '\nExamples:\n  fleet run examples/chain.yaml --watch\n  fleet run plan.yaml --schedule levels --fail-fast --json')
+    .addHelpText('after', '\nExamples:\n  fleet run examples/chain.yaml --repo ~/src/app --watch\n  fleet run plan.yaml --schedule levels --fail-fast --json')
     .action(async (planPath: string, opts: RunOptions, cmd: Command) => {
       const plan = await loadPlanFile(planPath);
+      if (opts.ref && !opts.repo && !plan.repo) throw new InputError('--ref needs a repository: give --repo or a repo: in the plan');
+      if (opts.repo) plan.repo = { url: isAbsolute(opts.repo) || /^[a-z][a-z0-9+.-]*:/i.test(opts.repo) ? opts.repo : resolve(opts.repo), ref: opts.ref ?? plan.repo?.ref ?? 'HEAD' };
+      else if (opts.ref && plan.repo) plan.repo = { ...plan.repo, ref: opts.ref };
       plan.repo = absoluteRepo(plan, planPath);
       await withFleet(cmd, async (fleet) => {
         const runId = await submitPlan(fleet, plan, opts);
