@@ -169,7 +169,7 @@ describe('parsePlan: every problem kind, with its message and position', () => {
       "plan.yaml:1:22: defaults.timeout: '5x' is not a duration (write e.g. 90s, 5m, 1h30m)",
       "plan.yaml:5:15: task 'a': estimate: '5x' is not a duration (write e.g. 90s, 5m, 1h30m)",
       "plan.yaml:6:20: task 'a': stall_timeout: must be longer than 0, not '0s'",
-      "plan.yaml:7:14: task 'a': timeout: '1' is not a duration (write e.g. 90s, 5m, 1h30m)",
+      "plan.yaml:7:14: task 'a': timeout: a list is not a duration (write e.g. 90s, 5m, 1h30m)",
     ]);
   });
 
