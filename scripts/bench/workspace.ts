@@ -51,7 +51,10 @@ const p = (xs: number[], q: number) => {
 const f1 = (x: number) => x.toFixed(1);
 
 async function main(): Promise<void> {
-  const root = mkdtempSync('/dev/shm/af-bench-ws-');
+  // --dir DIR: where the repository, the home and the baselines live. The default is tmpfs
+  // (fast file creation, the hardest case for the ratio); a real disk is where slots live.
+  const dirArg = process.argv.indexOf('--dir');
+  const root = mkdtempSync(`${dirArg >= 0 ? process.argv[dirArg + 1] : '/dev/shm'}/af-bench-ws-`);
   try {
     const origin = join(root, 'origin');
     const results = join(root, 'results.git');

@@ -75,6 +75,11 @@ export class Mirror {
         ['transfer.unpackLimit', '1'],
         ['core.logAllRefUpdates', 'false'],
         ['agentfleet.url', this.url],
+        // Slot switches rescan big trees: the untracked cache lets `clean` skip unchanged
+        // directories, index v4 and the skipped index hash make index writes cheaper.
+        ['core.untrackedCache', 'true'],
+        ['index.version', '4'],
+        ['index.skipHash', 'true'],
       ];
       if (author) config.push(['user.name', author.name], ['user.email', author.email]);
       for (const [k, v] of config) await git(['config', k, v], { cwd: tmp });
