@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { FleetError, InputError, branchOf, isRunId, type FleetConfig, type Plan, type Schedule, type TaskSpec } from '@agentfleet/core';
+import { FleetError, InputError, isRunId, type FleetConfig, type Plan, type Schedule, type TaskSpec } from '@agentfleet/core';
 import { Keys } from './keys.js';
 import { defineScripts, type ScriptName } from './scripts.js';
 import { queueNameFor, TaskQueues, type ReadyTask } from './task-queues.js';
@@ -10,7 +10,6 @@ import { HostRegistry } from './host-registry.js';
 import type { Queue } from 'bullmq';
 import {
   DURATION_BUCKETS_SECONDS,
-  TERMINAL_STATUSES,
   WAIT_BUCKETS_SECONDS,
   type RunReport,
   type RunStatus,
@@ -576,4 +575,3 @@ function round6(n: number): number {
   return Math.round(n * 1e6) / 1e6;
 }
 
-export { branchOf, TERMINAL_STATUSES };

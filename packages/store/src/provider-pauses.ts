@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { Keys } from './keys.js';
 
 // Raises the pause, never shortens it: two workers seeing 429s with different reset times
 // keep the later one. PX expiry removes the key once the pause is over.
@@ -18,13 +19,17 @@ return 0
  * worker skips a rate-limited provider until its reset instead of each burning its retries.
  */
 export class RedisProviderPauses {
+  private readonly keys: Keys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = new Keys(prefix);
+  }
 
   private key(provider: string): string {
-    return `${this.prefix}:provider:${provider}:paused-until`;
+    return this.keys.providerPause(provider);
   }
 
   /** Epoch ms until which the provider is paused; 0 if it is not. */
