@@ -8,6 +8,8 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const lua = join(root, 'packages/store/src/commands');
+// Replace, not merge: a script removed from src must not linger in the build.
+rmSync(join(root, 'packages/store/dist/commands'), { recursive: true, force: true });
 cpSync(lua, join(root, 'packages/store/dist/commands'), { recursive: true });
 
 const out = join(root, 'apps/worker/bundle');

@@ -133,8 +133,10 @@ describe.runIf(ok)('Redis preflight and connection errors', () => {
       expect(refused.stderr).toContain(`redis://:***@127.0.0.1:${lru.port}`);
       expect(refused.stderr).not.toContain('s3cretpw');
       const plan = writePlan('evict.yaml', 'name: evict\ndefaults: { agent: noop }\ntasks:\n  - id: a\n');
-      const allowed = fleet(['run', plan, '--allow-eviction', '--json'], { REDIS_URL: url, AGENTFLEET_HOME: tempDir('evict-home') });
+      const evictHome = tempDir('evict-home');
+      const allowed = fleet(['run', plan, '--allow-eviction', '--json'], { REDIS_URL: url, AGENTFLEET_HOME: evictHome });
       expect(allowed.code, allowed.stderr).toBe(0);
+      fleet(['down'], { REDIS_URL: url, AGENTFLEET_HOME: evictHome }); // the local daemon it started
     } finally {
       await lru.stop();
     }

@@ -2,7 +2,7 @@
 // jobs, same number of worker processes, same Redis, one run.
 //   npx vite-node scripts/bench/dispatch.ts [--tasks 10000] [--workers 4]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
@@ -37,6 +37,12 @@ async function rawBullmq(url: string): Promise<number> {
   return elapsed;
 }
 
+/** Seconds of CPU a process has used (user + sys), from /proc. */
+function procCpu(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
 /** Seconds of CPU redis-server has used (user + sys). */
 async function redisCpu(store: FleetStore): Promise<number> {
   const info = await store.redis.info('cpu');
@@ -48,7 +54,7 @@ function chains(n: number): TaskSpec[] {
   return randomDagTasks(n).map((t, i) => ({ ...t, id: `c${i}`, title: `c${i}`, deps: i >= WORKERS ? [`c${i - WORKERS}`] : [] }));
 }
 
-async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promise<{ elapsed: number; latencies: number[]; commandsPerTask: number; redisCpuShare: number }> {
+async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promise<{ elapsed: number; latencies: number[]; commandsPerTask: number; redisCpuShare: number; workerCpuPerTaskMs: number; daemonCpuPerTaskMs: number; redisCpuPerTaskMs: number }> {
   const home = mkdtempSync(join('/dev/shm', 'af-bench-home-'));
   const store = new FleetStore(createRedis(url), prefix);
   // BENCH_PROFILE=dir: CPU profiles of the daemon and its workers (fork passes execArgv on).
@@ -66,6 +72,8 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   const runId = makeRunId(new Date());
   const statsBefore = Number(/total_commands_processed:(\d+)/.exec(await store.redis.info('stats'))?.[1]);
   const cpuBefore = await redisCpu(store);
+  const pids = [hostd.pid!, ...(await store.listHosts()).flatMap((h) => h.workers.map((w) => w.pid!).filter(Boolean))];
+  const procBefore = pids.map(procCpu);
   const t0 = performance.now();
   const roots = await store.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
   await store.enqueue(roots);
@@ -76,6 +84,9 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   const elapsed = performance.now() - t0;
   const statsAfter = Number(/total_commands_processed:(\d+)/.exec(await store.redis.info('stats'))?.[1]);
   const redisBusy = (await redisCpu(store)) - cpuBefore;
+  const procAfter = pids.map(procCpu);
+  const daemonCpuMs = (procAfter[0]! - procBefore[0]!) * 1000;
+  const workersCpuMs = procAfter.slice(1).reduce((a, v, i) => a + v - procBefore[i + 1]!, 0) * 1000;
   const report = await store.report(runId);
   const fin = new Map(report.tasks.map((t) => [t.id, Date.parse(t.finishedAt!)]));
   const latencies = report.tasks.filter((t) => t.deps.length).map((t) => Date.parse(t.startedAt!) - Math.max(...t.deps.map((d) => fin.get(d)!))).sort((a, b) => a - b);
@@ -83,7 +94,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   await new Promise((r) => hostd.once('exit', r));
   await store.close();
   rmSync(home, { recursive: true, force: true });
-  return { elapsed, latencies, commandsPerTask: (statsAfter - statsBefore) / tasks.length, redisCpuShare: redisBusy / (elapsed / 1000) };
+  return { elapsed, latencies, commandsPerTask: (statsAfter - statsBefore) / tasks.length, redisCpuShare: redisBusy / (elapsed / 1000), workerCpuPerTaskMs: workersCpuMs / tasks.length, daemonCpuPerTaskMs: daemonCpuMs / tasks.length, redisCpuPerTaskMs: (redisBusy * 1000) / tasks.length };
 }
 
 const redis = await startRedis();
@@ -103,6 +114,7 @@ try {
     ['dep finish -> dependent start p50 (ms), wide DAG (incl. queueing)', '-', percentile(af.latencies, 50).toFixed(0), ''],
     ['redis commands per task (incl. BullMQ)', '-', af.commandsPerTask.toFixed(1), ''],
     ['redis-server CPU busy share during the run', '-', af.redisCpuShare.toFixed(2), ''],
+    ['CPU per task (ms): workers / host daemon / redis-server', '-', `${af.workerCpuPerTaskMs.toFixed(2)} / ${af.daemonCpuPerTaskMs.toFixed(2)} / ${af.redisCpuPerTaskMs.toFixed(2)}`, ''],
   ]);
 } finally {
   await redis.stop();

@@ -6,6 +6,8 @@ import { scrubSecrets, secretValuesFromEnv, type Logger } from '@agentfleet/tele
 import { defaultConfig } from '@agentfleet/core';
 import type { TaskWorkspace } from './task-workspace.js';
 
+const DEFAULT_CONFIG = defaultConfig();
+
 /** Failures that a retry cannot fix: fail the task at once. */
 const FINAL_KINDS = new Set<ErrorKind | string>(['merge_conflict', 'budget_exceeded', 'cancelled']);
 
@@ -107,6 +109,8 @@ export class TaskPipeline {
         { ...partial, ...(published ?? {}), durationMs: Date.now() - started },
         { agent: ctx.spec.agent, owner },
       );
+      // Awaited before BullMQ fetches this worker's next job, so a dependent on the critical
+      // path competes by its priority at once. (A crash here: the reconciler adds the jobs.)
       await store.enqueue(outcome.ready);
       log.info({ durationMs: Date.now() - started, commit: published?.commit, ready: outcome.ready.length, duplicate: outcome.duplicate, stale: outcome.stale }, outcome.stale ? 'task result dropped: another attempt owns the task' : 'task succeeded');
       if (outcome.runFinished) {
@@ -179,7 +183,7 @@ export class TaskPipeline {
       if (e.type === 'output') log.debug({ stream: e.stream }, e.text.trimEnd());
       else if (e.type !== 'usage') log.debug({ event: e.type }, 'text' in e ? e.text : e.name);
     });
-    const config = { ...defaultConfig(), ...ctx.run.config };
+    const config = { ...DEFAULT_CONFIG, ...ctx.run.config };
     const request: AgentRunRequest = {
       task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk },
       workdir: dir,

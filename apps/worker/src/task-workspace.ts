@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { diffText, integrate, SlotWorkspace } from '@agentfleet/workspace';
@@ -24,13 +25,20 @@ export interface TaskWorkspace {
 
 /** Repo-less plans (pure shell/noop) run in a per-slot scratch directory, emptied per task. */
 export class ScratchWorkspace implements TaskWorkspace {
+  /** The directory's mtime when we last left it empty: unchanged means still empty. */
+  private emptyAt: number | null = null;
+
   constructor(private readonly dir: string) {}
 
   async prepare(): Promise<{ dir: string; base: null }> {
-    // Most tasks leave nothing behind: look before removing (one fs call instead of two).
-    const left = await readdir(this.dir).catch(() => null);
-    if (left === null) await mkdir(this.dir, { recursive: true });
-    else if (left.length) await Promise.all(left.map((n) => rm(join(this.dir, n), { recursive: true, force: true })));
+    // Creating or removing an entry changes the directory's mtime: one stat tells whether
+    // the last task left anything (most leave nothing), without listing the directory.
+    if (this.emptyAt === null || mtimeOf(this.dir) !== this.emptyAt) {
+      const left = await readdir(this.dir).catch(() => null);
+      if (left === null) await mkdir(this.dir, { recursive: true });
+      else if (left.length) await Promise.all(left.map((n) => rm(join(this.dir, n), { recursive: true, force: true })));
+      this.emptyAt = mtimeOf(this.dir);
+    }
     return { dir: this.dir, base: null };
   }
 
@@ -47,6 +55,14 @@ export class ScratchWorkspace implements TaskWorkspace {
   }
 
   async release(): Promise<void> {}
+}
+
+function mtimeOf(dir: string): number | null {
+  try {
+    return statSync(dir).mtimeMs;
+  } catch {
+    return null;
+  }
 }
 
 async function newerThan(dir: string, ms: number, budget: number): Promise<boolean> {

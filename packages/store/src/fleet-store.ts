@@ -130,7 +130,7 @@ export class FleetStore {
 
   private runKeys(runId: string): string[] {
     const k = this.keys;
-    return [k.run(runId), k.runCounts(runId), k.runReady(runId), k.runInflight(runId), k.stats(), k.activeRuns(), k.failures(), k.runTasks(runId)];
+    return [k.run(runId), k.runCounts(runId), k.runInflight(runId), k.stats(), k.activeRuns(), k.failures(), k.runTasks(runId)];
   }
 
   private call(name: ScriptName, runId: string, ...args: (string | number)[]): Promise<unknown> {
@@ -176,12 +176,13 @@ export class FleetStore {
       const spec = node.spec!;
       const queue = queueNameFor(spec.labels);
       queueLabels.set(queue, [...new Set(spec.labels)].sort());
+      // Roots are recorded queued at once; their jobs are added right after the transaction.
       const ready = node.pending === 0;
       tx.hset(key, {
         id: spec.id,
         title: spec.title,
         agent: spec.agent,
-        status: ready ? 'ready' : 'blocked',
+        status: ready ? 'queued' : 'blocked',
         pending: node.pending,
         next: JSON.stringify(node.next),
         deps: JSON.stringify(spec.deps),
@@ -192,16 +193,16 @@ export class FleetStore {
         priority: node.priority,
         attempts: 0,
         spec: JSON.stringify(spec),
-        ...(ready ? { readyAt: now } : {}),
+        ...(ready ? { readyAt: now, queuedAt: now } : {}),
       });
       if (ready) {
-        tx.sadd(k.runReady(runId), spec.id);
+        tx.sadd(k.runInflight(runId), spec.id);
         roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs: spec.backoffMs ?? 2000, priority: node.priority });
       }
     }
     const order = sched.order;
     for (let i = 0; i < order.length; i += 5000) tx.rpush(k.runTasks(runId), ...order.slice(i, i + 5000));
-    tx.hset(k.runCounts(runId), { ...emptyCounts(), ready: roots.length, blocked: realCount - roots.length });
+    tx.hset(k.runCounts(runId), { ...emptyCounts(), queued: roots.length, blocked: realCount - roots.length });
     for (const [q, labels] of queueLabels) tx.hset(k.queues(), q, JSON.stringify(labels));
     tx.zadd(k.runs(), now, runId);
     tx.sadd(k.activeRuns(), runId);
@@ -212,15 +213,12 @@ export class FleetStore {
   }
 
   /**
-   * Adds the jobs of ready tasks and marks them queued, in one round trip (both go out
-   * together). Either may be lost in a crash; the reconciler repairs both cases: a ready
-   * task without a job, and a queued task whose job is missing.
+   * Adds the jobs of tasks the DAG scripts made ready (they are already recorded queued).
+   * Lost in a crash, they are added by the reconciler: a queued task without a job.
    */
   async enqueue(ready: readonly ReadyTask[]): Promise<void> {
     if (ready.length === 0) return;
-    const byRun = new Map<string, string[]>();
-    for (const t of ready) byRun.set(t.runId, [...(byRun.get(t.runId) ?? []), t.taskId]);
-    await Promise.all([this.queues.add(ready), ...[...byRun].map(([runId, ids]) => this.call('mark-queued', runId, ...ids))]);
+    await this.queues.add(ready);
   }
 
   // ---------------------------------------------------------------- worker side

@@ -29,11 +29,7 @@ export class Keys {
   runCounts(runId: string): string {
     return `${this.prefix}:run:${runId}:counts`;
   }
-  /** Tasks that are ready but may have no job yet (the reconciler's work list). */
-  runReady(runId: string): string {
-    return `${this.prefix}:run:${runId}:ready`;
-  }
-  /** Tasks queued or running: their jobs must exist. */
+  /** Tasks queued or running: their jobs must exist (the reconciler checks). */
   runInflight(runId: string): string {
     return `${this.prefix}:run:${runId}:inflight`;
   }

@@ -4,15 +4,15 @@ import { Lease } from './lease.js';
 import type { ReadyTask } from './task-queues.js';
 
 export interface ReconcileReport {
-  enqueued: number;
   requeued: number;
   failed: number;
 }
 
 /**
  * Repairs what a crash between two steps can leave behind, under a Redis lease so one
- * daemon does it at a time: a `ready` task without a job gets one; a queued/running task
- * whose job vanished gets it back; a task whose job BullMQ failed on its own (stalled too
+ * daemon does it at a time: a queued task without a job (its dependency's worker died
+ * between the DAG advance and adding the job) or a running task whose job vanished (lost
+ * with Redis) gets its job back; a task whose job BullMQ failed on its own (stalled too
  * often) is recorded failed so the run can finish.
  */
 export class Reconciler {
@@ -28,17 +28,11 @@ export class Reconciler {
 
   async tick(): Promise<ReconcileReport | null> {
     if (!(await this.lease.acquire())) return null;
-    // A worker is between "ready" and "job added" for a few ms: only older cases are repairs.
+    // A worker is between "recorded queued" and "job added" for a few ms: only older cases are repairs.
     const settled = Date.now() - (this.opts.graceMs ?? 3000);
-    const report: ReconcileReport = { enqueued: 0, requeued: 0, failed: 0 };
+    const report: ReconcileReport = { requeued: 0, failed: 0 };
     const { redis, keys } = this.store;
     for (const runId of await redis.smembers(keys.activeRuns())) {
-      const ready = await redis.smembers(keys.runReady(runId));
-      if (ready.length) {
-        const tasks = await this.describe(runId, ready, settled);
-        await this.store.enqueue(tasks);
-        report.enqueued += tasks.length;
-      }
       const inflight = await redis.smembers(keys.runInflight(runId));
       for (let i = 0; i < inflight.length; i += 500) {
         const ids = inflight.slice(i, i + 500);
@@ -78,20 +72,8 @@ export class Reconciler {
         }
       }
     }
-    if (report.enqueued + report.requeued + report.failed > 0) this.opts.logger?.warn({ ...report }, 'reconciler repaired tasks');
+    if (report.requeued + report.failed > 0) this.opts.logger?.warn({ ...report }, 'reconciler repaired tasks');
     return report;
-  }
-
-  private async describe(runId: string, ids: string[], settled: number): Promise<ReadyTask[]> {
-    const pipe = this.store.redis.pipeline();
-    for (const id of ids) pipe.hmget(this.store.keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'readyAt', 'priority');
-    const rows = ((await pipe.exec()) ?? []).map((r) => r[1] as (string | null)[]);
-    const out: ReadyTask[] = [];
-    ids.forEach((id, i) => {
-      const [status, queue, maxAttempts, backoffMs, readyAt, priority] = rows[i] ?? [];
-      if (status === 'ready' && Number(readyAt ?? 0) <= settled) out.push({ runId, taskId: id, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0), priority: Number(priority ?? 0) });
-    });
-    return out;
   }
 
   async stop(): Promise<void> {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
 // Lua sources live in ./commands (copied next to the build output); lib.lua is prepended.
-const NAMES = ['complete', 'claim', 'retrying', 'mark-queued', 'cancel', 'retry'] as const;
+const NAMES = ['complete', 'claim', 'retrying', 'cancel', 'retry'] as const;
 export type ScriptName = (typeof NAMES)[number];
 
 function commandsDir(): string {
@@ -22,7 +22,7 @@ function loadSources(): Map<ScriptName, string> {
 }
 
 /** Number of KEYS every run script takes (see lib.lua). */
-export const RUN_SCRIPT_KEYS = 8;
+export const RUN_SCRIPT_KEYS = 7;
 
 type ScriptFn = (...args: (string | number)[]) => Promise<unknown>;
 

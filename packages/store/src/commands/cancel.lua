@@ -8,14 +8,14 @@ if TERMINAL[status] then return { 'terminal', status } end
 local now = nowMs()
 redis.call('HSET', runKey, 'cancelRequested', '1')
 local out = { 'ok', '' }
-for _, tid in ipairs(redis.call('LRANGE', KEYS[8], 0, -1)) do
+for _, tid in ipairs(redis.call('LRANGE', tasksKey, 0, -1)) do
   local key = taskPrefix .. tid
   local st = redis.call('HGET', key, 'status')
   if not TERMINAL[st] then
     setStatus(tid, st, 'cancelled')
     redis.call('HSET', key, 'finishedAt', now, 'error', cjson.encode({ kind = 'cancelled', message = ARGV[2] }))
     redis.call('HINCRBY', statsKey, 'tasks|cancelled|' .. (redis.call('HGET', key, 'agent') or 'unknown'), 1)
-    if INFLIGHT[st] or st == 'ready' then
+    if INFLIGHT[st] then
       table.insert(out, tid)
       table.insert(out, redis.call('HGET', key, 'queue') or 'tasks')
       table.insert(out, st)

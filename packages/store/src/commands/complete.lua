@@ -48,7 +48,7 @@ if outcome == 'failed' then
   if redis.call('HGET', runKey, 'failFast') == '1' then
     failFast = '1'
     redis.call('HSET', runKey, 'failFastTriggered', '1')
-    local ids = redis.call('LRANGE', KEYS[8], 0, -1)
+    local ids = redis.call('LRANGE', tasksKey, 0, -1)
     for _, other in ipairs(ids) do
       local st = redis.call('HGET', taskPrefix .. other, 'status')
       if not TERMINAL[st] then

@@ -1,8 +1,9 @@
 -- Shared by every run script (prepended at load time, like BullMQ's includes).
 -- KEYS layout common to run scripts:
---   1 run hash, 2 counts hash, 3 ready set, 4 inflight set, 5 stats hash, 6 active-runs set, 7 failures list
+--   1 run hash, 2 counts hash, 3 inflight set, 4 stats hash, 5 active-runs set, 6 failures list,
+--   7 the run's task list (topological order)
 -- ARGV[1] is always the task key prefix of the run.
-local runKey, countsKey, readyKey, inflightKey, statsKey, activeKey, failuresKey =
+local runKey, countsKey, inflightKey, statsKey, activeKey, failuresKey, tasksKey =
   KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 local taskPrefix = ARGV[1]
 
@@ -45,8 +46,6 @@ local function setStatus(tid, from, to)
   if redis.call('HGET', key, 'barrier') == '1' then return end
   if from then redis.call('HINCRBY', countsKey, from, -1) end
   redis.call('HINCRBY', countsKey, to, 1)
-  if from == 'ready' and to ~= 'ready' then redis.call('SREM', readyKey, tid) end
-  if to == 'ready' then redis.call('SADD', readyKey, tid) end
   if INFLIGHT[from] and not INFLIGHT[to] then redis.call('SREM', inflightKey, tid) end
   if INFLIGHT[to] then redis.call('SADD', inflightKey, tid) end
   if TERMINAL[to] and not TERMINAL[from] then redis.call('HINCRBY', runKey, 'remaining', -1) end
@@ -55,7 +54,9 @@ end
 
 -- A task reached a terminal status: release its scheduling successors.
 -- Barriers (levels schedule) open when every task of their level is terminal, whatever
--- the outcome; real successors only when this task succeeded. Returns newly ready tasks.
+-- the outcome; real successors only when this task succeeded. A task that becomes ready is
+-- recorded queued at once (readyAt = queuedAt): the caller adds its job right after, and if
+-- it dies first the reconciler finds a queued task without a job. Returns those tasks.
 local function release(tid, outcome, now, ready)
   local stack = { { tid, outcome } }
   while #stack > 0 do
@@ -71,8 +72,8 @@ local function release(tid, outcome, now, ready)
             redis.call('HSET', skey, 'status', 'succeeded', 'finishedAt', now)
             table.insert(stack, { succ, 'succeeded' })
           else
-            setStatus(succ, 'blocked', 'ready')
-            redis.call('HSET', skey, 'readyAt', now)
+            setStatus(succ, 'blocked', 'queued')
+            redis.call('HSET', skey, 'readyAt', now, 'queuedAt', now)
             table.insert(ready, succ)
           end
         end

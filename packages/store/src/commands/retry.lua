@@ -17,8 +17,8 @@ for _, it in ipairs(items) do
   redis.call('HSET', key, 'pending', it.pending, 'next', cjson.encode(it.next))
   if #it.next == 0 then redis.call('HSET', key, 'next', '[]') end
   if it.pending == 0 then
-    setStatus(it.id, st, 'ready')
-    redis.call('HSET', key, 'readyAt', now)
+    setStatus(it.id, st, 'queued')
+    redis.call('HSET', key, 'readyAt', now, 'queuedAt', now)
     table.insert(ready, it.id)
   else
     setStatus(it.id, st, 'blocked')
