@@ -5,13 +5,14 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeRunId, PLAN_DEFAULTS, type Plan, type TaskSpec } from '@agentfleet/core';
+import { makeRunId, type Plan, type TaskSpec } from '@agentfleet/core';
 import { createRedis, FleetStore, type RunWithCounts } from '@agentfleet/store';
 import { promtool } from '../packages/telemetry/test/promtool.js';
 import { freePort } from './setup/global.js';
 import { ensureBuilt, tempDir, TestHostd, waitFor } from './helpers/fleet-harness.js';
 import { counterSeries, MonitorProcess, parseExposition, total, type Sample } from './helpers/monitor-process.js';
 import { requireBinaries } from './helpers/prereq.js';
+import { noConfig, plan as planOf, task as spec } from '../packages/store/test/helpers.js';
 
 const ok = requireBinaries('redis-server');
 const HOST = 'mon-h1';
@@ -28,23 +29,7 @@ let flagPort: number;
 let configPort: number;
 const monitors: MonitorProcess[] = [];
 
-const spec = (id: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec => ({
-  id,
-  title: id,
-  agent: 'noop',
-  deps,
-  complexity: 'low',
-  risk: [],
-  estimateMs: 1000,
-  timeoutMs: 60_000,
-  stallTimeoutMs: 60_000,
-  retries: 0,
-  labels: [],
-  inherit: true,
-  ...extra,
-});
 const sh = (id: string, run: string, deps: string[] = []) => spec(id, deps, { agent: 'shell', run });
-const planOf = (name: string, tasks: TaskSpec[]): Plan => ({ name, defaults: PLAN_DEFAULTS, clean: 'all', tasks });
 
 /** 20 tasks: 10 shell (one slow, so the run lasts), 6 noop, 2 failing shell, 2 skipped behind a failure. */
 function mainPlan(): Plan {
@@ -53,13 +38,12 @@ function mainPlan(): Plan {
   for (let i = 1; i <= 6; i++) tasks.push(spec(`mon-noop-${i}`, i > 1 ? [`mon-noop-${i - 1}`] : []));
   tasks.push(sh('mon-bad-1', 'echo broken >&2; exit 3', ['mon-sh-1']), sh('mon-bad-2', 'exit 4'));
   tasks.push(spec('mon-after-bad-1', ['mon-bad-1']), spec('mon-after-after', ['mon-after-bad-1']));
-  return planOf('monitor-e2e', tasks);
+  return planOf(tasks, 'monitor-e2e');
 }
 
-async function submit(plan: Plan): Promise<string> {
+async function submit(p: Plan): Promise<string> {
   const runId = makeRunId(new Date());
-  const config = { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } };
-  await store.enqueue(await store.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: null, config }));
+  await store.enqueue(await store.submit(p, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig }));
   return runId;
 }
 
@@ -199,7 +183,7 @@ describe.runIf(ok)('fleet monitor over a real run', () => {
     for (const [k, v] of afterCounters) expect(restarted.get(k), k).toBe(v);
 
     // A second run after the restart: every counter at least what it was, the new tasks counted once.
-    const small = planOf('monitor-e2e-2', [spec('mon2-a'), spec('mon2-b', ['mon2-a']), sh('mon2-c', 'true')]);
+    const small = planOf([spec('mon2-a'), spec('mon2-b', ['mon2-a']), sh('mon2-c', 'true')], 'monitor-e2e-2');
     const run2Id = await submit(small);
     expect((await finished(run2Id)).status).toBe('succeeded');
     const laterText = await second.scrape();

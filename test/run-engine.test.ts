@@ -4,10 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRunId, PLAN_DEFAULTS, type Plan, type TaskSpec } from '@agentfleet/core';
+import { makeRunId, type Plan, type TaskSpec } from '@agentfleet/core';
 import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
 import { ensureBuilt, pidsWithArg, tempDir, TestHostd, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
 import { requireBinaries } from './helpers/prereq.js';
+import { noConfig as config, plan, task as spec } from '../packages/store/test/helpers.js';
 
 const haveRedis = requireBinaries('redis-server');
 
@@ -27,17 +28,9 @@ function hostd(store: FleetStore, opts: Partial<ConstructorParameters<typeof Tes
   return d;
 }
 
-function spec(id: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec {
-  return { id, title: id, agent: 'noop', deps, complexity: 'low', risk: [], estimateMs: 1000, timeoutMs: 60_000, stallTimeoutMs: 60_000, retries: 0, labels: [], inherit: true, ...extra };
-}
-
 const sh = (id: string, run: string, deps: string[] = [], extra: Partial<TaskSpec> = {}) => spec(id, deps, { agent: 'shell', run, ...extra });
 
-function planOf(tasks: TaskSpec[]): Plan {
-  return { name: 'e2e', defaults: PLAN_DEFAULTS, clean: 'all', tasks };
-}
-
-const config = { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } };
+const planOf = (tasks: TaskSpec[]): Plan => plan(tasks, 'e2e');
 
 async function start(store: FleetStore, plan: Plan, opts: { schedule?: 'deps' | 'levels'; failFast?: boolean; enqueue?: boolean } = {}): Promise<string> {
   const runId = makeRunId(new Date());
