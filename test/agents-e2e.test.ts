@@ -36,10 +36,9 @@ async function run(planYaml: string, config: RunConfig, withRepo = false): Promi
   const plan = parsePlan(planYaml, 'plan.yaml');
   if (withRepo) plan.repo = { url: repoDir, ref: 'main' };
   const runId = makeRunId(new Date());
-  const roots = await store.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: withRepo ? base : null, config });
-  await store.enqueue(roots);
-  await waitFor(`run ${runId} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes((await store.getRun(runId)).status), 60_000, 200);
-  return JSON.parse(JSON.stringify(await store.report(runId))) as RunReport;
+  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: withRepo ? base : null, config });
+  await waitFor(`run ${runId} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes((await store.read.get(runId)).status), 60_000, 200);
+  return JSON.parse(JSON.stringify(await store.read.report(runId))) as RunReport;
 }
 
 const task = (r: RunReport, id: string) => r.tasks.find((t) => t.id === id)!;

@@ -94,13 +94,13 @@ const sleepers = (prefix: string, n: number, seconds: number, extra: Record<stri
 
 async function finished(store: FleetStore, runId: string, timeoutMs = 90_000): Promise<string> {
   return waitFor(`run ${runId} to finish`, async () => {
-    const s = (await store.getRun(runId)).status;
+    const s = (await store.read.get(runId)).status;
     return ['succeeded', 'failed', 'cancelled'].includes(s) ? s : undefined;
   }, timeoutMs, 250);
 }
 
 async function hostStatus(store: FleetStore, name: string): Promise<HostStatus | undefined> {
-  return (await store.listHosts()).find((h) => h.name === name);
+  return (await store.hosts.list()).find((h) => h.name === name);
 }
 
 /** Live (not zombie) processes of a unix user: pid and command line. */
@@ -272,7 +272,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
       expect(h!.heartbeatAgeMs!).toBeLessThan(HEARTBEAT_TTL_MS);
       expect(readFileSync(`/proc/${pids[name]}/cmdline`, 'utf8')).toContain('hostd.js');
     }
-    await waitFor('18 workers idle', async () => (await store.listHosts()).reduce((n, h) => n + h.slots.idle, 0) === 18, 60_000, 250);
+    await waitFor('18 workers idle', async () => (await store.hosts.list()).reduce((n, h) => n + h.slots.idle, 0) === 18, 60_000, 250);
 
     const again = await cli.ok(['up']);
     expect(again).toContain(`mugen: already running (pid ${pids.mugen})`);
@@ -319,12 +319,12 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
       const [mugen, majin] = [await hostStatus(store, 'mugen'), await hostStatus(store, 'majin')];
       return mugen!.workers.length <= 2 && majin!.workers.length <= 1 && mugen!.slots.desired === 2;
     }, 30_000, 100);
-    expect((await store.getRun(runId)).status).toBe('running');
+    expect((await store.read.get(runId)).status).toBe('running');
     await cli.ok(['scale', 'mugen=12', 'majin=6']);
     expect(await finished(store, runId)).toBe('succeeded');
     const report = await cli.report(runId);
     expect(report.tasks.filter((t) => t.status !== 'succeeded' || t.attempts !== 1)).toEqual([]);
-    await waitFor('18 workers again', async () => (await store.listHosts()).reduce((n, h) => n + h.workers.length, 0) === 18, 60_000, 250);
+    await waitFor('18 workers again', async () => (await store.hosts.list()).reduce((n, h) => n + h.workers.length, 0) === 18, 60_000, 250);
   }, 180_000);
 
   it('drain: the host finishes its running tasks and takes no new ones', async () => {

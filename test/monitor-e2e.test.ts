@@ -43,13 +43,13 @@ function mainPlan(): Plan {
 
 async function submit(p: Plan): Promise<string> {
   const runId = makeRunId(new Date());
-  await store.enqueue(await store.submit(p, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig }));
+  await store.runs.submit(p, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
   return runId;
 }
 
 async function finished(runId: string): Promise<RunWithCounts> {
   return waitFor(`run ${runId} to finish`, async () => {
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     return ['succeeded', 'failed', 'cancelled'].includes(run.status) && run;
   }, 90_000, 200);
 }
@@ -92,7 +92,7 @@ beforeAll(async () => {
   );
   env = { REDIS_URL: inject('redisUrl'), AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), AGENTFLEET_HOME: home, LOG_LEVEL: 'warn' };
   daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix, host: HOST, slots: 2 });
-  await waitFor('the host daemon heartbeat', async () => (await store.listHosts()).some((h) => h.name === HOST && h.up));
+  await waitFor('the host daemon heartbeat', async () => (await store.hosts.list()).some((h) => h.name === HOST && h.up));
 }, 300_000);
 
 afterAll(async () => {
@@ -103,7 +103,7 @@ afterAll(async () => {
     daemon.cleanup();
   }
   if (store) {
-    for (const q of await store.taskQueues()) await q.obliterate({ force: true });
+    for (const q of await store.figures.taskQueues()) await q.obliterate({ force: true });
     await store.close();
   }
   if (home) rmSync(home, { recursive: true, force: true });
@@ -122,9 +122,9 @@ describe.runIf(ok)('fleet monitor over a real run', () => {
     let during: Sample[] = [];
     let bounds: [RunWithCounts, RunWithCounts] | undefined;
     await waitFor('a scrape while the run is running with a busy slot', async () => {
-      const before = await store.getRun(runId);
+      const before = await store.read.get(runId);
       const text = await first.scrape();
-      const after = await store.getRun(runId);
+      const after = await store.read.get(runId);
       const s = parseExposition(text);
       if (after.status !== 'running' || total(s, 'agentfleet_runs', { state: 'running' }) !== 1 || total(s, 'agentfleet_worker_slots_busy', { host: HOST }) < 1) return false;
       expectPromtoolOk(text);

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeRunId, type Plan, type TaskSpec } from '@agentfleet/core';
+import { jobIdOf, makeRunId, type Plan, type TaskSpec } from '@agentfleet/core';
 import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
 import { ensureBuilt, pidsWithArg, tempDir, TestHostd, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
 import { requireBinaries } from './helpers/prereq.js';
@@ -34,14 +34,15 @@ const planOf = (tasks: TaskSpec[]): Plan => plan(tasks, 'e2e');
 
 async function start(store: FleetStore, plan: Plan, opts: { schedule?: 'deps' | 'levels'; failFast?: boolean; enqueue?: boolean } = {}): Promise<string> {
   const runId = makeRunId(new Date());
-  const roots = await store.submit(plan, { runId, schedule: opts.schedule ?? 'deps', failFast: opts.failFast ?? false, baseCommit: null, config });
-  if (opts.enqueue !== false) await store.enqueue(roots);
+  const { roots } = await store.runs.submit(plan, { runId, schedule: opts.schedule ?? 'deps', failFast: opts.failFast ?? false, baseCommit: null, config });
+  // enqueue: false plays a CLI that died right after the transaction: the jobs never came
+  if (opts.enqueue === false) for (const r of roots) await store.queues.remove(r.queue, jobIdOf(r.runId, r.taskId));
   return runId;
 }
 
 async function finished(store: FleetStore, runId: string, timeoutMs = 60_000): Promise<RunReport> {
-  await waitFor(`run ${runId} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes((await store.getRun(runId)).status), timeoutMs, 200);
-  return store.report(runId);
+  await waitFor(`run ${runId} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes((await store.read.get(runId)).status), timeoutMs, 200);
+  return store.read.report(runId);
 }
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
@@ -107,7 +108,7 @@ describe.runIf(haveRedis)('run engine', () => {
     expect(report.tasks.every((t) => t.status === 'succeeded' && t.attempts === 1)).toBe(true);
     const byId = new Map(report.tasks.map((t) => [t.id, t]));
     for (const t of report.tasks) for (const d of t.deps) expect(ms(t.startedAt)).toBeGreaterThanOrEqual(ms(byId.get(d)!.finishedAt));
-    const stats = await store.readStats();
+    const stats = await store.figures.readStats();
     expect(stats.tasks.filter((s) => s.status === 'succeeded').reduce((a, s) => a + s.count, 0)).toBe(1000);
     expect(new Set(report.tasks.map((t) => t.host))).toEqual(new Set(['h1', 'h2']));
   }, 240_000);
@@ -157,10 +158,10 @@ describe.runIf(haveRedis)('run engine', () => {
     const marker = `cancel-${process.pid}-${Date.now()}`;
     const runId = await start(store, planOf([sh('s1', `sleep 60 # ${marker}`), sh('s2', `sleep 60 # ${marker}`), sh('s3', 'true', ['s1'])]));
     await waitFor('two agents running', () => pidsWithArg(marker).length >= 2, 20_000);
-    const res = await store.cancel(runId);
+    const res = await store.runs.cancel(runId);
     expect(res.runningTasks.sort()).toEqual(['s1', 's2']);
     await waitFor('agents killed', () => pidsWithArg(marker).length === 0, 10_000);
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     expect(run.status).toBe('cancelled');
     expect(run.counts.cancelled).toBe(3);
 
@@ -168,16 +169,14 @@ describe.runIf(haveRedis)('run engine', () => {
     const runB = await start(store, planOf([sh('ok', 'true'), sh('f', `test -f ${dir}/fixed`), sh('after', 'true', ['f'])]));
     await finished(store, runB);
     writeFileSync(join(dir, 'fixed'), '');
-    const retried = await store.retry(runB, 'failed');
+    const retried = await store.runs.retry(runB, 'failed');
     expect(retried.reopened).toEqual(['f']);
-    await store.enqueue(retried.ready);
-    await waitFor('f re-ran', async () => (await store.report(runB)).tasks.find((t) => t.id === 'f')!.status === 'succeeded', 20_000);
-    const after = await store.report(runB);
+    await waitFor('f re-ran', async () => (await store.read.report(runB)).tasks.find((t) => t.id === 'f')!.status === 'succeeded', 20_000);
+    const after = await store.read.report(runB);
     expect(after.tasks.find((t) => t.id === 'after')!.status).toBe('skipped'); // only failed was asked
     expect(after.tasks.find((t) => t.id === 'ok')!.attempts).toBe(1);
-    const all = await store.retry(runB);
+    const all = await store.runs.retry(runB);
     expect(all.reopened).toEqual(['after']);
-    await store.enqueue(all.ready);
     expect((await finished(store, runB)).run.status).toBe('succeeded');
   });
 
@@ -187,7 +186,7 @@ describe.runIf(haveRedis)('run engine', () => {
     const dir = tempDir('sigkill');
     const runId = await start(store, planOf([sh('victim', `echo x >> ${dir}/starts; sleep 3`), sh('next', 'true', ['victim'])]));
     const workerPid = await waitFor('the worker to run victim', async () => {
-      const host = (await store.listHosts()).find((h) => h.name === d.host);
+      const host = (await store.hosts.list()).find((h) => h.name === d.host);
       return host?.workers.find((w) => w.taskId === 'victim')?.pid ?? null;
     }, 20_000);
     await waitFor('agent started', () => existsSync(join(dir, 'starts')), 10_000);
@@ -205,9 +204,10 @@ describe.runIf(haveRedis)('run engine', () => {
     // Submitted but never enqueued (the CLI died right after submit) ...
     const runId = await start(store, planOf([spec('a'), spec('b', ['a']), spec('c', ['b'])]), { enqueue: false });
     // ... and a worker recorded `a` and advanced the DAG, then died before enqueueing `b`.
-    expect((await store.claim(runId, 'a', 'ghost', 'ghost-0')).ok).toBe(true);
-    const res = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    expect((await store.attempts.claim(runId, 'a', 'ghost', 'ghost-0')).ok).toBe(true);
+    const res = await store.attempts.complete({ runId, taskId: 'a', outcome: 'succeeded', result: {} });
     expect(res.ready.map((r) => r.taskId)).toEqual(['b']);
+    for (const r of res.ready) await store.queues.remove(r.queue, jobIdOf(r.runId, r.taskId));
     hostd(store, { slots: 1 });
     const report = await finished(store, runId, 30_000);
     expect(report.run.status).toBe('succeeded');
@@ -222,7 +222,7 @@ describe.runIf(haveRedis)('run engine', () => {
       const tasks: TaskSpec[] = [];
       for (let i = 0; i < 24; i++) tasks.push(sh(`t${i}`, 'sleep 0.2', i >= 4 ? [`t${i - 4}`] : []));
       const runId = await start(store, planOf(tasks));
-      await waitFor('a few tasks done', async () => (await store.getRun(runId)).counts.succeeded >= 4, 30_000);
+      await waitFor('a few tasks done', async () => (await store.read.get(runId)).counts.succeeded >= 4, 30_000);
       await redis.restart(1000);
       const report = await finished(store, runId, 90_000);
       expect(report.run.status).toBe('succeeded');
@@ -247,28 +247,28 @@ describe.runIf(haveRedis)('run engine', () => {
   it('below the disk-free threshold a host takes no task and its heartbeat says why', async () => {
     const store = openStore();
     const d = hostd(store, { slots: 1, env: { AGENTFLEET_MIN_DISK_FREE: String(1e18) } });
-    const host = await waitFor('heartbeat with the guard on', async () => (await store.listHosts()).find((h) => h.name === d.host && h.up && !h.acceptingWork), 20_000);
-    const why = (await store.listHosts())[0]!.notAcceptingReason;
+    const host = await waitFor('heartbeat with the guard on', async () => (await store.hosts.list()).find((h) => h.name === d.host && h.up && !h.acceptingWork), 20_000);
+    const why = (await store.hosts.list())[0]!.notAcceptingReason;
     expect(why).toMatch(/disk free .* below/);
     expect(host.name).toBe(d.host);
     const runId = await start(store, planOf([spec('waits')]));
     await new Promise((r) => setTimeout(r, 3000));
-    const r = await store.report(runId);
+    const r = await store.read.report(runId);
     expect(r.tasks[0]!.status, d.log).toBe('queued');
-    await store.cancel(runId);
+    await store.runs.cancel(runId);
   });
 
   it('scale down never kills a running task; surplus workers exit after their current one', async () => {
     const store = openStore();
     const d = hostd(store, { slots: 2 });
-    await waitFor('two workers', async () => (await store.listHosts())[0]?.workers.filter((w) => w.pid).length === 2, 20_000);
+    await waitFor('two workers', async () => (await store.hosts.list())[0]?.workers.filter((w) => w.pid).length === 2, 20_000);
     const runId = await start(store, planOf([sh('a', 'sleep 2'), sh('b', 'sleep 2')]));
-    await waitFor('both running', async () => (await store.getRun(runId)).counts.running === 2, 20_000);
+    await waitFor('both running', async () => (await store.read.get(runId)).counts.running === 2, 20_000);
     await store.hosts.setSlots(d.host, 1);
-    await store.publish({ type: 'scale', host: d.host, slots: 1 });
+    await store.events.publish({ type: 'scale', host: d.host, slots: 1 });
     const report = await finished(store, runId);
     expect(report.tasks.every((t) => t.status === 'succeeded' && t.attempts === 1)).toBe(true);
-    await waitFor('one worker left', async () => (await store.listHosts())[0]?.workers.filter((w) => w.pid).length === 1, 20_000);
+    await waitFor('one worker left', async () => (await store.hosts.list())[0]?.workers.filter((w) => w.pid).length === 1, 20_000);
     expect(workerPids(d.home).length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -104,18 +104,17 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
     const plan = parsePlan(planYaml, 'plan.yaml');
     if (withRepo) plan.repo = { url: repoDir, ref: 'main' };
     const runId = makeRunId(new Date());
-    const roots = await store.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: withRepo ? base : null, config: runConfig() });
-    await store.enqueue(roots);
+    await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: withRepo ? base : null, config: runConfig() });
     await waitFor(
       `run ${runId}`,
       async () => {
         psSnapshots.push(psArgs());
-        return ['succeeded', 'failed', 'cancelled'].includes((await store.getRun(runId)).status);
+        return ['succeeded', 'failed', 'cancelled'].includes((await store.read.get(runId)).status);
       },
       60_000,
       150,
     );
-    return store.report(runId);
+    return store.read.report(runId);
   }
 
   beforeAll(async () => {
@@ -258,7 +257,7 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
     for (const suffix of ['a', 'b', 'c', 'd']) expect(existsSync(`${marker}-${suffix}`)).toBe(false);
     rmSync(join(marker, '..'), { recursive: true, force: true });
     // Run ids end up in keys, branches and file names: only the generated shape is accepted.
-    const submit = (runId: string) => store.submit(parsePlan('tasks: [{ id: a, agent: noop }]', 'p.yaml'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: runConfig() });
+    const submit = (runId: string) => store.runs.submit(parsePlan('tasks: [{ id: a, agent: noop }]', 'p.yaml'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: runConfig() });
     for (const runId of ['r1;touch x', '$(id)', '../../etc', 'a b', '-rf']) await expect(submit(runId)).rejects.toBeInstanceOf(InputError);
   });
 });

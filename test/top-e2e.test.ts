@@ -50,7 +50,7 @@ beforeAll(async () => {
   writeFileSync(join(home, 'fleet.yaml'), `redis: { prefix: ${prefix} }\n`);
   env = { REDIS_URL: inject('redisUrl'), AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), AGENTFLEET_HOME: home };
   daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix, host: HOST, slots: 2 });
-  await waitFor('the host daemon heartbeat', async () => (await store.listHosts()).some((h) => h.name === HOST && h.up));
+  await waitFor('the host daemon heartbeat', async () => (await store.hosts.list()).some((h) => h.name === HOST && h.up));
   // One quick failure first, then `sleep 3` tasks that keep both slots busy for a while.
   const plan: Plan = {
     name: RUN_NAME,
@@ -60,7 +60,7 @@ beforeAll(async () => {
   };
   runId = makeRunId(new Date());
   const config = { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } };
-  await store.enqueue(await store.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: null, config }));
+  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: null, config });
 }, 300_000);
 
 afterAll(async () => {
@@ -71,7 +71,7 @@ afterAll(async () => {
     daemon.cleanup();
   }
   if (store) {
-    for (const q of await store.taskQueues()) await q.obliterate({ force: true });
+    for (const q of await store.figures.taskQueues()) await q.obliterate({ force: true });
     await store.close();
   }
   if (home) rmSync(home, { recursive: true, force: true });

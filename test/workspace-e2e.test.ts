@@ -32,10 +32,10 @@ async function runPlan(store: FleetStore, repo: string, tasks: TaskSpec[], integ
   const plan: Plan = { name: 'ws', repo: { url: repo, ref: 'main' }, defaults: PLAN_DEFAULTS, clean: 'all', tasks };
   const runId = makeRunId(new Date());
   const base = await resolveRef(repo, 'main');
-  await store.enqueue(await store.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config, integrate }));
-  await waitFor('run end', async () => ['succeeded', 'failed', 'cancelled'].includes((await store.getRun(runId)).status), 90_000, 200);
-  await waitFor('integration recorded', async () => !(await store.integrationPending(runId)), 30_000, 100);
-  return store.report(runId);
+  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config, integrate });
+  await waitFor('run end', async () => ['succeeded', 'failed', 'cancelled'].includes((await store.read.get(runId)).status), 90_000, 200);
+  await waitFor('integration recorded', async () => !(await store.integration.pending(runId)), 30_000, 100);
+  return store.read.report(runId);
 }
 
 beforeAll(() => {

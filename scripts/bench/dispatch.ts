@@ -64,7 +64,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
     stdio: 'inherit',
   });
   for (;;) {
-    const h = (await store.listHosts())[0];
+    const h = (await store.hosts.list())[0];
     if (h && h.workers.filter((w) => w.state === 'idle').length === WORKERS) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -72,13 +72,12 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   const runId = makeRunId(new Date());
   const statsBefore = Number(/total_commands_processed:(\d+)/.exec(await store.redis.info('stats'))?.[1]);
   const cpuBefore = await redisCpu(store);
-  const pids = [hostd.pid!, ...(await store.listHosts()).flatMap((h) => h.workers.map((w) => w.pid!).filter(Boolean))];
+  const pids = [hostd.pid!, ...(await store.hosts.list()).flatMap((h) => h.workers.map((w) => w.pid!).filter(Boolean))];
   const procBefore = pids.map(procCpu);
   const t0 = performance.now();
-  const roots = await store.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
-  await store.enqueue(roots);
+  await store.runs.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
   for (;;) {
-    if ((await store.getRun(runId)).status === 'succeeded') break;
+    if ((await store.read.get(runId)).status === 'succeeded') break;
     await new Promise((r) => setTimeout(r, 20));
   }
   const elapsed = performance.now() - t0;
@@ -87,7 +86,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   const procAfter = pids.map(procCpu);
   const daemonCpuMs = (procAfter[0]! - procBefore[0]!) * 1000;
   const workersCpuMs = procAfter.slice(1).reduce((a, v, i) => a + v - procBefore[i + 1]!, 0) * 1000;
-  const report = await store.report(runId);
+  const report = await store.read.report(runId);
   const fin = new Map(report.tasks.map((t) => [t.id, Date.parse(t.finishedAt!)]));
   const latencies = report.tasks.filter((t) => t.deps.length).map((t) => Date.parse(t.startedAt!) - Math.max(...t.deps.map((d) => fin.get(d)!))).sort((a, b) => a - b);
   hostd.kill('SIGTERM');

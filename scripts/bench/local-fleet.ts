@@ -33,7 +33,7 @@ export async function startDaemon(url: string, prefix: string, host: string, slo
 
 export async function waitIdleWorkers(store: FleetStore, count: number): Promise<void> {
   for (;;) {
-    const idle = (await store.listHosts()).reduce((n, h) => n + h.workers.filter((w) => w.state === 'idle').length, 0);
+    const idle = (await store.hosts.list()).reduce((n, h) => n + h.workers.filter((w) => w.state === 'idle').length, 0);
     if (idle >= count) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -51,14 +51,14 @@ export function shellTask(id: string, run: string, deps: string[], estimateMs: n
 export async function runToEnd(store: FleetStore, tasks: TaskSpec[], schedule: Schedule): Promise<{ report: RunReport; wallMs: number }> {
   const runId = makeRunId(new Date());
   const t0 = Date.now();
-  await store.enqueue(await store.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule, failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } }));
+  await store.runs.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule, failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
   for (;;) {
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     if (['succeeded', 'failed', 'cancelled'].includes(run.status)) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const wallMs = Date.now() - t0;
-  return { report: await store.report(runId), wallMs };
+  return { report: await store.read.report(runId), wallMs };
 }
 
 /** Makespan as the tasks saw it: first start to last finish. */

@@ -56,7 +56,7 @@ const perHost = [Math.ceil(WORKERS / 2), Math.floor(WORKERS / 2)];
 const fleet = await startSshFleet({ names: ['big1', 'big2'], slots: perHost, firstIp: 120, userPrefix: 'afscale' });
 try {
   console.log(`scale benchmark: ${WORKERS} worker processes on 2 sshd test hosts (${perHost.join(' + ')}), ${TASKS} noop tasks; ${machine()}`);
-  const hosts = await fleet.store.listHosts();
+  const hosts = await fleet.store.hosts.list();
   const workerPids = hosts.flatMap((h) => h.workers.map((w) => w.pid!).filter(Boolean));
   const rss = workerPids.map(rssOf).sort((a, b) => a - b);
   const daemonPids = hosts.map((h) => h.workers[0]?.pid).filter(Boolean).map((pid) => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]));

@@ -44,7 +44,7 @@ export async function startSshFleet(opts: { names: string[]; slots: number[]; fi
     });
   await fleet(['up']);
   const want = opts.slots.reduce((a, b) => a + b, 0);
-  await waitFor('every worker idle', async () => (await store.listHosts()).reduce((n, h) => n + h.workers.filter((w) => w.state === 'idle').length, 0) >= want, 600_000, 500);
+  await waitFor('every worker idle', async () => (await store.hosts.list()).reduce((n, h) => n + h.workers.filter((w) => w.state === 'idle').length, 0) >= want, 600_000, 500);
   return {
     store,
     redis,

@@ -125,7 +125,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     conn.on('error', () => undefined); // Redis is restarted on purpose below
     store = new FleetStore(conn, prefix);
     await fleetOk(['up'], env);
-    await waitFor('both hosts up with idle workers', async () => (await store!.listHosts()).filter((h) => h.up && h.slots.idle === opts.slotsPerHost).length === 2, 60_000, 200);
+    await waitFor('both hosts up with idle workers', async () => (await store!.hosts.list()).filter((h) => h.up && h.slots.idle === opts.slotsPerHost).length === 2, 60_000, 200);
     monitor = await MonitorProcess.start(['--listen', '127.0.0.1:0'], { AGENTFLEET_CONFIG: join(dir, 'fleet.yaml'), AGENTFLEET_HOME: join(dir, 'home') });
 
     const plan = chaosPlan(opts.tasks, opts.sleep, repo);
@@ -134,7 +134,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     const runId = (JSON.parse(await fleetOk(['run', join(dir, 'plan.json'), '--json'], env)) as { runId: string }).runId;
     event(`run ${runId} submitted (${opts.tasks} tasks)`);
     const progress = async () => {
-      const c = (await store!.getRun(runId)).counts;
+      const c = (await store!.read.get(runId)).counts;
       return c.succeeded + c.failed + c.skipped + c.cancelled;
     };
     const atFraction = (f: number) => waitFor(`progress ${f}`, async () => (await progress()) >= f * opts.tasks, 600_000, 200);
@@ -147,7 +147,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
         await new Promise((r) => setTimeout(r, opts.workerKillEveryMs));
         if (!killing) break;
         try {
-          const busy = (await store!.listHosts()).flatMap((h) => h.workers.filter((w) => w.state === 'busy' && w.pid).map((w) => ({ host: h.name, ...w })));
+          const busy = (await store!.hosts.list()).flatMap((h) => h.workers.filter((w) => w.state === 'busy' && w.pid).map((w) => ({ host: h.name, ...w })));
           const victim = busy[Math.floor(Math.random() * busy.length)];
           if (victim?.pid) {
             process.kill(victim.pid, 'SIGKILL');
@@ -175,26 +175,26 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     await atFraction(0.6);
     await isle.cut('islet');
     event('islet cut off (network namespace link down)');
-    await waitFor('isle seen down', async () => (await store!.listHosts()).find((h) => h.name === 'islet')?.up === false, 30_000, 250);
+    await waitFor('isle seen down', async () => (await store!.hosts.list()).find((h) => h.name === 'islet')?.up === false, 30_000, 250);
     event('islet reported down (heartbeat TTL expired)');
     await new Promise((r) => setTimeout(r, 2000));
     await isle.restore('islet');
     event('islet link restored');
 
     const final = await waitFor('run end', async () => {
-      const s = (await store!.getRun(runId)).status;
+      const s = (await store!.read.get(runId)).status;
       return ['succeeded', 'failed', 'cancelled'].includes(s) ? s : undefined;
     }, 900_000, 500);
     killing = false;
     await killer;
-    await waitFor('islet back up', async () => (await store!.listHosts()).find((h) => h.name === 'islet')?.up === true, 60_000, 250);
+    await waitFor('islet back up', async () => (await store!.hosts.list()).find((h) => h.name === 'islet')?.up === true, 60_000, 250);
     event('islet re-registered (up)');
     const wallMs = Date.now() - started;
     event(`run ended: ${final}`);
 
     // ---- verification
-    const report = await store.report(runId);
-    const run = await store.getRun(runId);
+    const report = await store.read.report(runId);
+    const run = await store.read.get(runId);
     if (report.run.status !== 'succeeded') problems.push(`run ${report.run.status}: ${report.tasks.filter((t) => t.status !== 'succeeded').map((t) => `${t.id} ${t.status} ${t.error?.kind}: ${t.error?.message}`).join('; ')}`);
     const terminal = new Set(['succeeded', 'failed', 'skipped', 'cancelled']);
     for (const t of report.tasks) if (!terminal.has(t.status)) problems.push(`task ${t.id} not terminal: ${t.status}`);
@@ -208,7 +208,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
       if (t.commit !== execFileSync('git', ['-C', repo, 'rev-parse', t.branch!], { encoding: 'utf8' }).trim()) problems.push(`task ${t.id}: recorded commit is not its branch tip`);
     }
     // Recorded once: durable counters (incremented by the DAG script on the first completion only).
-    const stats = await store.readStats();
+    const stats = await store.figures.readStats();
     const statsSucceeded = stats.tasks.filter((s) => s.status === 'succeeded').reduce((a, s) => a + s.count, 0);
     if (statsSucceeded !== report.totals.succeeded) problems.push(`durable succeeded counter ${statsSucceeded} != report ${report.totals.succeeded} (a result recorded twice or lost)`);
     if (run.counts.succeeded !== report.totals.succeeded || run.counts.failed !== report.totals.failed) problems.push(`run counts ${JSON.stringify(run.counts)} disagree with the report totals ${JSON.stringify(report.totals)}`);

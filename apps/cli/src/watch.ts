@@ -16,7 +16,7 @@ export async function watchRun(store: FleetStore, runId: string, opts: { plan?: 
   let drawn = 0;
   let eta: { at: number; ms: number | null } | null = null;
   for (;;) {
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     const lines = [progressLine(run)];
     if (opts.plan && !TERMINAL.includes(run.status)) {
       // The simulation reads every task: refresh it every few seconds, not every frame.
@@ -25,7 +25,7 @@ export async function watchRun(store: FleetStore, runId: string, opts: { plan?: 
       if (left !== null) lines[0] += ` · ETA ${formatDuration(left)}`;
     }
     if (tty) {
-      for (const t of (await store.runningTasks(runId)).sort((a, b) => a.worker.localeCompare(b.worker))) {
+      for (const t of (await store.read.running(runId)).sort((a, b) => a.worker.localeCompare(b.worker))) {
         lines.push(`  ${t.worker.padEnd(14)} ${t.taskId} (${formatDuration(Date.now() - t.startedAt)})`);
       }
       if (drawn) out.write(`\x1b[${drawn}A\x1b[J`);
@@ -38,7 +38,7 @@ export async function watchRun(store: FleetStore, runId: string, opts: { plan?: 
     if (TERMINAL.includes(run.status)) {
       // The worker that ended the run merges --integrate results right after: wait for it.
       const deadline = Date.now() + 120_000;
-      while ((await store.integrationPending(runId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while ((await store.integration.pending(runId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       return run.status;
     }
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
@@ -46,10 +46,10 @@ export async function watchRun(store: FleetStore, runId: string, opts: { plan?: 
 }
 
 async function estimate(store: FleetStore, runId: string, plan: Plan): Promise<number | null> {
-  const report = await store.report(runId);
+  const report = await store.read.report(runId);
   const done = new Set(report.tasks.filter((t) => ['succeeded', 'failed', 'skipped', 'cancelled'].includes(t.status)).map((t) => t.id));
   const running = new Map(report.tasks.filter((t) => t.status === 'running' && t.startedAt).map((t) => [t.id, Date.now() - Date.parse(t.startedAt!)]));
-  const hosts = await store.listHosts();
+  const hosts = await store.hosts.list();
   const slots = hosts.filter((h) => h.up).reduce((s, h) => s + h.slots.desired, 0);
   if (slots <= 0) return null;
   return simulateMakespan(plan.tasks, slots, report.run.schedule, { done, running });

@@ -22,19 +22,19 @@ async function drive(ready: ReadyTask[], fail: Set<string>): Promise<void> {
   while (ready.length) {
     const next: ReadyTask[] = [];
     for (const t of ready) {
-      const c = await store.claim(runId, t.taskId, 'mugen', 'mugen-0');
+      const c = await store.attempts.claim(runId, t.taskId, 'mugen', 'mugen-0');
       if (!c.ok) continue;
       const res = fail.has(t.taskId)
-        ? await store.complete(runId, t.taskId, 'failed', { durationMs: 2_000 }, { agent: 'shell', error: { kind: 'exit_code', message: 'npm test exited 1' } })
-        : await store.complete(runId, t.taskId, 'succeeded', {
-            durationMs: 42_000,
-            model: 'openai/gpt-oss-20b',
-            usage: { input: 1000, cachedInput: 200, output: 300 },
-            costUsd: 0.01,
-          }, { agent: 'llm' });
+        ? await store.attempts.complete({ runId, taskId: t.taskId, outcome: 'failed', result: { durationMs: 2_000 }, error: { kind: 'exit_code', message: 'npm test exited 1' } })
+        : await store.attempts.complete({
+            runId,
+            taskId: t.taskId,
+            outcome: 'succeeded',
+            result: { durationMs: 42_000 },
+            spend: { provider: 'lan', model: 'openai/gpt-oss-20b', usage: { input: 1000, cachedInput: 200, output: 300 }, costUsd: 0.01 },
+          });
       next.push(...res.ready);
     }
-    if (next.length) await store.enqueue(next);
     ready = next;
   }
 }
@@ -48,28 +48,28 @@ async function scrape(m: MonitorServer): Promise<string> {
 beforeAll(async () => {
   store = testStore('monitor-scrape');
   runId = makeRunId(new Date());
-  const tasks = [task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c']), task('x', [], { agent: 'shell' }), task('y', ['x'], { agent: 'shell' })];
-  const roots = await store.submit(plan(tasks, 'scrape-run'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
-  await store.enqueue(roots);
+  const llm = { agent: 'llm' as const, prompt: 'change it' };
+  const tasks = [task('a', [], llm), task('b', ['a'], llm), task('c', ['a'], llm), task('d', ['b', 'c'], llm), task('x', [], { agent: 'shell' }), task('y', ['x'], { agent: 'shell' })];
+  const { roots } = await store.runs.submit(plan(tasks, 'scrape-run'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
   await drive(roots, new Set(['x']));
 });
 
 afterAll(async () => {
   await Promise.all(monitors.map((m) => m.close()));
-  for (const q of await store.taskQueues()) await q.obliterate({ force: true });
+  for (const q of await store.figures.taskQueues()) await q.obliterate({ force: true });
   await store.close();
 });
 
 describe('monitor over the real store', () => {
-  it('takes the FleetStore as its source, and `fleet top` too', () => {
-    expectTypeOf<FleetStore>().toExtend<MonitorSource>();
-    expectTypeOf<FleetStore>().toExtend<TopSource>();
+  it("takes the store's fleet figures as its source, and `fleet top` too", () => {
+    expectTypeOf<FleetStore['figures']>().toExtend<MonitorSource>();
+    expectTypeOf<FleetStore['figures']>().toExtend<TopSource>();
   });
 
   it('exports what the run did, bounded, valid for promtool, and the same after a monitor restart', async () => {
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     expect(run.status).toBe('failed');
-    const first = await createMonitorServer({ source: store, listen: '127.0.0.1:0', logger, histogramBounds });
+    const first = await createMonitorServer({ source: store.figures, listen: '127.0.0.1:0', logger, histogramBounds });
     monitors.push(first);
     const text = await scrape(first);
     const s = parseSamples(text);
@@ -91,24 +91,24 @@ describe('monitor over the real store', () => {
       expect(r.output).toBe('');
     }
     await first.close();
-    const second = await createMonitorServer({ source: store, listen: '127.0.0.1:0', logger, histogramBounds });
+    const second = await createMonitorServer({ source: store.figures, listen: '127.0.0.1:0', logger, histogramBounds });
     monitors.push(second);
     const again = parseSamples(await scrape(second));
     for (const [k, v] of s) if (/_total\{|_bucket\{|_count|_sum/.test(k)) expect(again.get(k), k).toBe(v);
   });
 
   it('shows the real task queue on /queues, read-only', async () => {
-    const m = await createMonitorServer({ source: store, listen: '127.0.0.1:0', logger, histogramBounds });
+    const m = await createMonitorServer({ source: store.figures, listen: '127.0.0.1:0', logger, histogramBounds });
     monitors.push(m);
     const body = (await (await fetch(`${m.url}/queues/api/queues`)).json()) as { queues: { name: string; readOnlyMode: boolean }[] };
-    const names = (await store.taskQueues()).map((q) => q.name);
+    const names = (await store.figures.taskQueues()).map((q) => q.name);
     expect(names.length).toBeGreaterThan(0);
     expect(body.queues.map((q) => q.name).sort()).toEqual(names.sort());
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
   });
 
   it('feeds `fleet top` with the recent failure', async () => {
-    const snap = await readTopSnapshot(store, 5);
+    const snap = await readTopSnapshot(store.figures, 5);
     expect(snap.failures).toEqual([expect.objectContaining({ runId, taskId: 'x', kind: 'exit_code', message: 'npm test exited 1' })]);
     expect(snap.runs).toEqual([]); // the run has finished
     expect(renderSummary(snap, Date.now())).toContain('no active run; failures 1');

@@ -3,7 +3,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSlots } from '@agentfleet/core';
-import { createRedis, FleetStore, Reconciler, type FleetEvent, type HostHeartbeat } from '@agentfleet/store';
+import { createRedis, FleetStore, Reconciler, type HostHeartbeat } from '@agentfleet/store';
 import { createLogger, HostSampler, secretValuesFromEnv, type Logger } from '@agentfleet/telemetry';
 import { runJanitor } from '@agentfleet/workspace';
 import { readSettings, type WorkerSettings } from './settings.js';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     logger,
     onRestart: () => void store.hosts.countRestart(settings.host).catch(() => undefined),
   });
-  const reconciler = new Reconciler(store, `${settings.host}:${process.pid}`, { logger });
+  const reconciler = new Reconciler(store, `${settings.host}:${process.pid}`, { logger, protocol: settings.protocol });
   const sampler = new HostSampler({ diskPath: settings.home });
   let draining = false;
   let notAccepting: string | null = null;
@@ -108,11 +108,7 @@ async function main(): Promise<void> {
   // The disk-free guard is judged before the first worker starts, so none takes a task it must not.
   await heartbeat().catch((e: Error) => logger.warn({ err: e.message }, 'first heartbeat failed'));
   await applyControl();
-  const sub = createRedis(settings.redisUrl);
-  sub.on('error', () => undefined);
-  await sub.subscribe(store.eventsChannel());
-  sub.on('message', (_c, text) => {
-    const ev = JSON.parse(text) as FleetEvent;
+  const events = await store.events.subscribe((ev) => {
     if ((ev.type === 'scale' || ev.type === 'drain') && ev.host === settings.host) void applyControl().catch(() => undefined);
   });
 
@@ -138,7 +134,7 @@ async function main(): Promise<void> {
     for (const t of timers) clearInterval(t);
     await reconciler.stop().catch(() => undefined);
     await store.hosts.clearHeartbeat(settings.host).catch(() => undefined);
-    await sub.quit().catch(() => undefined);
+    await events.close();
     await store.close().catch(() => undefined);
     rmSync(pidFile, { force: true });
     logger.info('host daemon stopped');

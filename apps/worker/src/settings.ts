@@ -1,6 +1,6 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { HOST_NAME_PATTERN, InputError } from '@agentfleet/core';
+import { HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION } from '@agentfleet/core';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -19,6 +19,14 @@ export interface WorkerSettings {
   /** Names of environment variables that hold secrets (redacted from logs). */
   secretNames: string[];
   version: string;
+  /** The protocol this daemon speaks (AGENTFLEET_PROTOCOL lowers it, to test version skew). */
+  protocol: number;
+  /** Worker processes: their slot number (set by the supervisor). */
+  slot: number;
+  /** "Name <email>" for host-side commits when a run names none. */
+  gitAuthor: string;
+  /** How long a draining worker waits for its task before aborting it. */
+  closeGraceMs: number;
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -41,9 +49,20 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     minDiskFree: num(env.AGENTFLEET_MIN_DISK_FREE, 1024 ** 3),
     secretNames: (env.AGENTFLEET_SECRET_NAMES ?? '').split(',').filter(Boolean),
     version: env.AGENTFLEET_VERSION ?? '0.1.0',
+    protocol: Math.min(PROTOCOL_VERSION, num(env.AGENTFLEET_PROTOCOL, PROTOCOL_VERSION)),
+    slot: num(env.AGENTFLEET_SLOT, 0),
+    gitAuthor: env.AGENTFLEET_GIT_AUTHOR ?? 'agentfleet <fleet@localhost>',
+    closeGraceMs: num(env.AGENTFLEET_CLOSE_GRACE_MS, 6 * 3600_000),
   };
 }
 
 export function slotName(host: string, slot: number): string {
   return `${host}-${slot}`;
+}
+
+/** Agents get the daemon's environment minus the fleet's own control variables. */
+export function agentEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out = { ...env };
+  for (const k of Object.keys(out)) if (k.startsWith('AGENTFLEET_') || k === 'REDIS_URL') delete out[k];
+  return out;
 }

@@ -1,109 +1,63 @@
-import { join } from 'node:path';
-import { Worker, type ConnectionOptions, type Job } from 'bullmq';
-import { createRedis, FleetStore, queuesForHost, redisOptionsFromUrl, RedisProviderPauses, type FleetEvent, type TaskJobData } from '@agentfleet/store';
+// One worker process, forked by the host daemon (supervisor.ts) for one slot: takes one task
+// at a time from the queues its host serves and runs it as an attempt (attempt/). It gets its
+// settings from the environment the daemon passes (settings.ts) and talks back over IPC.
+import type { ConnectionOptions } from 'bullmq';
+import { createRedis, FleetStore, redisOptionsFromUrl } from '@agentfleet/store';
+import { ScratchWorkspace } from '@agentfleet/workspace';
 import { createLogger, secretValuesFromEnv } from '@agentfleet/telemetry';
-import { readSettings, slotName } from './settings.js';
-import { TaskPipeline } from './task-pipeline.js';
-import { GitWorkspace, ScratchWorkspace } from './task-workspace.js';
+import { TaskRunner } from './attempt/task-runner.js';
 import type { FromWorker, ToWorker } from './ipc.js';
 import { killOrphanAgents, SLOT_MARKER } from './orphans.js';
+import { agentEnvironment, readSettings, slotName } from './settings.js';
+import { GitWorkspace } from './task-workspace.js';
+import { BusyReporter } from './worker/busy-reporter.js';
+import { QueueWorkers } from './worker/queue-workers.js';
 
-/**
- * One worker process: takes one task at a time from every queue its host may serve.
- * Several BullMQ Workers (one per label-set queue) share a mutex, so the process never
- * runs two tasks at once; with a single queue the mutex costs nothing.
- */
 async function main(): Promise<void> {
   const settings = readSettings();
-  const slot = Number(process.env.AGENTFLEET_SLOT ?? 0);
-  const name = slotName(settings.host, slot);
+  const name = slotName(settings.host, settings.slot);
   const secretValues = secretValuesFromEnv(settings.secretNames);
-  const logger = createLogger({ name: 'worker', base: { host: settings.host, slot }, secretValues, pretty: false });
-  const send = (m: FromWorker) => process.send?.(m);
+  const logger = createLogger({ name: 'worker', base: { host: settings.host, slot: settings.slot }, secretValues, pretty: false });
   const slotId = `${name}@${settings.home}`;
   const orphans = killOrphanAgents(slotId);
   if (orphans.length) logger.warn({ pids: orphans }, 'killed agent processes left by a previous worker of this slot');
+
   const redis = createRedis(settings.redisUrl);
   redis.on('error', (e) => logger.debug({ err: e.message }, 'redis connection error'));
   const store = new FleetStore(redis, settings.prefix);
-  let busyTimer: NodeJS.Timeout | null = null;
-  let reportedBusy = false;
-  const scratch = new ScratchWorkspace(join(settings.home, 'slots', name, 'scratch'));
-  const git = new GitWorkspace({ home: settings.home, slot: name, author: process.env.AGENTFLEET_GIT_AUTHOR ?? 'agentfleet <fleet@localhost>', logger });
-  const pipeline = new TaskPipeline({
+  const send = (m: FromWorker) => process.send?.(m);
+  const busy = new BusyReporter(send);
+  const scratch = new ScratchWorkspace({ home: settings.home, slot: name });
+  const git = new GitWorkspace({ home: settings.home, slot: name, author: settings.gitAuthor, logger });
+  const runner = new TaskRunner({
     store,
     host: settings.host,
     worker: name,
     logger,
-    pauses: new RedisProviderPauses(redis, settings.prefix),
+    pauses: store.pauses,
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
-    agentEnv: { ...agentEnvironment(), [SLOT_MARKER]: slotId },
+    agentEnv: { ...agentEnvironment(process.env), [SLOT_MARKER]: slotId },
     secretValues,
-    // Tell the daemon only about tasks that last: a message per millisecond-long task would
-    // wake the daemon for nothing (it reports worker states every few seconds).
-    onBusy: (runId, taskId) => {
-      const startedAt = Date.now();
-      busyTimer = setTimeout(() => {
-        busyTimer = null;
-        reportedBusy = true;
-        send({ type: 'busy', runId, taskId, startedAt });
-      }, 50);
-    },
-    onIdle: () => {
-      if (busyTimer) clearTimeout(busyTimer);
-      busyTimer = null;
-      if (reportedBusy) send({ type: 'idle' });
-      reportedBusy = false;
-    },
+    onBusy: (runId, taskId) => busy.busy(runId, taskId),
+    onIdle: () => busy.idle(),
   });
-
-  let lock: Promise<void> = Promise.resolve();
-  const processor = async (job: Job<TaskJobData>) => {
-    const previous = lock;
-    let release!: () => void;
-    lock = new Promise((r) => (release = r));
-    await previous;
-    try {
-      await pipeline.process(job);
-    } finally {
-      release();
-    }
-  };
-
-  const workers = new Map<string, Worker<TaskJobData>>();
-  const connection = redisOptionsFromUrl(settings.redisUrl, { forWorker: true }) as ConnectionOptions;
-  const syncQueues = async () => {
-    for (const q of queuesForHost(await store.knownQueues(), settings.labels)) {
-      if (workers.has(q)) continue;
-      const w = new Worker<TaskJobData>(q, processor, {
-        connection,
-        prefix: settings.prefix,
-        concurrency: 1,
-        lockDuration: settings.lockMs,
-        stalledInterval: settings.stalledMs,
-        // A killed worker's job stalls; it must come back, not fail (tasks are never lost).
-        maxStalledCount: 1000,
-        name,
-      });
-      w.on('error', (e) => logger.warn({ queue: q, err: e.message }, 'queue worker error'));
-      workers.set(q, w);
-    }
-  };
-  await syncQueues();
-  const queueTimer = setInterval(() => void syncQueues().catch(() => undefined), 5000);
-
-  const sub = createRedis(settings.redisUrl);
-  sub.on('error', () => undefined);
-  await sub.subscribe(store.eventsChannel());
-  sub.on('message', (_ch, text) => {
-    let ev: FleetEvent;
-    try {
-      ev = JSON.parse(text) as FleetEvent;
-    } catch {
-      return;
-    }
-    if (ev.type === 'cancel') pipeline.cancelRun(ev.runId, ev.tasks);
-    if (ev.type === 'queues') void syncQueues();
+  const queues = new QueueWorkers({
+    store,
+    connection: redisOptionsFromUrl(settings.redisUrl, { forWorker: true }) as ConnectionOptions,
+    prefix: settings.prefix,
+    name,
+    labels: settings.labels,
+    protocol: settings.protocol,
+    lockMs: settings.lockMs,
+    stalledMs: settings.stalledMs,
+    logger,
+    process: (job) => runner.process(job),
+  });
+  await queues.sync();
+  const queueTimer = setInterval(() => void queues.sync().catch(() => undefined), 5000);
+  const events = await store.events.subscribe((ev) => {
+    if (ev.type === 'cancel') runner.cancelRun(ev.runId, ev.tasks);
+    if (ev.type === 'queues') void queues.sync().catch(() => undefined);
   });
 
   let closing = false;
@@ -112,21 +66,19 @@ async function main(): Promise<void> {
     closing = true;
     clearInterval(queueTimer);
     logger.info({ why }, 'worker draining: finishing the current task');
-    // close() waits for the running job; a grace period bounds it (the job then stalls and is retried).
-    const grace = Number(process.env.AGENTFLEET_CLOSE_GRACE_MS ?? 6 * 3600_000);
+    // close() waits for the running job; the grace period bounds it (the job then stalls and is retried).
     const timer = setTimeout(() => {
       logger.warn('worker close timed out; aborting the current task');
-      pipeline.abortCurrent('worker shut down');
+      runner.abortCurrent('worker shut down');
       setTimeout(() => process.exit(1), 5000).unref();
-    }, grace);
+    }, settings.closeGraceMs);
     timer.unref();
-    await Promise.all([...workers.values()].map((w) => w.close()));
+    await queues.close();
     clearTimeout(timer);
-    await sub.quit().catch(() => undefined);
+    await events.close();
     await store.close().catch(() => undefined);
     process.exit(0);
   };
-
   process.on('message', (m: ToWorker) => {
     if (m.type === 'drain') void shutdown('drain requested');
   });
@@ -134,14 +86,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('disconnect', () => void shutdown('daemon went away'));
   send({ type: 'ready' });
-  logger.info({ queues: [...workers.keys()] }, 'worker ready');
-}
-
-/** Agents get the daemon's environment minus our own control variables. */
-function agentEnvironment(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith('AGENTFLEET_') || k === 'REDIS_URL') delete env[k];
-  return env;
+  logger.info({ queues: queues.names }, 'worker ready');
 }
 
 main().catch((err: Error) => {

@@ -1,22 +1,29 @@
 import { FleetError, type FleetConfig } from '@agentfleet/core';
-import type { AgentBudget, Usage } from './types.js';
-import { totalTokens } from './usage.js';
+import type { SpendMeter } from './spend-meter.js';
+import type { AgentBudget } from './types.js';
 
 /** The effective per-task limits: what the request says, else the config's per-task budgets. */
 export function effectiveBudget(budget: AgentBudget, config: FleetConfig): AgentBudget {
   return { tokens: budget.tokens ?? config.budgets.perTaskTokens, usd: budget.usd ?? config.budgets.perTaskUsd };
 }
 
-/** Returns the budget_exceeded error when usage or cost is over a limit, else undefined. */
-export function budgetOverrun(budget: AgentBudget, usage: Usage, costUsd: number, taskId: string): FleetError | undefined {
-  const tokens = totalTokens(usage);
+/** The budget_exceeded error when what the task spent so far is over a limit, else undefined. */
+export function budgetOverrun(budget: AgentBudget, meter: SpendMeter, taskId: string): FleetError | undefined {
+  const tokens = meter.tokens;
+  const costUsd = meter.costUsd;
   if (budget.tokens !== undefined && tokens > budget.tokens) {
-    return new FleetError('budget_exceeded', `task '${taskId}': used ${tokens} tokens, over its budget of ${budget.tokens}`, { tokens, limitTokens: budget.tokens, costUsd, usage });
+    return new FleetError('budget_exceeded', `task '${taskId}': used ${tokens} tokens, over its budget of ${budget.tokens}`, { tokens, limitTokens: budget.tokens });
   }
   if (budget.usd !== undefined && costUsd > budget.usd) {
-    return new FleetError('budget_exceeded', `task '${taskId}': cost $${costUsd.toFixed(4)}, over its budget of $${budget.usd}`, { tokens, limitUsd: budget.usd, costUsd, usage });
+    return new FleetError('budget_exceeded', `task '${taskId}': cost $${costUsd.toFixed(4)}, over its budget of $${budget.usd}`, { costUsd, limitUsd: budget.usd });
   }
   return undefined;
+}
+
+/** perRunUsd: a run that has spent its budget starts no more model-backed tasks. */
+export function runBudgetReached(config: Pick<FleetConfig, 'budgets'>, runCostUsd: number): boolean {
+  const limit = config.budgets?.perRunUsd;
+  return limit !== undefined && runCostUsd >= limit;
 }
 
 /** What an abort means to the caller: the signal's FleetError reason (stalled, budget...) or 'cancelled'. */

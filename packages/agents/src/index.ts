@@ -2,6 +2,7 @@ export * from './types.js';
 export * from './usage.js';
 export * from './tiers.js';
 export * from './budget.js';
+export * from './spend-meter.js';
 export * from './create-agent.js';
 export * from './shell-agent.js';
 export * from './stall-watch.js';

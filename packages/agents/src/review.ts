@@ -1,4 +1,4 @@
-import { FleetError } from '@agentfleet/core';
+import { FleetError, roundUsd } from '@agentfleet/core';
 import type { Agent, AgentResult, AgentRunRequest, Usage } from './types.js';
 import { firstJsonObject } from './json-text.js';
 import { addUsage, emptyUsage } from './usage.js';
@@ -93,32 +93,24 @@ export async function runWithReview(opts: ReviewOptions): Promise<ReviewedResult
   const { request, review } = opts;
   const rounds = Math.max(1, review.rounds);
   const verdicts: ReviewVerdict[] = [];
+  // Every run adds to the request's meter; the result reports this review loop's part of it.
   let usage = emptyUsage();
   let costUsd = 0;
-  const remaining = (): AgentRunRequest['budget'] => ({
-    tokens: request.budget.tokens ?? request.config.budgets.perTaskTokens,
-    usd: request.budget.usd ?? request.config.budgets.perTaskUsd,
-  });
   const spend = (r: { usage: Usage; costUsd: number }) => {
     usage = addUsage(usage, r.usage);
     costUsd += r.costUsd;
-  };
-  const budgetLeft = (): AgentRunRequest['budget'] => {
-    const b = remaining();
-    return { tokens: b.tokens === undefined ? undefined : Math.max(0, b.tokens - usage.input - usage.output), usd: b.usd === undefined ? undefined : Math.max(0, b.usd - costUsd) };
   };
   const originalPrompt = request.task.prompt ?? '';
   let prompt = originalPrompt;
   let built: AgentResult | undefined;
   for (let round = 1; ; round++) {
-    built = await opts.builder.run({ ...request, budget: budgetLeft(), task: { ...request.task, prompt: prompt || request.task.prompt } });
+    built = await opts.builder.run({ ...request, task: { ...request.task, prompt: prompt || request.task.prompt } });
     spend(built);
     if (built.exit !== 0) break;
     const diff = await opts.getDiff();
     request.onEvent({ type: 'status', text: `review round ${round} of ${rounds}` });
     const reviewed = await opts.reviewer.run({
       ...request,
-      budget: budgetLeft(),
       task: { ...request.task, prompt: reviewerPrompt(review.prompt, diff, request.task), run: undefined },
     });
     spend(reviewed);
@@ -131,7 +123,7 @@ export async function runWithReview(opts: ReviewOptions): Promise<ReviewedResult
   if (!built) throw new FleetError('internal', 'review loop ran no builder');
   const approved = verdicts.at(-1)?.verdict === 'approve';
   const failUnapproved = opts.failUnapproved ?? true;
-  const result: AgentResult = { ...built, usage, costUsd: Math.round(costUsd * 1e9) / 1e9 };
+  const result: AgentResult = { ...built, usage, costUsd: roundUsd(costUsd) };
   if (built.exit === 0 && !approved && failUnapproved) {
     result.exit = 1;
     result.summary = `review not approved after ${verdicts.length} round(s): ${verdicts.at(-1)?.issues.map((i) => i.note).join('; ') ?? ''}`;

@@ -1,12 +1,8 @@
-import type { AgentKind, Complexity, FleetConfig } from '@agentfleet/core';
+import type { AgentKind, Complexity, FleetConfig, Usage } from '@agentfleet/core';
 import type { Logger } from '@agentfleet/telemetry';
+import type { SpendMeter } from './spend-meter.js';
 
-/** Token counts. `input` includes the cached part; `cachedInput` is that part alone. */
-export interface Usage {
-  input: number;
-  cachedInput: number;
-  output: number;
-}
+export type { Usage } from '@agentfleet/core';
 
 export type AgentEvent =
   | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
@@ -46,6 +42,12 @@ export interface AgentRunRequest {
   budget: AgentBudget;
   signal: AbortSignal;
   onEvent: (e: AgentEvent) => void;
+  /**
+   * Where the agent adds what it spends as it spends it: the caller reads the total whatever
+   * the end (success, failure, abort, budget). Shared by every agent run of one task attempt,
+   * so per-task budgets count review and fix rounds too.
+   */
+  meter: SpendMeter;
   config: FleetConfig;
   pauses: ProviderPauses;
   logger?: Logger;

@@ -1,17 +1,6 @@
-import type { FleetConfig, PriceSpec } from '@agentfleet/core';
-import type { Usage } from './types.js';
+import { roundUsd, type FleetConfig, type PriceSpec, type Usage } from '@agentfleet/core';
 
-export function emptyUsage(): Usage {
-  return { input: 0, cachedInput: 0, output: 0 };
-}
-
-export function addUsage(a: Usage, b: Usage): Usage {
-  return { input: a.input + b.input, cachedInput: a.cachedInput + b.cachedInput, output: a.output + b.output };
-}
-
-export function totalTokens(u: Usage): number {
-  return u.input + u.output;
-}
+export { addUsage, emptyUsage, totalTokens } from '@agentfleet/core';
 
 /** The price entry of a model: exact name first, then the name without a provider prefix ("openai/gpt-oss-20b" -> "gpt-oss-20b"). */
 export function priceFor(pricing: FleetConfig['pricing'], model: string | undefined): PriceSpec | undefined {
@@ -30,8 +19,7 @@ export function costOf(usage: Usage, price: PriceSpec | undefined): number {
   if (!price) return 0;
   const cached = Math.min(usage.cachedInput, usage.input);
   const fresh = usage.input - cached;
-  const usd = (fresh * price.input + cached * (price.cachedInput ?? price.input) + usage.output * price.output) / 1_000_000;
-  return Math.round(usd * 1e9) / 1e9;
+  return roundUsd((fresh * price.input + cached * (price.cachedInput ?? price.input) + usage.output * price.output) / 1_000_000);
 }
 
 export function costForModel(usage: Usage, pricing: FleetConfig['pricing'], model: string | undefined): number {

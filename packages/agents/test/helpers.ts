@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, type FleetConfig } from '@agentfleet/core';
-import { MemoryProviderPauses, type AgentEvent, type AgentRunRequest, type AgentTask, type ProviderPauses } from '@agentfleet/agents';
+import { MemoryProviderPauses, SpendMeter, type AgentEvent, type AgentRunRequest, type AgentTask, type ProviderPauses } from '@agentfleet/agents';
 
 export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
 export const FAKE_CODEX = join(FIXTURES, 'bin/fake-codex');
@@ -39,6 +39,7 @@ export function request(opts: { workdir: string; task?: Partial<AgentTask>; conf
     budget: opts.budget ?? {},
     signal: opts.signal ?? controller.signal,
     onEvent: (e) => events.push(e),
+    meter: new SpendMeter(),
     config: opts.config ?? config(),
     pauses: opts.pauses ?? new MemoryProviderPauses(),
   };

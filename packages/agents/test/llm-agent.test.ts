@@ -132,7 +132,9 @@ describe('llm agent', () => {
       const h = request({ workdir: dir.path, config: cfg, budget: { usd: 1 }, task: { prompt: 'x' } });
       const err = (await createAgent('llm', { cooldowns: new CooldownRegistry() }).run(h.req).catch((e: unknown) => e)) as FleetError;
       expect(err.kind).toBe('budget_exceeded');
-      expect(err.details.costUsd).toBeCloseTo(2, 9);
+      // what the stopped run spent is on the request's meter, typed, whatever the error
+      expect(h.req.meter.costUsd).toBeCloseTo(2, 9);
+      expect(h.req.meter.spend).toMatchObject({ provider: 'local', model: 'standin-small', usage: { input: 1000, output: 1000 } });
       standin.reset();
     } finally {
       dir.remove();

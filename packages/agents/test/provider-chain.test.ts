@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { FleetError } from '@agentfleet/core';
 import { checkProvider, CooldownRegistry, createAgent, modelFor, rateLimitResetAt, sleep, tierFor, type ProviderPauses } from '@agentfleet/agents';
-import { RedisProviderPauses } from '../../store/src/provider-pauses.js';
+import { Keys, RedisProviderPauses } from '@agentfleet/store';
 import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
 import { freePort } from '../../../test/setup/global.js';
 import { config, provider, request, tempDir } from './helpers.js';
@@ -31,7 +31,7 @@ afterAll(async () => {
 function redisPauses(): RedisProviderPauses {
   const r = new Redis(inject('redisUrl'), { lazyConnect: false, maxRetriesPerRequest: 1 });
   redisClients.push(r);
-  return new RedisProviderPauses(r, prefix);
+  return new RedisProviderPauses(r, new Keys(prefix));
 }
 
 async function runLlm(providers: ReturnType<typeof provider>[], opts: { cooldowns: CooldownRegistry; pauses?: ProviderPauses; maxPauseWaitMs?: number }) {

@@ -9,3 +9,5 @@ export { closestName, didYouMean } from './plan/suggest.js';
 export * from './dag/index.js';
 export * from './config/schema.js';
 export * from './slots.js';
+export * from './protocol.js';
+export * from './usage.js';

@@ -104,7 +104,7 @@ export async function preflight(redis: Redis, url: string, opts: { allowEviction
   if (major < 6 || (major === 6 && minor < 2)) {
     throw new FleetError('internal', `Redis at ${redactRedisUrl(url)} is version ${version}; agentfleet needs 6.2 or newer`);
   }
-  const policy = ((await redis.config('GET', 'maxmemory-policy')) as string[])[1] ?? 'unknown';
+  const policy = (await configValue(redis, 'maxmemory-policy')) ?? 'unknown';
   if (policy !== 'noeviction' && !opts.allowEviction) {
     throw new FleetError(
       'internal',
@@ -113,4 +113,16 @@ export async function preflight(redis: Redis, url: string, opts: { allowEviction
     );
   }
   return { version, maxmemoryPolicy: policy };
+}
+
+/** One CONFIG GET value, or null when the server does not have it (or refuses CONFIG). */
+export async function configValue(redis: Redis, name: string): Promise<string | null> {
+  const reply = (await redis.config('GET', name)) as string[];
+  return reply[1] ?? null;
+}
+
+/** Which persistence the server has on: 'aof', 'rdb', both or none. */
+export async function redisPersistence(redis: Redis): Promise<('aof' | 'rdb')[]> {
+  const [aof, save] = await Promise.all([configValue(redis, 'appendonly'), configValue(redis, 'save')]);
+  return [...(aof === 'yes' ? (['aof'] as const) : []), ...(save ? (['rdb'] as const) : [])];
 }

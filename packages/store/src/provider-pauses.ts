@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { Keys } from './keys.js';
+import type { Keys } from './keys.js';
 
 // Raises the pause, never shortens it: two workers seeing 429s with different reset times
 // keep the later one. PX expiry removes the key once the pause is over.
@@ -19,14 +19,10 @@ return 0
  * worker skips a rate-limited provider until its reset instead of each burning its retries.
  */
 export class RedisProviderPauses {
-  private readonly keys: Keys;
-
   constructor(
     private readonly redis: Redis,
-    prefix: string,
-  ) {
-    this.keys = new Keys(prefix);
-  }
+    private readonly keys: Keys,
+  ) {}
 
   private key(provider: string): string {
     return this.keys.providerPause(provider);

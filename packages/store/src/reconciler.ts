@@ -1,7 +1,9 @@
 import type { Logger } from '@agentfleet/telemetry';
+import { jobIdOf, PROTOCOL_VERSION } from '@agentfleet/core';
 import type { FleetStore } from './fleet-store.js';
 import { Lease } from './lease.js';
-import type { ReadyTask } from './task-queues.js';
+import { DEFAULT_QUEUE } from './task-queues.js';
+import type { ReadyTask } from './types.js';
 
 export interface ReconcileReport {
   requeued: number;
@@ -21,9 +23,10 @@ export class Reconciler {
   constructor(
     private readonly store: FleetStore,
     owner: string,
-    private readonly opts: { leaseMs?: number; logger?: Logger; graceMs?: number } = {},
+    private readonly opts: { leaseMs?: number; logger?: Logger; graceMs?: number; protocol?: number } = {},
   ) {
-    this.lease = new Lease(store.redis, store.keys.lease('reconciler'), owner, opts.leaseMs ?? 15_000);
+    // One lease per protocol: daemons of different releases each repair the runs they speak.
+    this.lease = new Lease(store.redis, store.keys.lease(`reconciler@${opts.protocol ?? PROTOCOL_VERSION}`), owner, opts.leaseMs ?? 15_000);
   }
 
   async tick(): Promise<ReconcileReport | null> {
@@ -33,47 +36,48 @@ export class Reconciler {
     const report: ReconcileReport = { requeued: 0, failed: 0 };
     const { redis, keys } = this.store;
     for (const runId of await redis.smembers(keys.activeRuns())) {
+      // A run of a newer release is left to the daemons that speak its protocol.
+      if (Number((await redis.hget(keys.run(runId), 'protocol')) ?? 1) > (this.opts.protocol ?? PROTOCOL_VERSION)) continue;
       const inflight = await redis.smembers(keys.runInflight(runId));
-      for (let i = 0; i < inflight.length; i += 500) {
-        const ids = inflight.slice(i, i + 500);
-        const tx = redis.multi();
-        for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'agent', 'queuedAt', 'priority');
-        const rows = ((await tx.exec()) ?? []).map((r) => r[1] as (string | null)[]);
-        const check = redis.multi();
-        ids.forEach((id, j) => {
-          const queue = rows[j]?.[1] ?? 'tasks';
-          check.exists(keys.bullJob(queue, `${runId}.${id}`));
-          check.zscore(keys.bullFailed(queue), `${runId}.${id}`);
-        });
-        const res = ((await check.exec()) ?? []).map((r) => r[1]);
-        const lost: ReadyTask[] = [];
-        for (let j = 0; j < ids.length; j++) {
-          const [status, queue, maxAttempts, backoffMs, agent, queuedAt, priority] = rows[j] ?? [];
-          if (status !== 'queued' && status !== 'running') continue;
-          if (status === 'queued' && Number(queuedAt ?? 0) > settled) continue;
-          const exists = res[2 * j] === 1;
-          const failedScore = res[2 * j + 1];
-          if (!exists) {
-            lost.push({ runId, taskId: ids[j]!, queue: queue ?? 'tasks', attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0), priority: Number(priority ?? 0) });
-          } else if (failedScore !== null && failedScore !== undefined) {
-            const reason = (await redis.hget(keys.bullJob(queue ?? 'tasks', `${runId}.${ids[j]}`), 'failedReason')) ?? 'job failed';
-            const stalled = /stalled/i.test(reason);
-            const outcome = await this.store.complete(runId, ids[j]!, 'failed', {}, {
-              agent: agent ?? 'unknown',
-              error: { kind: stalled ? 'stalled' : 'internal', message: `worker lost the task: ${reason}` },
-            });
-            await this.store.enqueue(outcome.ready);
-            report.failed++;
-          }
-        }
-        if (lost.length) {
-          await this.store.queues.add(lost);
-          report.requeued += lost.length;
-        }
-      }
+      for (let i = 0; i < inflight.length; i += 500) await this.repair(runId, inflight.slice(i, i + 500), settled, report);
     }
     if (report.requeued + report.failed > 0) this.opts.logger?.warn({ ...report }, 'reconciler repaired tasks');
     return report;
+  }
+
+  /** A batch of a run's inflight tasks: jobs added back, or the task failed when BullMQ gave up on it. */
+  private async repair(runId: string, ids: string[], settled: number, report: ReconcileReport): Promise<void> {
+    const { redis, keys } = this.store;
+    const tx = redis.multi();
+    for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'queuedAt', 'priority');
+    const rows = ((await tx.exec()) ?? []).map((r) => r[1] as (string | null)[]);
+    const check = redis.multi();
+    ids.forEach((id, j) => {
+      const queue = rows[j]?.[1] ?? DEFAULT_QUEUE;
+      check.exists(keys.bullJob(queue, jobIdOf(runId, id)));
+      check.zscore(keys.bullFailed(queue), jobIdOf(runId, id));
+    });
+    const res = ((await check.exec()) ?? []).map((r) => r[1]);
+    const lost: ReadyTask[] = [];
+    for (let j = 0; j < ids.length; j++) {
+      const [status, queue = DEFAULT_QUEUE, maxAttempts, backoffMs, queuedAt, priority] = rows[j] ?? [];
+      if (status !== 'queued' && status !== 'running') continue;
+      if (status === 'queued' && Number(queuedAt ?? 0) > settled) continue;
+      const taskId = ids[j]!;
+      const failedScore = res[2 * j + 1];
+      if (res[2 * j] !== 1) {
+        lost.push({ runId, taskId, queue: queue ?? DEFAULT_QUEUE, attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0), priority: Number(priority ?? 0) });
+      } else if (failedScore !== null && failedScore !== undefined) {
+        const reason = (await redis.hget(keys.bullJob(queue ?? DEFAULT_QUEUE, jobIdOf(runId, taskId)), 'failedReason')) ?? 'job failed';
+        const kind = /stalled/i.test(reason) ? 'stalled' : 'internal';
+        await this.store.attempts.complete({ runId, taskId, outcome: 'failed', result: {}, error: { kind, message: `worker lost the task: ${reason}` } });
+        report.failed++;
+      }
+    }
+    if (lost.length) {
+      await this.store.queues.add(lost);
+      report.requeued += lost.length;
+    }
   }
 
   async stop(): Promise<void> {

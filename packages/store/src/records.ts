@@ -1,5 +1,5 @@
-import type { AgentKind, Schedule } from '@agentfleet/core';
-import { TASK_STATUSES, type RunStatus, type RunSummary, type TaskReport, type TaskStatus } from './types.js';
+import { branchOf, type AgentKind, type Schedule } from '@agentfleet/core';
+import { TASK_STATUSES, type AttemptHistoryEntry, type RunStatus, type RunSummary, type TaskReport, type TaskStatus } from './types.js';
 
 export function emptyCounts(): Record<TaskStatus, number> {
   return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
@@ -50,18 +50,30 @@ export function toTaskReport(h: Record<string, string>, runId: string): TaskRepo
     durationMs: h.durationMs ? Number(h.durationMs) : started && finished ? finished - started : null,
     waitMs: h.waitMs ? Number(h.waitMs) : null,
     error: status === 'succeeded' ? null : json(h.error, null),
-    branch: h.branch || (commit ? `fleet/${runId}/${h.id}` : null),
+    branch: h.branch || (commit ? branchOf(runId, h.id ?? '') : null),
     commit,
     diff: json(h.diff, null),
     provider: h.provider || null,
     model: h.model || null,
-    usage: json(h.usage, { input: 0, cachedInput: 0, output: 0 }),
-    costUsd: Number(h.costUsd ?? 0),
+    usage: usageOf(h),
+    costUsd: round6(Number(h.spentUsd ?? h.costUsd ?? 0)),
     title: h.title ?? '',
     agent: (h.agent as AgentKind) ?? 'noop',
     deps: json(h.deps, [] as string[]),
     skippedBecause: h.skippedBecause || null,
     outputTail: h.outputTail || null,
     review: json(h.review, null),
+    summary: h.summary || null,
+    history: json(h.history, [] as AttemptHistoryEntry[]),
   };
+}
+
+/** Totals over every attempt (protocol 2); a protocol-1 record kept the last attempt's usage as JSON. */
+function usageOf(h: Record<string, string>): TaskReport['usage'] {
+  if (h.usageInput === undefined && h.usageOutput === undefined && h.usageCachedInput === undefined) return json(h.usage, { input: 0, cachedInput: 0, output: 0 });
+  return { input: Number(h.usageInput ?? 0), cachedInput: Number(h.usageCachedInput ?? 0), output: Number(h.usageOutput ?? 0) };
+}
+
+export function round6(n: number): number {
+  return Math.round(n * 1e6) / 1e6;
 }

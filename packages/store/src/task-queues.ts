@@ -1,36 +1,35 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { jobIdOf } from '@agentfleet/core';
+import type { ReadyTask, TaskJobData } from './types.js';
 
-/** A ready task as the DAG scripts describe it: enough to add its job. */
-export interface ReadyTask {
-  runId: string;
-  taskId: string;
-  queue: string;
-  attempts: number;
-  backoffMs: number;
-  /** BullMQ priority, 1 = first (critical path first); 0 = none */
-  priority: number;
-}
+/** The queue of tasks without labels in protocol-1 runs (and the base of every queue name). */
+export const DEFAULT_QUEUE = 'tasks';
 
-export interface TaskJobData {
-  runId: string;
-  taskId: string;
-}
-
-/** One BullMQ queue per label set: `tasks` (no labels) or `tasks.gpu.big` (labels sorted). */
-export function queueNameFor(labels: readonly string[]): string {
+/**
+ * One BullMQ queue per label set and protocol: `tasks` / `tasks.gpu.big` for protocol 1 (the
+ * first releases) and `tasks.@2` / `tasks.gpu.big.@2` after. A label cannot contain `@`, so
+ * a host daemon of an older release, which serves the queues whose labels it carries, never
+ * serves a newer protocol's queue.
+ */
+export function queueNameFor(labels: readonly string[], protocol: number): string {
   const sorted = [...new Set(labels)].sort();
-  return sorted.length ? `tasks.${sorted.join('.')}` : 'tasks';
+  return [DEFAULT_QUEUE, ...sorted, ...(protocol > 1 ? [`@${protocol}`] : [])].join('.');
 }
 
 export function labelsOfQueue(name: string): string[] {
-  return name === 'tasks' ? [] : name.slice('tasks.'.length).split('.');
+  return name.split('.').slice(1).filter((p) => !p.startsWith('@'));
 }
 
-/** Queues a host serves: those whose labels it carries, every one of them. */
-export function queuesForHost(all: readonly string[], hostLabels: readonly string[]): string[] {
+export function protocolOfQueue(name: string): number {
+  const last = name.split('.').pop() ?? '';
+  return last.startsWith('@') ? Number(last.slice(1)) || 1 : 1;
+}
+
+/** Queues a host serves: those whose labels it carries, of its protocol or older. */
+export function queuesForHost(all: readonly string[], hostLabels: readonly string[], protocol: number): string[] {
   const have = new Set(hostLabels);
-  return all.filter((q) => labelsOfQueue(q).every((l) => have.has(l)));
+  return all.filter((q) => protocolOfQueue(q) <= protocol && labelsOfQueue(q).every((l) => have.has(l)));
 }
 
 /** Completed jobs are removed in bounded fashion; failed jobs are kept for inspection. */
@@ -42,7 +41,7 @@ export const JOB_DEFAULTS: JobsOptions = {
 export function jobOptions(t: ReadyTask): JobsOptions {
   return {
     ...JOB_DEFAULTS,
-    jobId: `${t.runId}.${t.taskId}`,
+    jobId: jobIdOf(t.runId, t.taskId),
     attempts: Math.max(1, t.attempts),
     backoff: t.backoffMs > 0 ? { type: 'exponential', delay: t.backoffMs } : undefined,
     ...(t.priority > 0 ? { priority: t.priority } : {}),

@@ -1,4 +1,4 @@
-import type { AgentKind, ErrorKind, Schedule } from '@agentfleet/core';
+import type { AgentKind, ErrorKind, FleetConfig, ModelSpend, Plan, Schedule, TaskSpec, Usage } from '@agentfleet/core';
 
 export type TaskStatus = 'blocked' | 'ready' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
 export const TASK_STATUSES: readonly TaskStatus[] = ['blocked', 'ready', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'];
@@ -6,11 +6,7 @@ export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
-export interface Usage {
-  input: number;
-  cachedInput: number;
-  output: number;
-}
+export type { Usage } from '@agentfleet/core';
 
 export interface TaskError {
   kind: ErrorKind | string;
@@ -63,6 +59,10 @@ export interface TaskReport {
   skippedBecause: string | null;
   outputTail: string | null;
   review: ReviewRecord[] | null;
+  /** the agent's final message */
+  summary: string | null;
+  /** one entry per attempt, oldest first */
+  history: AttemptHistoryEntry[];
 }
 
 export interface ReviewRecord {
@@ -151,3 +151,118 @@ export interface QueueCount {
   state: 'waiting' | 'active' | 'delayed' | 'failed' | 'completed' | 'prioritized' | 'waiting-children';
   count: number;
 }
+
+// ---------------------------------------------------------------- runs and attempts
+
+/** What a run remembers of the config: never secrets (they stay in host environments). */
+export type RunConfig = Pick<FleetConfig, 'providers' | 'pricing' | 'budgets' | 'git'>;
+
+export interface SubmitOptions {
+  runId: string;
+  schedule: Schedule;
+  failFast: boolean;
+  baseCommit: string | null;
+  config: RunConfig;
+  integrate?: string;
+}
+
+/** A ready task as the DAG scripts describe it: enough to add its job. */
+export interface ReadyTask {
+  runId: string;
+  taskId: string;
+  queue: string;
+  attempts: number;
+  backoffMs: number;
+  /** BullMQ priority, 1 = first (critical path first); 0 = none */
+  priority: number;
+}
+
+/** The data of a task's BullMQ job (id `<run>.<task>`). */
+export interface TaskJobData {
+  runId: string;
+  taskId: string;
+}
+
+/** The run as a worker needs it: fields fixed at submit, plus what the run has spent. */
+export interface RunContext {
+  name: string;
+  repo: Plan['repo'] | null;
+  baseCommit: string | null;
+  clean: Plan['clean'];
+  config: RunConfig;
+  /** dollars spent so far (read for model-backed tasks only; 0 otherwise) */
+  costUsd: number;
+}
+
+/** Everything a worker needs to run a claimed task. */
+export interface TaskContext {
+  runId: string;
+  taskId: string;
+  spec: TaskSpec;
+  run: RunContext;
+  /** Result commits the task starts from, in topological order (empty with inherit: false or no repository). */
+  depResults: { taskId: string; commit: string }[];
+  attempts: number;
+}
+
+/** Which attempt speaks: the worker that claimed the task and the attempt number it got. */
+export interface AttemptOwner {
+  host: string;
+  worker: string;
+  attempt: number;
+  /** epoch ms (Redis time) the claim recorded */
+  startedAt: number;
+}
+
+/** What one attempt spent on models: it counts whatever the attempt's end. */
+export type AttemptSpend = ModelSpend;
+
+/** What an attempt found out about its task (recorded on the task when it ends it). */
+export interface TaskResult {
+  branch?: string | null;
+  commit?: string | null;
+  diff?: { files: number; insertions: number; deletions: number } | null;
+  outputTail?: string | null;
+  summary?: string | null;
+  review?: ReviewRecord[] | null;
+  durationMs?: number;
+}
+
+/** How an attempt ended, as its history entry says. */
+export type AttemptStatus = 'succeeded' | 'failed' | 'retrying' | 'cancelled' | 'lost';
+
+/** One element of a task's `history` in `fleet report --format json` (contract). */
+export interface AttemptHistoryEntry {
+  attempt: number;
+  host: string;
+  worker: string;
+  startedAt: string;
+  finishedAt: string;
+  status: AttemptStatus;
+  error: TaskError | null;
+  usage: Usage;
+  costUsd: number;
+  provider: string | null;
+  model: string | null;
+  sandbox: string | null;
+  rounds: { round: number; check: string; exitCode: number; durationMs: number }[];
+  setup: 'ran' | 'reused' | null;
+}
+
+export interface CompleteOutcome {
+  /** the task was terminal already: a second delivery */
+  duplicate: boolean;
+  /** the attempt no longer owned the task: nothing was recorded */
+  stale: boolean;
+  /** tasks that became ready; their jobs are added */
+  ready: ReadyTask[];
+  runFinished: RunStatus | null;
+  failFast: boolean;
+}
+
+/** Pub/sub notifications for daemons and workers. */
+export type FleetEvent =
+  | { type: 'cancel'; runId: string; tasks: string[] }
+  | { type: 'scale'; host: string; slots: number }
+  | { type: 'drain'; host: string; drain: boolean }
+  | { type: 'queues' };

@@ -21,12 +21,12 @@ async function drive(store: FleetStore, runId: string, roots: ReadyTask[], fail 
   while (ready.length) {
     const next: ReadyTask[] = [];
     for (const t of ready.sort((a, b) => a.taskId.localeCompare(b.taskId))) {
-      const c = await store.claim(runId, t.taskId, 'h', 'h-0');
+      const c = await store.attempts.claim(runId, t.taskId, 'h', 'h-0');
       if (!c.ok) continue;
       order.push(t.taskId);
       const res = fail.has(t.taskId)
-        ? await store.complete(runId, t.taskId, 'failed', {}, { agent: 'noop', error: { kind: 'exit_code', message: 'boom' } })
-        : await store.complete(runId, t.taskId, 'succeeded', { durationMs: 5 }, { agent: 'noop' });
+        ? await store.attempts.complete({ runId, taskId: t.taskId, outcome: 'failed', result: {}, error: { kind: 'exit_code', message: 'boom' } })
+        : await store.attempts.complete({ runId, taskId: t.taskId, outcome: 'succeeded', result: { durationMs: 5 } });
       next.push(...res.ready);
     }
     ready = next;
@@ -38,11 +38,11 @@ describe('DAG advance (Lua)', () => {
   it('runs a diamond in dependency order and finishes the run', async () => {
     const store = open('diamond');
     const runId = makeRunId(new Date());
-    const roots = await store.submit(plan([task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    const { roots } = await store.runs.submit(plan([task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
     expect(roots.map((r) => r.taskId)).toEqual(['a']);
     const order = await drive(store, runId, roots);
     expect(order).toEqual(['a', 'b', 'c', 'd']);
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     expect(run.status).toBe('succeeded');
     expect(run.counts.succeeded).toBe(4);
     expect(run.finishedAt).not.toBeNull();
@@ -52,9 +52,9 @@ describe('DAG advance (Lua)', () => {
     const store = open('skip');
     const runId = makeRunId(new Date());
     const tasks = [task('a'), task('b', ['a']), task('c', ['b']), task('x'), task('y', ['x']), task('z', ['c', 'y'])];
-    const roots = await store.submit(plan(tasks), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    const { roots } = await store.runs.submit(plan(tasks), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
     await drive(store, runId, roots, new Set(['b']));
-    const report = await store.report(runId);
+    const report = await store.read.report(runId);
     const status = Object.fromEntries(report.tasks.map((t) => [t.id, t.status]));
     expect(status).toEqual({ a: 'succeeded', x: 'succeeded', b: 'failed', y: 'succeeded', c: 'skipped', z: 'skipped' });
     expect(report.tasks.find((t) => t.id === 'c')!.skippedBecause).toBe('b');
@@ -66,12 +66,12 @@ describe('DAG advance (Lua)', () => {
   it('fail-fast cancels everything not finished', async () => {
     const store = open('failfast');
     const runId = makeRunId(new Date());
-    const roots = await store.submit(plan([task('a'), task('b'), task('c', ['b'])]), { runId, schedule: 'deps', failFast: true, baseCommit: null, config: noConfig });
-    await store.claim(runId, 'a', 'h', 'h-0');
-    const res = await store.complete(runId, 'a', 'failed', {}, { agent: 'noop', error: { kind: 'exit_code', message: 'x' } });
+    const { roots } = await store.runs.submit(plan([task('a'), task('b'), task('c', ['b'])]), { runId, schedule: 'deps', failFast: true, baseCommit: null, config: noConfig });
+    await store.attempts.claim(runId, 'a', 'h', 'h-0');
+    const res = await store.attempts.complete({ runId, taskId: 'a', outcome: 'failed', result: {}, error: { kind: 'exit_code', message: 'x' } });
     expect(res.failFast).toBe(true);
     expect(res.runFinished).toBe('failed');
-    const r = await store.report(runId);
+    const r = await store.read.report(runId);
     expect(r.tasks.map((t) => t.status).sort()).toEqual(['cancelled', 'cancelled', 'failed']);
     expect(roots).toHaveLength(2);
   });
@@ -80,23 +80,23 @@ describe('DAG advance (Lua)', () => {
     const store = open('levels');
     const runId = makeRunId(new Date());
     // level 0: a, x; level 1: b (dep a). With levels, b waits for x too.
-    const roots = await store.submit(plan([task('a'), task('x'), task('b', ['a'])]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
+    const { roots } = await store.runs.submit(plan([task('a'), task('x'), task('b', ['a'])]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
     expect(roots.map((r) => r.taskId).sort()).toEqual(['a', 'x']);
-    await store.claim(runId, 'a', 'h', 'h-0');
-    const afterA = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    await store.attempts.claim(runId, 'a', 'h', 'h-0');
+    const afterA = await store.attempts.complete({ runId, taskId: 'a', outcome: 'succeeded', result: {} });
     expect(afterA.ready).toEqual([]);
-    await store.claim(runId, 'x', 'h', 'h-0');
-    const afterX = await store.complete(runId, 'x', 'succeeded', {}, { agent: 'noop' });
+    await store.attempts.claim(runId, 'x', 'h', 'h-0');
+    const afterX = await store.attempts.complete({ runId, taskId: 'x', outcome: 'succeeded', result: {} });
     expect(afterX.ready.map((r) => r.taskId)).toEqual(['b']);
   });
 
   it('levels schedule: a failure in a level still opens the barrier for independent tasks', async () => {
     const store = open('levels-fail');
     const runId = makeRunId(new Date());
-    const roots = await store.submit(plan([task('a'), task('x'), task('b', ['a']), task('y', ['x'])]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
+    const { roots } = await store.runs.submit(plan([task('a'), task('x'), task('b', ['a']), task('y', ['x'])]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
     const order = await drive(store, runId, roots, new Set(['a']));
     expect(order).toEqual(['a', 'x', 'y']);
-    const r = await store.report(runId);
+    const r = await store.read.report(runId);
     expect(Object.fromEntries(r.tasks.map((t) => [t.id, t.status]))).toEqual({ a: 'failed', x: 'succeeded', b: 'skipped', y: 'succeeded' });
     expect(r.run.status).toBe('failed');
   });
@@ -104,48 +104,50 @@ describe('DAG advance (Lua)', () => {
   it('a second completion of the same task is ignored (no double record)', async () => {
     const store = open('dup');
     const runId = makeRunId(new Date());
-    await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
-    await store.claim(runId, 'a', 'h', 'h-0');
-    const first = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
-    const second = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    await store.runs.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await store.attempts.claim(runId, 'a', 'h', 'h-0');
+    const first = await store.attempts.complete({ runId, taskId: 'a', outcome: 'succeeded', result: {} });
+    const second = await store.attempts.complete({ runId, taskId: 'a', outcome: 'succeeded', result: {} });
     expect(first.ready.map((r) => r.taskId)).toEqual(['b']);
     expect(second).toMatchObject({ duplicate: true, ready: [] });
-    const stats = await store.readStats();
+    const stats = await store.figures.readStats();
     expect(stats.tasks.find((t) => t.status === 'succeeded')?.count).toBe(1);
-    expect((await store.claim(runId, 'a', 'h', 'h-1')).ok).toBe(false);
+    expect((await store.attempts.claim(runId, 'a', 'h', 'h-1')).ok).toBe(false);
   });
 
   it('fencing: an attempt that lost the task (another worker took over) records nothing', async () => {
     const store = open('fence');
     const runId = makeRunId(new Date());
-    await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
-    const first = await store.claim(runId, 'a', 'h1', 'h1-0'); // cut off from Redis after this
-    const second = await store.claim(runId, 'a', 'h2', 'h2-0'); // the job came back: another worker took it
+    await store.runs.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    const first = await store.attempts.claim(runId, 'a', 'h1', 'h1-0'); // cut off from Redis after this
+    const second = await store.attempts.claim(runId, 'a', 'h2', 'h2-0'); // the job came back: another worker took it
     if (!first.ok || !second.ok) throw new Error('claims failed');
-    expect(await store.ownsAttempt(runId, 'a', { worker: 'h1-0', attempt: first.attempts })).toBe(false);
-    expect(await store.ownsAttempt(runId, 'a', { worker: 'h2-0', attempt: second.attempts })).toBe(true);
-    const stale = await store.complete(runId, 'a', 'succeeded', { commit: 'c1' }, { agent: 'noop', owner: { worker: 'h1-0', attempt: first.attempts } });
+    const owner1 = { host: 'h1', worker: 'h1-0', attempt: first.attempts, startedAt: first.startedAt };
+    const owner2 = { host: 'h2', worker: 'h2-0', attempt: second.attempts, startedAt: second.startedAt };
+    expect(await store.attempts.owns(runId, 'a', owner1)).toBe(false);
+    expect(await store.attempts.owns(runId, 'a', owner2)).toBe(true);
+    const stale = await store.attempts.complete({ runId, taskId: 'a', outcome: 'succeeded', result: { commit: 'c1' }, owner: owner1 });
     expect(stale).toMatchObject({ stale: true, ready: [] });
-    await store.retrying(runId, 'a', { kind: 'exit_code', message: 'late' }, { worker: 'h1-0', attempt: first.attempts });
-    expect((await store.report(runId)).tasks[0]).toMatchObject({ status: 'running', worker: 'h2-0', commit: null, error: null });
-    const real = await store.complete(runId, 'a', 'succeeded', { commit: 'c2' }, { agent: 'noop', owner: { worker: 'h2-0', attempt: second.attempts } });
+    expect(await store.attempts.retrying({ runId, taskId: 'a', error: { kind: 'exit_code', message: 'late' }, owner: owner1 })).toBe(false);
+    expect((await store.read.report(runId)).tasks[0]).toMatchObject({ status: 'running', worker: 'h2-0', commit: null, error: null });
+    const real = await store.attempts.complete({ runId, taskId: 'a', outcome: 'succeeded', result: { commit: 'c2' }, owner: owner2 });
     expect(real.ready.map((r) => r.taskId)).toEqual(['b']);
-    expect((await store.report(runId)).tasks[0]).toMatchObject({ status: 'succeeded', commit: 'c2' });
+    expect((await store.read.report(runId)).tasks[0]).toMatchObject({ status: 'succeeded', commit: 'c2' });
   });
 
   it('retry re-opens only what was asked, and the run can succeed afterwards', async () => {
     const store = open('retry');
     const runId = makeRunId(new Date());
-    const roots = await store.submit(plan([task('a'), task('b', ['a']), task('c')]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
+    const { roots } = await store.runs.submit(plan([task('a'), task('b', ['a']), task('c')]), { runId, schedule: 'levels', failFast: false, baseCommit: null, config: noConfig });
     await drive(store, runId, roots, new Set(['a']));
-    expect((await store.getRun(runId)).status).toBe('failed');
-    const onlySkipped = await store.retry(runId, 'skipped');
+    expect((await store.read.get(runId)).status).toBe('failed');
+    const onlySkipped = await store.runs.retry(runId, 'skipped');
     expect(onlySkipped.reopened).toEqual([]); // b cannot run while a stays failed
-    const res = await store.retry(runId);
+    const res = await store.runs.retry(runId);
     expect(res.reopened.sort()).toEqual(['a', 'b']);
     expect(res.ready.map((r) => r.taskId)).toEqual(['a']);
     await drive(store, runId, res.ready);
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     expect(run.status).toBe('succeeded');
     expect(run.counts).toMatchObject({ succeeded: 3, failed: 0, skipped: 0 });
   });
@@ -153,23 +155,23 @@ describe('DAG advance (Lua)', () => {
   it('cancel marks every unfinished task cancelled and ends the run', async () => {
     const store = open('cancel');
     const runId = makeRunId(new Date());
-    await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
-    await store.claim(runId, 'a', 'h', 'h-0');
-    const res = await store.cancel(runId);
+    await store.runs.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await store.attempts.claim(runId, 'a', 'h', 'h-0');
+    const res = await store.runs.cancel(runId);
     expect(res.runningTasks).toEqual(['a']);
-    const run = await store.getRun(runId);
+    const run = await store.read.get(runId);
     expect(run.status).toBe('cancelled');
     expect(run.counts.cancelled).toBe(2);
     // the agent that was running finishes later: nothing changes
-    const late = await store.complete(runId, 'a', 'succeeded', {}, { agent: 'noop' });
+    const late = await store.attempts.complete({ runId, taskId: 'a', outcome: 'succeeded', result: {} });
     expect(late.duplicate).toBe(true);
   });
 
   it('submit writes nothing when the transaction fails and refuses an existing run id', async () => {
     const store = open('atomic');
     const runId = makeRunId(new Date());
-    await store.submit(plan([task('a')]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
-    await expect(store.submit(plan([task('b')]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig })).rejects.toThrow(/already exists/);
+    await store.runs.submit(plan([task('a')]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    await expect(store.runs.submit(plan([task('b')]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig })).rejects.toThrow(/already exists/);
     const keys = await store.redis.keys(`${store.prefix}:run:${runId}:t:*`);
     expect(keys).toHaveLength(1);
   });
@@ -179,9 +181,9 @@ describe('DAG advance (Lua)', () => {
     const store = new (base.constructor as typeof import('../src/index.js').FleetStore)(base.redis, `{t${process.pid}}`);
     stores.push(base);
     const runId = makeRunId(new Date());
-    const roots = await store.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    const { roots } = await store.runs.submit(plan([task('a'), task('b', ['a'])]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
     await drive(store, runId, roots);
-    expect((await store.getRun(runId)).status).toBe('succeeded');
+    expect((await store.read.get(runId)).status).toBe('succeeded');
     const keys = await store.redis.keys(`{t${process.pid}}*`);
     expect(keys.every((k) => k.startsWith(`{t${process.pid}}:`))).toBe(true);
     await store.redis.del(...keys);

@@ -1,3 +1,4 @@
+export { ScratchWorkspace } from './scratch.js';
 export { SlotWorkspace, type WorkspaceOptions, type PrepareRequest, type PreparedWorkspace, type PublishRequest, type PublishedResult } from './slot.js';
 export { resolveRef, type ResolveRefOptions } from './resolve-ref.js';
 export { integrate, type IntegrateOptions, type IntegrateResult } from './integrate.js';

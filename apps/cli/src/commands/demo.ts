@@ -52,7 +52,7 @@ export function registerDemoCommand(program: Command): void {
         const runId = await submitPlan(fleet, plan, { schedule: 'deps', integrate: 'demo-result' });
         process.stdout.write(`run ${runId}\n`);
         const status = await watchRun(fleet.store, runId, { plan });
-        process.stdout.write(`\n${reportMarkdown(await fleet.store.report(runId))}`);
+        process.stdout.write(`\n${reportMarkdown(await fleet.store.read.report(runId))}`);
         process.stdout.write(`\nThe result branches are in ${repo} (git -C ${repo} branch --list 'fleet/*'); everything merged: branch demo-result.\nStop the local fleet with: fleet down\n${runId}\n`);
         process.exitCode = exitCodeOf(status);
       } finally {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { AGENT_KINDS, type AgentKind, type FleetConfig, type ProviderSpec } from '@agentfleet/core';
 import { agentBinaries, checkBinary, checkProvider } from '@agentfleet/agents';
-import { preflight, redactRedisUrl, type FleetStore } from '@agentfleet/store';
+import { preflight, redactRedisUrl, redisPersistence } from '@agentfleet/store';
 import { loadConfig, openFleet, type GlobalOptions } from '../fleet-context.js';
 import { formatList, printJson, printLines } from '../output.js';
 
@@ -101,12 +101,6 @@ async function checkRedis(config: FleetConfig, globals: GlobalOptions): Promise<
   }
 }
 
-/** Which persistence the server has on: 'aof', 'rdb', both or none. */
-async function redisPersistence(redis: FleetStore['redis']): Promise<string[]> {
-  const aof = ((await redis.config('GET', 'appendonly')) as string[])[1];
-  const save = ((await redis.config('GET', 'save')) as string[])[1];
-  return [...(aof === 'yes' ? ['aof'] : []), ...(save ? ['rdb'] : [])];
-}
 
 async function checkProviders(providers: readonly ProviderSpec[], required: boolean): Promise<DoctorCheck[]> {
   if (providers.length === 0) {

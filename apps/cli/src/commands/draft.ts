@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { formatProblem, InputError, parsePlan, PLAN_NAME_PATTERN, type FleetConfig, type Tier } from '@agentfleet/core';
 import { draftPlan, MemoryProviderPauses, type ProviderPauses } from '@agentfleet/agents';
-import { connectChecked, RedisProviderPauses } from '@agentfleet/store';
+import { connectChecked, FleetStore } from '@agentfleet/store';
 import { loadConfig, type GlobalOptions } from '../fleet-context.js';
 import { readText } from '../plan-file.js';
 
@@ -83,7 +83,8 @@ async function fleetPauses(config: FleetConfig): Promise<{ pauses: ProviderPause
   if (url) {
     try {
       const redis = await connectChecked(url);
-      return { pauses: new RedisProviderPauses(redis, config.redis.prefix), close: async () => redis.disconnect() };
+      const store = new FleetStore(redis, config.redis.prefix);
+      return { pauses: store.pauses, close: () => store.close() };
     } catch (e) {
       process.stderr.write(`fleet: ${(e as Error).message}; provider pauses are not shared with the fleet for this draft\n`);
     }

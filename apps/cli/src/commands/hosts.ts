@@ -52,7 +52,7 @@ export function registerHostCommands(program: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
       try {
-        const hosts = await fleet.store.listHosts();
+        const hosts = await fleet.store.hosts.list();
         if (opts.json) printJson(hosts);
         else printLines(hostLines(hosts));
       } finally {
@@ -71,7 +71,7 @@ export function registerHostCommands(program: Command): void {
       try {
         for (const [host, slots] of wanted) {
           await fleet.store.hosts.setSlots(host, slots);
-          await fleet.store.publish({ type: 'scale', host, slots });
+          await fleet.store.events.publish({ type: 'scale', host, slots });
         }
         printLines(wanted.map(([h, s]) => `${h}: ${s} slots`));
       } finally {
@@ -89,7 +89,7 @@ export function registerHostCommands(program: Command): void {
       const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
       try {
         await fleet.store.hosts.setDrain(host, !opts.undo);
-        await fleet.store.publish({ type: 'drain', host, drain: !opts.undo });
+        await fleet.store.events.publish({ type: 'drain', host, drain: !opts.undo });
         printLines([opts.undo ? `${host}: taking work again` : `${host}: draining (running tasks finish, no new ones start)`]);
       } finally {
         await fleet.close();

@@ -33,7 +33,7 @@ export function registerMonitorCommand(program: Command): void {
       try {
         const logger = createLogger({ name: 'monitor', secretValues: secretValuesFromEnv(secretNames(config)) });
         const monitor = await startMonitor({
-          source: fleet.store,
+          source: fleet.store.figures,
           listen,
           queuesWritable: opts.queuesWritable ?? config.monitor.queuesWritable,
           logger,

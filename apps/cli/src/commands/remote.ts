@@ -46,7 +46,7 @@ const HEARTBEAT_WAIT_MS = 30_000;
 async function awaitHeartbeat(store: FleetStore, s: SshSession, host: RemoteHost, home: string, pid: number, redisUrl: string): Promise<void> {
   const deadline = Date.now() + HEARTBEAT_WAIT_MS;
   while (Date.now() < deadline) {
-    const status = (await store.listHosts()).find((h) => h.name === host.spec.name);
+    const status = (await store.hosts.list()).find((h) => h.name === host.spec.name);
     if (status?.up) return;
     await new Promise((r) => setTimeout(r, 250));
   }

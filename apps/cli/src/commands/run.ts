@@ -33,17 +33,15 @@ function absoluteRepo(plan: Plan, planPath: string): Plan['repo'] {
 }
 
 /**
- * Submits a plan: validates it (bad input writes nothing), resolves the base commit once,
- * writes the run in one transaction, makes sure a fleet will take it, enqueues the roots.
+ * Submits a plan: resolves the base commit once, writes the run in one transaction and
+ * enqueues its roots (bad input writes nothing), then makes sure a fleet will take it.
  */
 export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptions): Promise<string> {
   const baseCommit = plan.repo ? await resolveRef(plan.repo.url, plan.repo.ref) : null;
   const runId = makeRunId(new Date());
   const { providers, pricing, budgets, git } = fleet.config;
-  const roots = await fleet.store.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate: opts.integrate });
+  await fleet.store.runs.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate: opts.integrate });
   await ensureLocalFleet(fleet);
-  await fleet.store.publish({ type: 'queues' });
-  await fleet.store.enqueue(roots);
   return runId;
 }
 
@@ -53,7 +51,7 @@ export async function ensureLocalFleet(fleet: FleetContext): Promise<void> {
   const daemon = await ensureLocalDaemon(fleet.home, fleet.redisUrl, fleet.config);
   if (!daemon.started) return;
   const host = process.env.AGENTFLEET_HOST ?? LOCAL_HOST;
-  await awaitLocalDaemon(fleet.home, daemon.pid, async () => (await fleet.store.listHosts()).some((h) => h.name === host && h.up));
+  await awaitLocalDaemon(fleet.home, daemon.pid, async () => (await fleet.store.hosts.list()).some((h) => h.name === host && h.up));
 }
 
 async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
@@ -79,7 +77,7 @@ function parseRunIdArg(value: string): string {
 
 async function runIdOrLatest(store: FleetStore, runId: string | undefined): Promise<string> {
   if (runId) return runId;
-  const latest = await store.latestRunId();
+  const latest = await store.read.latestId();
   if (!latest) throw new InputError('no runs yet: start one with fleet run PLAN');
   return latest;
 }
@@ -124,7 +122,7 @@ export function registerRunCommands(program: Command): void {
     .addHelpText('after', '\nExamples:\n  fleet status\n  fleet status r20261121-080000-ab12 --json')
     .action(async (runArg: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withFleet(cmd, async ({ store }) => {
-        const run = await store.getRun(await runIdOrLatest(store, runArg));
+        const run = await store.read.get(await runIdOrLatest(store, runArg));
         if (opts.json) printJson(run);
         else printLines(statusLines(run));
       }),
@@ -138,7 +136,7 @@ export function registerRunCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  fleet runs -n 5')
     .action(async (opts: { json?: boolean; limit: string }, cmd: Command) =>
       withFleet(cmd, async ({ store }) => {
-        const runs = await store.listRuns({ limit: Number(opts.limit) || 20 });
+        const runs = await store.read.list({ limit: Number(opts.limit) || 20 });
         if (opts.json) return printJson(runs);
         if (!runs.length) return printLines(['no runs yet']);
         printLines(runs.map((r) => `${r.id}  ${r.status.padEnd(9)} ${String(r.counts.succeeded).padStart(4)}/${r.total} ok  ${r.name}`));
@@ -152,7 +150,7 @@ export function registerRunCommands(program: Command): void {
     .addHelpText('after', '\nExample:\n  fleet cancel r20261121-080000-ab12')
     .action(async (runId: string, _opts: unknown, cmd: Command) =>
       withFleet(cmd, async ({ store }) => {
-        const res = await store.cancel(runId);
+        const res = await store.runs.cancel(runId);
         printLines([res.status === 'cancelled' ? `cancelled ${runId}: ${res.removedJobs} waiting jobs removed, ${res.runningTasks.length} running agents stopped` : `run ${runId} is already ${res.status}`]);
       }),
     );
@@ -166,13 +164,12 @@ export function registerRunCommands(program: Command): void {
     .addHelpText('after', '\nExamples:\n  fleet retry r20261121-080000-ab12\n  fleet retry r20261121-080000-ab12 --only failed --watch')
     .action(async (runId: string, opts: { only?: 'failed' | 'skipped'; watch?: boolean }, cmd: Command) =>
       withFleet(cmd, async (fleet) => {
-        const res = await fleet.store.retry(runId, opts.only);
+        const res = await fleet.store.runs.retry(runId, opts.only);
         if (!res.reopened.length) {
           printLines([`nothing to retry in ${runId}`]);
           return;
         }
         await ensureLocalFleet(fleet);
-        await fleet.store.enqueue(res.ready);
         printLines([`re-queued ${res.reopened.length} tasks of ${runId}: ${res.reopened.join(', ')}`]);
         if (opts.watch) process.exitCode = exitCodeOf(await watchRun(fleet.store, runId));
       }),
@@ -186,7 +183,7 @@ export function registerRunCommands(program: Command): void {
     .addHelpText('after', '\nExamples:\n  fleet report r20261121-080000-ab12\n  fleet report --format json > report.json')
     .action(async (runArg: string | undefined, opts: { format: 'md' | 'json' }, cmd: Command) =>
       withFleet(cmd, async ({ store }) => {
-        const report = await store.report(await runIdOrLatest(store, runArg));
+        const report = await store.read.report(await runIdOrLatest(store, runArg));
         if (opts.format === 'json') printJson(report);
         else process.stdout.write(reportMarkdown(report));
       }),

@@ -30,7 +30,7 @@ export function registerTopCommand(program: Command): void {
       const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
       const stop = untilSignal();
       try {
-        await runTop({ source: fleet.store, stdout: process.stdout, stdin: process.stdin, intervalMs: Math.round(opts.interval * 1000), signal: stop.signal });
+        await runTop({ source: fleet.store.figures, stdout: process.stdout, stdin: process.stdin, intervalMs: Math.round(opts.interval * 1000), signal: stop.signal });
       } finally {
         stop.dispose();
         await fleet.close();

@@ -35,16 +35,24 @@ export class ClaudeAgent implements Agent {
     const budget = effectiveBudget(req.budget, req.config);
     await waitForPause(req, CLAUDE_PROVIDER);
     const state = newClaudeState();
+    const share = req.meter.share();
+    // The result event's total_cost_usd is what Anthropic billed; until it comes, the price table's estimate.
+    const track = () => {
+      const usage = claudeUsageSoFar(state);
+      const model = state.model ?? requestedModel;
+      share.set(usage, state.result?.costUsd ?? costForModel(usage, req.config.pricing, model), { provider: CLAUDE_PROVIDER, model });
+    };
     const run = await runJsonlCli(req, bin, claudeArgs(requestedModel), {
       env: req.env,
       stdin: task.prompt ?? task.title,
       onLine: (line) => {
         const events = parseClaudeLine(line, state);
-        if (!events.some((e) => e.type === 'usage')) return { events };
-        const usage = claudeUsageSoFar(state);
-        return { events, stop: budgetOverrun(budget, usage, costForModel(usage, req.config.pricing, state.model ?? requestedModel), task.taskId) };
+        if (!events.some((e) => e.type === 'usage') && !state.result) return { events };
+        track();
+        return { events, stop: budgetOverrun(budget, req.meter, task.taskId) };
       },
     });
+    track();
     if (state.rateLimitedUntil && state.rateLimitedUntil > Date.now()) await req.pauses.pause(CLAUDE_PROVIDER, state.rateLimitedUntil);
     const usage = claudeUsageSoFar(state);
     const model = state.model ?? requestedModel;
@@ -54,7 +62,7 @@ export class ClaudeAgent implements Agent {
     const summary = !failed
       ? state.result?.text || 'claude finished'
       : `claude failed: ${state.result ? `${state.result.subtype}${state.result.text ? `: ${state.result.text}` : ''}` : `exit ${run.exit} without a result event`}`;
-    const over = budgetOverrun(budget, usage, costUsd, task.taskId);
+    const over = budgetOverrun(budget, req.meter, task.taskId);
     if (over) throw over;
     return { exit, summary, usage, costUsd, provider: CLAUDE_PROVIDER, model, outputTail: run.outputTail };
   }

@@ -79,14 +79,15 @@ export class CodexAgent implements Agent {
       const writableDirs = [...new Set([...(await gitWriteDirs(req.workdir)), ...(req.extraWritableDirs ?? [])])];
       const args = codexArgs({ workdir: req.workdir, lastMessageFile, writableDirs, choice, prompt });
       const state = newCodexState();
+      const share = req.meter.share();
       const run = await runJsonlCli(req, bin, args, {
         env: { ...req.env, CODEX_HOME: home },
         stdin: args[args.length - 1] === '-' ? prompt : undefined,
         onLine: (line) => {
           const events = parseCodexLine(line, state);
-          const usageSeen = events.some((e) => e.type === 'usage');
-          const stop = usageSeen ? budgetOverrun(budget, state.usage, costForModel(state.usage, req.config.pricing, model), task.taskId) : undefined;
-          return { events, stop };
+          if (!events.some((e) => e.type === 'usage')) return { events };
+          share.set(state.usage, costForModel(state.usage, req.config.pricing, model), { provider: providerName, model });
+          return { events, stop: budgetOverrun(budget, req.meter, task.taskId) };
         },
       });
       const failure = state.failed ?? (run.exit !== 0 ? state.errors.at(-1) : undefined);

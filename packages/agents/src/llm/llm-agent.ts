@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { FleetError } from '@agentfleet/core';
+import { FleetError, roundUsd } from '@agentfleet/core';
 import { abortError, budgetOverrun, effectiveBudget } from '../budget.js';
 import { ProviderChain } from '../providers/chain.js';
 import type { CooldownRegistry } from '../providers/cooldowns.js';
@@ -49,6 +49,7 @@ export class LlmAgent implements Agent {
       { role: 'system', content: LLM_SYSTEM_PROMPT },
       { role: 'user', content: `Task '${task.taskId}': ${task.title}\n\n${task.prompt}` },
     ];
+    const share = req.meter.share();
     let usage: Usage = emptyUsage();
     let costUsd = 0;
     let provider: string | undefined;
@@ -72,18 +73,15 @@ export class LlmAgent implements Agent {
         provider = served.provider.name;
         model = served.model;
         usage = addUsage(usage, t.usage);
-        costUsd = Math.round((costUsd + costForModel(t.usage, req.config.pricing, model)) * 1e9) / 1e9;
+        costUsd = roundUsd(costUsd + costForModel(t.usage, req.config.pricing, model));
+        share.set(usage, costUsd, { provider, model });
         emit({ type: 'usage', usage: t.usage });
         if (t.content) {
           tail.push(t.content + '\n');
           emit({ type: 'message', text: t.content });
         }
-        const over = budgetOverrun(budget, usage, costUsd, task.taskId);
-        if (over) {
-          over.details.provider = provider;
-          over.details.model = model;
-          throw over;
-        }
+        const over = budgetOverrun(budget, req.meter, task.taskId);
+        if (over) throw over;
         if (t.toolCalls.length === 0) {
           // a plain answer without tools is the model saying it is done
           return result(0, t.content.trim() || 'finished without a summary');
@@ -103,10 +101,6 @@ export class LlmAgent implements Agent {
       return result(1, `stopped after ${maxTurns} turns without calling finish`);
     } catch (e) {
       if (req.signal.aborted) throw abortError(req.signal, task.taskId);
-      if (e instanceof FleetError) {
-        e.details.usage ??= usage;
-        e.details.costUsd ??= costUsd;
-      }
       throw e;
     }
   }

@@ -3,7 +3,7 @@ import { parseSource, type SourceDoc } from '../source.js';
 import { isRecord, planIssueProblems } from './problems.js';
 import { planSchema, PLAN_NAME_PATTERN, type RawPlan, type RawTask } from './schema.js';
 import { checkTasks } from './semantic.js';
-import { PLAN_DEFAULTS, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
+import { isModelBacked, PLAN_DEFAULTS, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
 
 /**
  * Parses and validates a plan (YAML or JSON). Every problem — schema and semantic — is
@@ -105,7 +105,7 @@ function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: 
   if (t.prompt_file !== undefined) task.promptFile = t.prompt_file;
   if (t.run !== undefined) task.run = t.run;
   if (t.review) {
-    const reviewer = t.review.agent ?? (agent === 'codex' || agent === 'claude' || agent === 'llm' ? agent : 'codex');
+    const reviewer = t.review.agent ?? (isModelBacked(agent) ? agent : 'codex');
     task.review = { agent: reviewer, prompt: t.review.prompt, rounds: t.review.rounds ?? 1 };
   }
   return task;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from '../duration.js';
 import { TASK_ID_PATTERN } from '../ids.js';
-import { AGENT_KINDS, COMPLEXITIES } from './types.js';
+import { AGENT_KINDS, COMPLEXITIES, MODEL_AGENT_KINDS } from './types.js';
 
 /** Plan names end up in run ids and branch names: the same rule as task ids. */
 export const PLAN_NAME_PATTERN = TASK_ID_PATTERN;
@@ -44,7 +44,7 @@ function duration(options: { positive: boolean }) {
 const label = z.string().regex(LABEL_PATTERN, `labels are ${ID_RULE.replace('63', '32')}`);
 
 const reviewSchema = z.strictObject({
-  agent: z.enum(['codex', 'claude', 'llm']).optional(),
+  agent: z.enum(MODEL_AGENT_KINDS).optional(),
   prompt: z.string().min(1, 'must not be empty'),
   rounds: z.number().int().min(1).max(10).optional(),
 });

@@ -5,11 +5,10 @@ import { tryLayerDag } from '../dag/levels.js';
 import type { SourceDoc } from '../source.js';
 import { isRecord } from './problems.js';
 import { didYouMean } from './suggest.js';
-import { AGENT_KINDS, type AgentKind } from './types.js';
+import { AGENT_KINDS, isModelBacked, type AgentKind } from './types.js';
 
 /** "Did you mean" scans every id; past this many unknown dependencies the hint is skipped. */
 const MAX_SUGGESTIONS = 10;
-const MODEL_AGENTS: ReadonlySet<AgentKind> = new Set(['codex', 'claude', 'llm']);
 
 /**
  * Checks across tasks that a schema cannot express: duplicate ids, dependencies that are
@@ -71,7 +70,7 @@ function checkAgentFields(task: Record<string, unknown>, id: string | undefined,
   const agent = task.agent ?? defaultAgent ?? 'codex';
   if (!isAgentKind(agent)) return; // the schema already reports it
   const has = (key: string) => task[key] !== undefined;
-  if (MODEL_AGENTS.has(agent)) {
+  if (isModelBacked(agent)) {
     if (!has('prompt') && !has('prompt_file')) at(id, [i], `agent '${agent}' needs a prompt: give 'prompt' or 'prompt_file'`);
     if (has('prompt') && has('prompt_file')) at(id, [i, 'prompt_file'], "has both 'prompt' and 'prompt_file': keep one", true);
     if (has('run')) at(id, [i, 'run'], `'run' is for shell tasks, but this task's agent is '${agent}' (set agent: shell)`, true);

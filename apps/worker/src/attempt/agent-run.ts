@@ -1,0 +1,52 @@
+import { defaultConfig } from '@agentfleet/core';
+import { createAgent, runWithReview, type AgentEvent, type AgentResult, type AgentRunRequest, type ProviderPauses, type SpendMeter } from '@agentfleet/agents';
+import type { ReviewRecord, TaskContext } from '@agentfleet/store';
+import type { Logger } from '@agentfleet/telemetry';
+import type { AttemptStop } from './attempt-stop.js';
+
+const DEFAULT_CONFIG = defaultConfig();
+
+export interface AgentRunInputs {
+  ctx: TaskContext;
+  dir: string;
+  /** the environment agents get (secrets reach them here, never through Redis) */
+  env: NodeJS.ProcessEnv;
+  pauses: ProviderPauses;
+  meter: SpendMeter;
+  stop: AttemptStop;
+  log: Logger;
+  /** the task's changes so far as a unified diff (what a reviewer reads) */
+  diff: () => Promise<string>;
+}
+
+/** Runs the task's agent in its workspace (with the review loop when the task has one), under the stall watch. */
+export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: AgentResult; review: ReviewRecord[] | null }> {
+  const { ctx, stop, log } = inputs;
+  return stop.watched(logEvents(log), async (onEvent) => {
+    const request: AgentRunRequest = {
+      task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk },
+      workdir: inputs.dir,
+      env: { ...inputs.env, AGENTFLEET_RUN: ctx.runId, AGENTFLEET_TASK: ctx.taskId },
+      budget: {},
+      signal: stop.signal,
+      onEvent,
+      meter: inputs.meter,
+      config: { ...DEFAULT_CONFIG, ...ctx.run.config },
+      pauses: inputs.pauses,
+      logger: log,
+    };
+    const builder = createAgent(ctx.spec.agent);
+    if (!ctx.spec.review) return { result: await builder.run(request), review: null };
+    const reviewed = await runWithReview({ builder, reviewer: createAgent(ctx.spec.review.agent), request, review: ctx.spec.review, getDiff: inputs.diff });
+    return { result: reviewed.result, review: reviewed.verdicts.map((v) => ({ round: v.round, verdict: v.verdict, issues: v.issues })) };
+  });
+}
+
+/** Agent events go to the worker's debug log. */
+function logEvents(log: Logger): (e: AgentEvent) => void {
+  return (e) => {
+    if (!log.isLevelEnabled('debug')) return;
+    if (e.type === 'output') log.debug({ stream: e.stream }, e.text.trimEnd());
+    else if (e.type !== 'usage') log.debug({ event: e.type }, 'text' in e ? e.text : e.name);
+  };
+}

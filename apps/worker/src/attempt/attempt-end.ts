@@ -1,0 +1,62 @@
+import type { FleetError } from '@agentfleet/core';
+import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, AttemptStatus, CompleteOutcome, FleetStore, TaskResult } from '@agentfleet/store';
+
+/** The history entry of an attempt that ends now. */
+export function historyEntry(owner: AttemptOwner, status: AttemptStatus, spend: AttemptSpend, error: FleetError | null): AttemptHistoryEntry {
+  return {
+    attempt: owner.attempt,
+    host: owner.host,
+    worker: owner.worker,
+    startedAt: new Date(owner.startedAt || Date.now()).toISOString(),
+    finishedAt: new Date().toISOString(),
+    status,
+    error: error ? { kind: error.kind, message: error.message } : null,
+    usage: spend.usage,
+    costUsd: spend.costUsd,
+    provider: spend.provider,
+    model: spend.model,
+    sandbox: null,
+    rounds: [],
+    setup: null,
+  };
+}
+
+/**
+ * Records how an attempt ended, in one place: every end records what the attempt spent and
+ * its history entry; succeeded and failed also end the task and advance the DAG.
+ */
+export class AttemptEnd {
+  constructor(
+    private readonly store: FleetStore,
+    private readonly runId: string,
+    private readonly taskId: string,
+    private readonly owner: AttemptOwner,
+  ) {}
+
+  succeeded(result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
+    return this.store.attempts.complete({ runId: this.runId, taskId: this.taskId, outcome: 'succeeded', result, owner: this.owner, spend, history: historyEntry(this.owner, 'succeeded', spend, null) });
+  }
+
+  failed(error: FleetError, result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
+    return this.store.attempts.complete({
+      runId: this.runId,
+      taskId: this.taskId,
+      outcome: 'failed',
+      result,
+      error: { kind: error.kind, message: error.message },
+      owner: this.owner,
+      spend,
+      history: historyEntry(this.owner, 'failed', spend, error),
+    });
+  }
+
+  /** BullMQ runs another attempt; false when this one had lost the task already. */
+  retrying(error: FleetError, spend: AttemptSpend): Promise<boolean> {
+    return this.store.attempts.retrying({ runId: this.runId, taskId: this.taskId, error: { kind: error.kind, message: error.message }, owner: this.owner, spend, history: historyEntry(this.owner, 'retrying', spend, error) });
+  }
+
+  /** Cancelled with its run, or lost to another attempt: the task's state is not this attempt's to set. */
+  undecided(status: 'cancelled' | 'lost', spend: AttemptSpend, error: FleetError | null): Promise<boolean> {
+    return this.store.attempts.recordEnded({ runId: this.runId, taskId: this.taskId, spend, history: historyEntry(this.owner, status, spend, error) });
+  }
+}

@@ -1,0 +1,112 @@
+import { UnrecoverableError } from 'bullmq';
+import { FleetError, isModelBacked, jobIdOf } from '@agentfleet/core';
+import { runBudgetReached, SpendMeter, type ProviderPauses } from '@agentfleet/agents';
+import type { AttemptOwner, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
+import type { Logger } from '@agentfleet/telemetry';
+import type { TaskWorkspace } from '../task-workspace.js';
+import { runTaskAgent } from './agent-run.js';
+import { AttemptEnd } from './attempt-end.js';
+import { AttemptStop } from './attempt-stop.js';
+import { asFleetError, classifyFailure, tailLine } from './failure.js';
+import { integrateRun } from './integrate-run.js';
+import { scrubError, scrubResult, secretsFor } from './secrets.js';
+
+/** What every attempt of a worker shares. */
+export interface AttemptDeps {
+  store: FleetStore;
+  logger: Logger;
+  pauses: ProviderPauses;
+  /** git worktree when the run has a repository, scratch dir otherwise */
+  workspaceFor: (ctx: TaskContext) => TaskWorkspace;
+  /** the environment agents get (secrets reach them here, never through Redis) */
+  agentEnv: NodeJS.ProcessEnv;
+  /** values that must not reach Redis: an agent may print them */
+  secretValues: readonly string[];
+}
+
+/**
+ * One attempt of a claimed task, top to bottom: prepare the workspace, run the agent,
+ * publish the branch (only while the attempt still owns the task), record the result and
+ * advance the DAG. Every way it can end is recorded with what it spent. Each step can run
+ * again after a crash (at-least-once delivery).
+ */
+export class TaskAttempt {
+  readonly stop: AttemptStop;
+  private readonly meter = new SpendMeter();
+  private readonly end: AttemptEnd;
+  private readonly workspace: TaskWorkspace;
+  private readonly secrets: string[];
+  private readonly started = Date.now();
+  private result: TaskResult = {};
+
+  constructor(
+    private readonly deps: AttemptDeps,
+    private readonly ctx: TaskContext,
+    private readonly owner: AttemptOwner,
+    private readonly log: Logger,
+  ) {
+    this.workspace = deps.workspaceFor(ctx);
+    this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
+    this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner);
+    this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.agentEnv);
+  }
+
+  /** Runs the attempt; throws what BullMQ must hear (a retry, or an UnrecoverableError). */
+  async run(attemptsLeft: number): Promise<void> {
+    const { ctx } = this;
+    try {
+      if (isModelBacked(ctx.spec.agent) && runBudgetReached(ctx.run.config, ctx.run.costUsd)) {
+        throw new FleetError('budget_exceeded', `run ${ctx.runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`);
+      }
+      const prepared = await this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId));
+      this.log.debug({ dir: prepared.dir, base: prepared.base }, 'task started');
+      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, log: this.log, diff: () => this.workspace.diff() });
+      this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
+      if (ran.result.exit !== 0) throw new FleetError('exit_code', `exit code ${ran.result.exit}${tailLine(this.result.outputTail)}`);
+      // The fence before side effects outside Redis: a worker cut off from Redis may have been
+      // replaced; it must not overwrite the newer attempt's branch.
+      if (this.workspace.publishes && !(await this.deps.store.attempts.owns(ctx.runId, ctx.taskId, this.owner))) return void (await this.lost());
+      const published = await this.workspace.publish(ctx, prepared.base);
+      await this.succeeded({ ...this.result, ...(published ?? {}), durationMs: Date.now() - this.started });
+    } catch (err) {
+      await this.failed(scrubError(asFleetError(err, this.stop.reason), this.secrets), attemptsLeft);
+    } finally {
+      this.stop.dispose();
+      await this.workspace.release().catch((e: Error) => this.log.warn({ err: e.message }, 'workspace release failed'));
+    }
+  }
+
+  private async succeeded(result: TaskResult): Promise<void> {
+    const outcome = await this.end.succeeded(result, this.meter.spend);
+    this.log.info({ durationMs: result.durationMs, commit: result.commit, ready: outcome.ready.length, duplicate: outcome.duplicate, stale: outcome.stale }, outcome.stale ? 'task result dropped: another attempt owns the task' : 'task succeeded');
+    if (outcome.stale) await this.end.undecided('lost', this.meter.spend, null);
+    if (outcome.runFinished) await this.runFinished(outcome.runFinished);
+  }
+
+  private async failed(error: FleetError, attemptsLeft: number): Promise<void> {
+    const verdict = classifyFailure(error, attemptsLeft);
+    if (verdict === 'cancelled') {
+      this.log.warn('task cancelled: agent stopped');
+      await this.end.undecided('cancelled', this.meter.spend, error);
+      return;
+    }
+    this.log.warn({ kind: error.kind, err: error.message, final: verdict === 'final' }, 'task attempt failed');
+    if (verdict === 'retry') {
+      await this.end.retrying(error, this.meter.spend);
+      throw error;
+    }
+    const outcome = await this.end.failed(error, { ...this.result, durationMs: Date.now() - this.started }, this.meter.spend);
+    if (outcome.runFinished) await this.runFinished(outcome.runFinished);
+    throw new UnrecoverableError(`${error.kind}: ${error.message}`);
+  }
+
+  private async lost(): Promise<void> {
+    this.log.warn('another attempt owns this task now; dropping this one without publishing');
+    await this.end.undecided('lost', this.meter.spend, null);
+  }
+
+  private async runFinished(status: string): Promise<void> {
+    this.log.info({ status }, 'run finished');
+    await integrateRun(this.deps.store, this.ctx, this.deps.workspaceFor(this.ctx), this.log);
+  }
+}

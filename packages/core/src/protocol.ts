@@ -1,0 +1,9 @@
+/**
+ * The version of what a run asks of the hosts that work on it: its records in Redis, the
+ * Lua scripts, the plan keys. A run records the version it was submitted with; a host daemon
+ * takes only runs of its version or older, so a host on an older release leaves a newer
+ * run's tasks alone (and says so), and a newer release still finishes older runs.
+ *   1: the first releases (no version recorded)
+ *   2: attempt history and spend, protocol-named queues
+ */
+export const PROTOCOL_VERSION = 2;

@@ -1,0 +1,67 @@
+--[[
+  Marks a task terminal (succeeded | failed) and advances the DAG, atomically.
+  KEYS, ARGV[1]: see includes/run-keys.lua
+  ARGV[2] task id
+  ARGV[3] outcome: succeeded | failed
+  ARGV[4] result fields to write, a flat JSON array [k, v, ...]
+  ARGV[5] the attempt's figures, JSON { durationSec?, model?, input, cachedInput, output, costUsd }
+  ARGV[6] error kind, ARGV[7] error message (failed only)
+  ARGV[8] worker, ARGV[9] attempt: the fence ('' = none: the reconciler speaking for a lost job)
+  ARGV[10] the attempt's history entry (a JSON object; '' = none)
+  Returns { reply, final run status or '', fail-fast fired '1' | '0', ready... } where reply
+  is ok | dup (already terminal) | stale (the attempt lost the task: nothing recorded) and
+  ready is (id, queue, attempts, backoffMs, priority) per task that became ready.
+]]
+--- @include "includes/run-keys"
+--- @include "includes/now"
+--- @include "includes/decode-list"
+--- @include "includes/set-status"
+--- @include "includes/stats"
+--- @include "includes/spend"
+--- @include "includes/owns-attempt"
+--- @include "includes/release"
+--- @include "includes/skip-dependents"
+--- @include "includes/cancel-remaining"
+--- @include "includes/finish-run"
+
+local tid, outcome = ARGV[2], ARGV[3]
+local key = taskPrefix .. tid
+local t = redis.call('HMGET', key, 'status', 'worker', 'attempts', 'agent', 'dependents', 'next')
+local status = t[1]
+if not status then return redis.error_reply('unknown task ' .. tid) end
+if TERMINAL[status] then return { 'dup', '', '0' } end
+if not ownsAttempt(t[2], t[3], ARGV[8], ARGV[9]) then return { 'stale', '', '0' } end
+
+local now = nowMs()
+local fields = cjson.decode(ARGV[4])
+table.insert(fields, 'finishedAt'); table.insert(fields, now)
+if outcome == 'failed' then
+  table.insert(fields, 'error'); table.insert(fields, cjson.encode({ kind = ARGV[6], message = ARGV[7] }))
+end
+local remaining = setStatus(tid, status, outcome, fields)
+
+local s = cjson.decode(ARGV[5])
+countOutcome(outcome, t[4])
+if s.durationSec then countDuration(t[4], tonumber(s.durationSec)) end
+recordSpend(key, s)
+appendHistory(key, ARGV[10])
+
+local ready = {}
+local failFast = '0'
+if outcome == 'failed' then
+  redis.call('LPUSH', failuresKey, cjson.encode({ runId = redis.call('HGET', runKey, 'id'), taskId = tid, kind = ARGV[6], message = string.sub(ARGV[7], 1, 500), finishedAt = now }))
+  redis.call('LTRIM', failuresKey, 0, 99)
+  remaining = nil
+  if redis.call('HGET', runKey, 'failFast') == '1' then
+    failFast = '1'
+    redis.call('HSET', runKey, 'failFastTriggered', '1')
+    cancelRemaining(now, 'fail-fast: task ' .. tid .. ' failed', nil)
+  else
+    skipDependents(tid, decodeList(t[5]), now, ready)
+  end
+end
+release(tid, outcome, now, ready, decodeList(t[6]))
+
+local out = { 'ok', finishRunIfDone(now, remaining) or '', failFast }
+for _, v in ipairs(ready) do table.insert(out, v) end
+return out

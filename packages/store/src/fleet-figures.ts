@@ -1,0 +1,63 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { HostRegistry } from './host-registry.js';
+import type { Keys } from './keys.js';
+import type { RunReader } from './run-reader.js';
+import { parseStats } from './stats.js';
+import { DEFAULT_QUEUE, type TaskQueues } from './task-queues.js';
+import type { FleetStats, HostStatus, QueueCount, RunWithCounts } from './types.js';
+
+/**
+ * What the monitor and `fleet top` read about the whole fleet: hosts, runs, durable totals,
+ * queue depths, Redis itself (the monitor's MonitorSource and top's TopSource).
+ */
+export class FleetFigures {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly queues: TaskQueues,
+    private readonly hosts: HostRegistry,
+    private readonly runs: RunReader,
+  ) {}
+
+  listHosts(): Promise<HostStatus[]> {
+    return this.hosts.list();
+  }
+
+  listRuns(opts?: { active?: boolean; limit?: number }): Promise<RunWithCounts[]> {
+    return this.runs.list(opts);
+  }
+
+  recentFailures(limit = 10) {
+    return this.runs.recentFailures(limit);
+  }
+
+  async readStats(): Promise<FleetStats> {
+    return parseStats(await this.redis.hgetall(this.keys.stats()));
+  }
+
+  /** Every task queue runs have used (what workers serve and bull-board shows). */
+  async knownQueues(): Promise<string[]> {
+    const names = await this.redis.hkeys(this.keys.queues());
+    return names.length ? names.sort() : [DEFAULT_QUEUE];
+  }
+
+  async taskQueues(): Promise<Queue[]> {
+    return (await this.knownQueues()).map((n) => this.queues.get(n) as unknown as Queue);
+  }
+
+  async queueCounts(): Promise<QueueCount[]> {
+    const out: QueueCount[] = [];
+    for (const name of await this.knownQueues()) {
+      const counts = await this.queues.get(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children');
+      for (const [state, count] of Object.entries(counts)) out.push({ queue: name, state: state as QueueCount['state'], count });
+    }
+    return out;
+  }
+
+  async redisInfo(): Promise<{ usedMemory: number; maxMemory: number; commandsProcessed: number; cpuSeconds: number }> {
+    const info = await this.redis.info();
+    const num = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+    return { usedMemory: num('used_memory'), maxMemory: num('maxmemory'), commandsProcessed: num('total_commands_processed'), cpuSeconds: num('used_cpu_user') + num('used_cpu_sys') };
+  }
+}

@@ -1,0 +1,100 @@
+import type { Redis } from 'ioredis';
+import type { Keys } from './keys.js';
+import { emptyCounts, round6, toRunSummary, toTaskReport } from './records.js';
+import { requireRun } from './run-writer.js';
+import type { IntegrationResult, RunReport, RunWithCounts, TaskReport, TaskStatus } from './types.js';
+
+/** Reading runs: status with counts, lists, the report, what runs now, recent failures. */
+export class RunReader {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+  ) {}
+
+  async get(runId: string): Promise<RunWithCounts> {
+    await requireRun(this.redis, this.keys, runId);
+    const [run, counts] = await Promise.all([this.redis.hgetall(this.keys.run(runId)), this.redis.hgetall(this.keys.runCounts(runId))]);
+    return withCounts(run, counts);
+  }
+
+  async latestId(): Promise<string | null> {
+    const ids = await this.redis.zrevrange(this.keys.runs(), 0, 0);
+    return ids[0] ?? null;
+  }
+
+  async list(opts: { active?: boolean; limit?: number } = {}): Promise<RunWithCounts[]> {
+    const ids = opts.active ? await this.redis.smembers(this.keys.activeRuns()) : await this.redis.zrevrange(this.keys.runs(), 0, (opts.limit ?? 20) - 1);
+    const pipe = this.redis.pipeline();
+    for (const id of ids) {
+      pipe.hgetall(this.keys.run(id));
+      pipe.hgetall(this.keys.runCounts(id));
+    }
+    const res = (await pipe.exec()) ?? [];
+    const out: RunWithCounts[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const run = res[2 * i]?.[1] as Record<string, string>;
+      if (run?.id) out.push(withCounts(run, res[2 * i + 1]?.[1] as Record<string, string>));
+    }
+    return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  async report(runId: string): Promise<RunReport> {
+    await requireRun(this.redis, this.keys, runId);
+    const run = await this.redis.hgetall(this.keys.run(runId));
+    const tasks = await this.tasks(runId);
+    const count = (s: TaskStatus) => tasks.filter((t) => t.status === s).length;
+    const summary = toRunSummary(run);
+    const start = summary.startedAt ? Date.parse(summary.startedAt) : null;
+    const end = summary.finishedAt ? Date.parse(summary.finishedAt) : null;
+    return {
+      run: summary,
+      ...(run.integration ? { integration: JSON.parse(run.integration) as IntegrationResult } : {}),
+      tasks,
+      totals: {
+        tasks: tasks.length,
+        succeeded: count('succeeded'),
+        failed: count('failed'),
+        skipped: count('skipped'),
+        cancelled: count('cancelled'),
+        durationMs: start !== null ? (end ?? Date.now()) - start : 0,
+        costUsd: round6(tasks.reduce((s, t) => s + t.costUsd, 0)),
+      },
+    };
+  }
+
+  private async tasks(runId: string): Promise<TaskReport[]> {
+    const ids = await this.redis.lrange(this.keys.runTasks(runId), 0, -1);
+    const tasks: TaskReport[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const pipe = this.redis.pipeline();
+      for (const id of ids.slice(i, i + 1000)) pipe.hgetall(this.keys.task(runId, id));
+      for (const [, h] of (await pipe.exec()) ?? []) tasks.push(toTaskReport(h as Record<string, string>, runId));
+    }
+    return tasks;
+  }
+
+  /** Tasks running now, with the host/worker that holds them. */
+  async running(runId: string): Promise<{ taskId: string; host: string; worker: string; startedAt: number }[]> {
+    const ids = await this.redis.smembers(this.keys.runInflight(runId));
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hmget(this.keys.task(runId, id), 'status', 'host', 'worker', 'startedAt');
+    const rows = (await pipe.exec()) ?? [];
+    const out = [];
+    for (let i = 0; i < ids.length; i++) {
+      const r = rows[i]?.[1] as (string | null)[];
+      if (r?.[0] === 'running') out.push({ taskId: ids[i]!, host: r[1] ?? '', worker: r[2] ?? '', startedAt: Number(r[3] ?? 0) });
+    }
+    return out;
+  }
+
+  async recentFailures(limit = 10): Promise<{ runId: string; taskId: string; kind: string; message: string; finishedAt: number }[]> {
+    const rows = await this.redis.lrange(this.keys.failures(), 0, limit - 1);
+    return rows.map((r) => JSON.parse(r) as { runId: string; taskId: string; kind: string; message: string; finishedAt: number });
+  }
+}
+
+function withCounts(run: Record<string, string>, counts: Record<string, string> | undefined): RunWithCounts {
+  const c = emptyCounts();
+  for (const [k, v] of Object.entries(counts ?? {})) if (k in c) c[k as TaskStatus] = Number(v);
+  return { ...toRunSummary(run), counts: c, total: Number(run.total ?? 0), costUsd: Number(run.costUsd ?? 0) };
+}

@@ -1,0 +1,169 @@
+import type { Redis } from 'ioredis';
+import { FleetError, InputError, isRunId, jobIdOf, PROTOCOL_VERSION, type Plan } from '@agentfleet/core';
+import type { FleetEvents } from './fleet-events.js';
+import type { Keys } from './keys.js';
+import { emptyCounts } from './records.js';
+import { buildSchedule } from './schedule.js';
+import { cancelScript, retryScript, type ScriptRunner } from './scripts/index.js';
+import { queueNameFor, type TaskQueues } from './task-queues.js';
+import type { ReadyTask, SubmitOptions, TaskStatus } from './types.js';
+
+export interface CancelOutcome {
+  status: string;
+  removedJobs: number;
+  runningTasks: string[];
+}
+
+/**
+ * Writing runs: submit, cancel, retry. Each records its change in Redis, then adds the jobs
+ * and publishes what workers must hear, so no caller does those steps by hand.
+ */
+export class RunWriter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: Keys,
+    private readonly scripts: ScriptRunner,
+    private readonly queues: TaskQueues,
+    private readonly events: FleetEvents,
+  ) {}
+
+  /** Writes the run and all its tasks in one transaction (all or nothing), then enqueues the roots. */
+  async submit(plan: Plan, opts: SubmitOptions): Promise<{ runId: string; roots: ReadyTask[] }> {
+    if (!isRunId(opts.runId)) throw new InputError(`invalid run id '${opts.runId}'`);
+    if (await this.redis.exists(this.keys.run(opts.runId))) throw new InputError(`run ${opts.runId} already exists`);
+    const { tx, roots, queues } = this.submitTransaction(plan, opts);
+    const known = await this.redis.hmget(this.keys.queues(), ...queues);
+    const res = await tx.exec();
+    const failed = res?.find(([err]) => err);
+    if (!res || failed) throw new FleetError('internal', `submit of run ${opts.runId} failed: ${failed?.[0]?.message ?? 'transaction aborted'}`);
+    // A queue no worker listens to yet: workers subscribe to it before its first job matters.
+    if (known.some((v) => v === null)) await this.events.publish({ type: 'queues' });
+    await this.queues.add(roots);
+    return { runId: opts.runId, roots };
+  }
+
+  private submitTransaction(plan: Plan, opts: SubmitOptions) {
+    const sched = buildSchedule(plan.tasks, opts.schedule);
+    const now = Date.now();
+    const k = this.keys;
+    const runId = opts.runId;
+    const tx = this.redis.multi();
+    const realCount = plan.tasks.length;
+    tx.hset(k.run(runId), {
+      id: runId,
+      name: plan.name,
+      status: 'queued',
+      schedule: opts.schedule,
+      failFast: opts.failFast ? '1' : '0',
+      baseCommit: opts.baseCommit ?? '',
+      repo: JSON.stringify(plan.repo ?? null),
+      clean: plan.clean,
+      config: JSON.stringify(opts.config),
+      integrate: opts.integrate ?? '',
+      createdAt: now,
+      remaining: realCount,
+      total: realCount,
+      costUsd: 0,
+      protocol: PROTOCOL_VERSION,
+    });
+    const queueLabels = new Map<string, string[]>();
+    const roots: ReadyTask[] = [];
+    for (const node of sched.nodes) {
+      const key = k.task(runId, node.id);
+      if (node.barrier) {
+        tx.hset(key, { id: node.id, barrier: '1', status: 'blocked', pending: node.pending, next: JSON.stringify(node.next) });
+        continue;
+      }
+      const spec = node.spec!;
+      const queue = queueNameFor(spec.labels, PROTOCOL_VERSION);
+      queueLabels.set(queue, [...new Set(spec.labels)].sort());
+      // Roots are recorded queued at once; their jobs are added right after the transaction.
+      const ready = node.pending === 0;
+      const backoffMs = spec.backoffMs ?? 2000;
+      tx.hset(key, {
+        id: spec.id,
+        title: spec.title,
+        agent: spec.agent,
+        status: ready ? 'queued' : 'blocked',
+        pending: node.pending,
+        next: JSON.stringify(node.next),
+        deps: JSON.stringify(spec.deps),
+        dependents: JSON.stringify(node.dependents),
+        queue,
+        maxAttempts: spec.retries + 1,
+        backoffMs,
+        priority: node.priority,
+        attempts: 0,
+        spec: JSON.stringify(spec),
+        ...(ready ? { readyAt: now, queuedAt: now } : {}),
+      });
+      if (ready) {
+        tx.sadd(k.runInflight(runId), spec.id);
+        roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs, priority: node.priority });
+      }
+    }
+    const order = sched.order;
+    for (let i = 0; i < order.length; i += 5000) tx.rpush(k.runTasks(runId), ...order.slice(i, i + 5000));
+    tx.hset(k.runCounts(runId), { ...emptyCounts(), queued: roots.length, blocked: realCount - roots.length });
+    for (const [q, labels] of queueLabels) tx.hset(k.queues(), q, JSON.stringify(labels));
+    tx.zadd(k.runs(), now, runId);
+    tx.sadd(k.activeRuns(), runId);
+    return { tx, roots, queues: [...queueLabels.keys()] };
+  }
+
+  async cancel(runId: string, reason = 'cancelled by user'): Promise<CancelOutcome> {
+    await requireRun(this.redis, this.keys, runId);
+    const res = await this.scripts.run(cancelScript, { runId, reason });
+    if (res.ended) return { status: res.status, removedJobs: 0, runningTasks: [] };
+    const running: string[] = [];
+    let removed = 0;
+    for (const t of res.inflight) {
+      if (t.before === 'running') running.push(t.taskId);
+      else if (await this.queues.remove(t.queue, jobIdOf(runId, t.taskId))) removed++;
+    }
+    await this.events.publish({ type: 'cancel', runId, tasks: running });
+    return { status: 'cancelled', removedJobs: removed, runningTasks: running };
+  }
+
+  /** Re-queues failed and/or skipped tasks and enqueues those ready at once. Returns the tasks re-opened. */
+  async retry(runId: string, only?: 'failed' | 'skipped'): Promise<{ reopened: string[]; ready: ReadyTask[] }> {
+    await requireRun(this.redis, this.keys, runId);
+    const info = await this.taskGraph(runId);
+    const wanted = (s: TaskStatus) => (only ? s === only : s === 'failed' || s === 'skipped');
+    // A task can re-run only when each dependency succeeded or re-runs too (ids are in topo order).
+    const chosen = new Set<string>();
+    for (const [id, t] of info) {
+      if (wanted(t.status) && t.deps.every((d) => info.get(d)?.status === 'succeeded' || chosen.has(d))) chosen.add(id);
+    }
+    if (chosen.size === 0) return { reopened: [], ready: [] };
+    const items = [...chosen].map((id) => {
+      const t = info.get(id)!;
+      return { id, pending: t.deps.filter((d) => chosen.has(d)).length, next: t.dependents.filter((d) => chosen.has(d)) };
+    });
+    // Old failed jobs keep their ids; remove them so the deterministic id can be added again.
+    for (const id of chosen) await this.queues.remove(info.get(id)!.queue, jobIdOf(runId, id));
+    const ready = await this.scripts.run(retryScript, { runId, items });
+    await this.queues.add(ready);
+    return { reopened: [...chosen], ready };
+  }
+
+  /** Status, dependencies, dependents and queue of every task, in topological order. */
+  private async taskGraph(runId: string) {
+    const ids = await this.redis.lrange(this.keys.runTasks(runId), 0, -1);
+    const pipe = this.redis.pipeline();
+    for (const id of ids) pipe.hmget(this.keys.task(runId, id), 'status', 'deps', 'dependents', 'queue');
+    const rows = ((await pipe.exec()) ?? []).map((r) => r[1] as (string | null)[]);
+    return new Map(
+      ids.map((id, i) => {
+        const r = rows[i] ?? [];
+        return [id, { status: r[0] as TaskStatus, deps: JSON.parse(r[1] ?? '[]') as string[], dependents: JSON.parse(r[2] ?? '[]') as string[], queue: r[3] ?? 'tasks' }];
+      }),
+    );
+  }
+}
+
+/** A run id from a user: well-formed and present, or one clear message. */
+export async function requireRun(redis: Redis, keys: Keys, runId: string): Promise<void> {
+  if (!isRunId(runId)) throw new InputError(`invalid run id '${runId}'`);
+  if (!(await redis.exists(keys.run(runId)))) throw new InputError(`no run '${runId}' in Redis (see 'fleet runs')`);
+}
