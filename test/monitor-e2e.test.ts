@@ -5,8 +5,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeRunId, type Plan, type TaskSpec } from '@agentfleet/core';
-import { createRedis, FleetStore, type RunWithCounts } from '@agentfleet/store';
+import { makeRunId, PROTOCOL_VERSION, type Plan, type TaskSpec } from '@agentfleet/core';
+import { createRedis, FleetStore, queueNameFor, type RunWithCounts } from '@agentfleet/store';
 import { promtool } from '../packages/telemetry/test/promtool.js';
 import { freePort } from './setup/global.js';
 import { ensureBuilt, tempDir, TestHostd, waitFor } from './helpers/fleet-harness.js';
@@ -211,7 +211,7 @@ describe.runIf(ok)('fleet monitor over a real run', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toContain('text/html');
     const api = (await (await fetch(`${m.url}/queues/api/queues`)).json()) as { queues: { name: string; readOnlyMode: boolean; isPaused?: boolean; counts: Record<string, number> }[] };
-    const tasks = api.queues.find((q) => q.name === 'tasks');
+    const tasks = api.queues.find((q) => q.name === queueNameFor([], PROTOCOL_VERSION));
     expect(tasks?.readOnlyMode).toBe(true);
     const failedBefore = tasks!.counts.failed;
     expect(failedBefore).toBeGreaterThan(0);
@@ -220,7 +220,7 @@ describe.runIf(ok)('fleet monitor over a real run', () => {
       expect(res.status, `${method} ${path}`).toBe(405);
     }
     const again = (await (await fetch(`${m.url}/queues/api/queues`)).json()) as typeof api;
-    const tasksAgain = again.queues.find((q) => q.name === 'tasks')!;
+    const tasksAgain = again.queues.find((q) => q.name === queueNameFor([], PROTOCOL_VERSION))!;
     expect(tasksAgain.counts.failed).toBe(failedBefore);
     expect(tasksAgain.isPaused ?? false).toBe(false);
     expect((await m.stop('SIGINT')).code).toBe(0);

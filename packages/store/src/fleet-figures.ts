@@ -4,7 +4,7 @@ import type { HostRegistry } from './host-registry.js';
 import type { Keys } from './keys.js';
 import type { RunReader } from './run-reader.js';
 import { parseStats } from './stats.js';
-import { DEFAULT_QUEUE, type TaskQueues } from './task-queues.js';
+import { DEFAULT_QUEUE, labelsOfQueue, queueNameFor, type TaskQueues } from './task-queues.js';
 import type { FleetStats, HostStatus, QueueCount, RunWithCounts } from './types.js';
 
 /**
@@ -46,13 +46,23 @@ export class FleetFigures {
     return (await this.knownQueues()).map((n) => this.queues.get(n) as unknown as Queue);
   }
 
+  /**
+   * Jobs by queue and state. A queue is named by its label set (`tasks`, `tasks.gpu`): the
+   * queues of different protocols add up, so dashboards do not change with a release.
+   */
   async queueCounts(): Promise<QueueCount[]> {
-    const out: QueueCount[] = [];
+    const totals = new Map<string, QueueCount>();
     for (const name of await this.knownQueues()) {
       const counts = await this.queues.get(name).getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children');
-      for (const [state, count] of Object.entries(counts)) out.push({ queue: name, state: state as QueueCount['state'], count });
+      const queue = queueNameFor(labelsOfQueue(name), 1);
+      for (const [state, count] of Object.entries(counts)) {
+        const key = `${queue}|${state}`;
+        const row = totals.get(key) ?? { queue, state: state as QueueCount['state'], count: 0 };
+        row.count += count;
+        totals.set(key, row);
+      }
     }
-    return out;
+    return [...totals.values()];
   }
 
   async redisInfo(): Promise<{ usedMemory: number; maxMemory: number; commandsProcessed: number; cpuSeconds: number }> {
