@@ -13,8 +13,8 @@ export class RunReader {
 
   async get(runId: string): Promise<RunWithCounts> {
     await requireRun(this.redis, this.keys, runId);
-    const [run, counts] = await Promise.all([this.redis.hgetall(this.keys.run(runId)), this.redis.hgetall(this.keys.runCounts(runId))]);
-    return withCounts(run, counts);
+    const [run, counts, inflight] = await Promise.all([this.redis.hgetall(this.keys.run(runId)), this.redis.hgetall(this.keys.runCounts(runId)), this.redis.scard(this.keys.runInflight(runId))]);
+    return withCounts(run, counts, inflight);
   }
 
   async latestId(): Promise<string | null> {
@@ -28,12 +28,13 @@ export class RunReader {
     for (const id of ids) {
       pipe.hgetall(this.keys.run(id));
       pipe.hgetall(this.keys.runCounts(id));
+      pipe.scard(this.keys.runInflight(id));
     }
     const res = (await pipe.exec()) ?? [];
     const out: RunWithCounts[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const run = res[2 * i]?.[1] as Record<string, string>;
-      if (run?.id) out.push(withCounts(run, res[2 * i + 1]?.[1] as Record<string, string>));
+      const run = res[3 * i]?.[1] as Record<string, string>;
+      if (run?.id) out.push(withCounts(run, res[3 * i + 1]?.[1] as Record<string, string>, Number(res[3 * i + 2]?.[1] ?? 0)));
     }
     return out.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
@@ -93,8 +94,10 @@ export class RunReader {
   }
 }
 
-function withCounts(run: Record<string, string>, counts: Record<string, string> | undefined): RunWithCounts {
+/** Counts by status; queued is derived: tasks in flight that are not running. */
+function withCounts(run: Record<string, string>, counts: Record<string, string> | undefined, inflight: number): RunWithCounts {
   const c = emptyCounts();
   for (const [k, v] of Object.entries(counts ?? {})) if (k in c) c[k as TaskStatus] = Number(v);
+  c.queued = Math.max(0, inflight - c.running);
   return { ...toRunSummary(run), counts: c, total: Number(run.total ?? 0), costUsd: Number(run.costUsd ?? 0) };
 }

@@ -104,7 +104,8 @@ export class RunWriter {
     }
     const order = sched.order;
     for (let i = 0; i < order.length; i += 5000) tx.rpush(k.runTasks(runId), ...order.slice(i, i + 5000));
-    tx.hset(k.runCounts(runId), { ...emptyCounts(), queued: roots.length, blocked: realCount - roots.length });
+    // queued is not kept: it is the inflight members that are not running (run-reader.ts)
+    tx.hset(k.runCounts(runId), { ...emptyCounts(), queued: 0, blocked: realCount - roots.length });
     for (const [q, labels] of queueLabels) tx.hset(k.queues(), q, JSON.stringify(labels));
     tx.zadd(k.runs(), now, runId);
     tx.sadd(k.activeRuns(), runId);

@@ -42,8 +42,7 @@ export function parseStats(hash: Record<string, string>): FleetStats {
       case 'duration_sum':
         dur(parts[1] ?? 'unknown').sum = value;
         break;
-      case 'duration_count':
-        dur(parts[1] ?? 'unknown').count = value;
+      case 'duration_count': // protocol 1 kept the count; it equals the buckets' sum
         break;
       case 'wait': {
         const idx = Number(parts[1]) - 1;
@@ -54,7 +53,6 @@ export function parseStats(hash: Record<string, string>): FleetStats {
         stats.wait.sum = value;
         break;
       case 'wait_count':
-        stats.wait.count = value;
         break;
       case 'runs':
         runs.set(parts[1] as RunStatus, value);
@@ -64,7 +62,9 @@ export function parseStats(hash: Record<string, string>): FleetStats {
         break;
     }
   }
-  stats.duration = [...durations].map(([agent, h]) => ({ agent, ...h }));
+  const withCount = (h: HistogramTotals): HistogramTotals => ({ ...h, count: h.buckets.reduce((a, b) => a + b, 0) });
+  stats.wait = withCount(stats.wait);
+  stats.duration = [...durations].map(([agent, h]) => ({ agent, ...withCount(h) }));
   stats.runs = [...runs].map(([status, count]) => ({ status, count }));
   return stats;
 }

@@ -1,4 +1,4 @@
-import { defaultConfig } from '@agentfleet/core';
+import { defaultConfig, isModelBacked } from '@agentfleet/core';
 import { createAgent, runWithReview, type AgentEvent, type AgentResult, type AgentRunRequest, type ProviderPauses, type SpendMeter } from '@agentfleet/agents';
 import type { ReviewRecord, TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
@@ -14,7 +14,8 @@ export interface AgentRunInputs {
   pauses: ProviderPauses;
   meter: SpendMeter;
   stop: AttemptStop;
-  log: Logger;
+  /** the attempt's logger (made on first use) */
+  log: () => Logger;
   /** the task's changes so far as a unified diff (what a reviewer reads) */
   diff: () => Promise<string>;
 }
@@ -33,7 +34,8 @@ export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: Ag
       meter: inputs.meter,
       config: { ...DEFAULT_CONFIG, ...ctx.run.config },
       pauses: inputs.pauses,
-      logger: log,
+      // only model-backed agents log (their provider chain)
+      logger: isModelBacked(ctx.spec.agent) ? log() : undefined,
     };
     const builder = createAgent(ctx.spec.agent);
     if (!ctx.spec.review) return { result: await builder.run(request), review: null };
@@ -43,8 +45,9 @@ export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: Ag
 }
 
 /** Agent events go to the worker's debug log. */
-function logEvents(log: Logger): (e: AgentEvent) => void {
+function logEvents(logger: () => Logger): (e: AgentEvent) => void {
   return (e) => {
+    const log = logger();
     if (!log.isLevelEnabled('debug')) return;
     if (e.type === 'output') log.debug({ stream: e.stream }, e.text.trimEnd());
     else if (e.type !== 'usage') log.debug({ event: e.type }, 'text' in e ? e.text : e.name);

@@ -38,17 +38,33 @@ export class TaskAttempt {
   private readonly secrets: string[];
   private readonly started = Date.now();
   private result: TaskResult = {};
+  private childLog?: Logger;
 
   constructor(
     private readonly deps: AttemptDeps,
     private readonly ctx: TaskContext,
     private readonly owner: AttemptOwner,
-    private readonly log: Logger,
   ) {
     this.workspace = deps.workspaceFor(ctx);
     this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
     this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner);
     this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.agentEnv);
+  }
+
+  /**
+   * The attempt's own lines carry its ids inline; a child logger (for agents and the
+   * workspace) is made on first use only: building one per task shows in dispatch profiles.
+   */
+  private get log(): Logger {
+    return (this.childLog ??= this.deps.logger.child(this.ids()));
+  }
+
+  private ids(): { runId: string; taskId: string; attempt: number } {
+    return { runId: this.ctx.runId, taskId: this.ctx.taskId, attempt: this.owner.attempt };
+  }
+
+  private say(level: 'debug' | 'info' | 'warn', fields: Record<string, unknown>, msg: string): void {
+    this.deps.logger[level]({ ...this.ids(), ...fields }, msg);
   }
 
   /** Runs the attempt; throws what BullMQ must hear (a retry, or an UnrecoverableError). */
@@ -59,8 +75,8 @@ export class TaskAttempt {
         throw new FleetError('budget_exceeded', `run ${ctx.runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`);
       }
       const prepared = await this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId));
-      this.log.debug({ dir: prepared.dir, base: prepared.base }, 'task started');
-      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, log: this.log, diff: () => this.workspace.diff() });
+      this.say('debug', { dir: prepared.dir, base: prepared.base }, 'task started');
+      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, log: () => this.log, diff: () => this.workspace.diff() });
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
       if (ran.result.exit !== 0) throw new FleetError('exit_code', `exit code ${ran.result.exit}${tailLine(this.result.outputTail)}`);
       // The fence before side effects outside Redis: a worker cut off from Redis may have been
@@ -72,13 +88,13 @@ export class TaskAttempt {
       await this.failed(scrubError(asFleetError(err, this.stop.reason), this.secrets), attemptsLeft);
     } finally {
       this.stop.dispose();
-      await this.workspace.release().catch((e: Error) => this.log.warn({ err: e.message }, 'workspace release failed'));
+      await this.workspace.release().catch((e: Error) => this.say('warn', { err: e.message }, 'workspace release failed'));
     }
   }
 
   private async succeeded(result: TaskResult): Promise<void> {
     const outcome = await this.end.succeeded(result, this.meter.spend);
-    this.log.info({ durationMs: result.durationMs, commit: result.commit, ready: outcome.ready.length, duplicate: outcome.duplicate, stale: outcome.stale }, outcome.stale ? 'task result dropped: another attempt owns the task' : 'task succeeded');
+    this.say('info', { durationMs: result.durationMs, commit: result.commit, ready: outcome.ready.length, duplicate: outcome.duplicate, stale: outcome.stale }, outcome.stale ? 'task result dropped: another attempt owns the task' : 'task succeeded');
     if (outcome.stale) await this.end.undecided('lost', this.meter.spend, null);
     if (outcome.runFinished) await this.runFinished(outcome.runFinished);
   }
@@ -86,11 +102,11 @@ export class TaskAttempt {
   private async failed(error: FleetError, attemptsLeft: number): Promise<void> {
     const verdict = classifyFailure(error, attemptsLeft);
     if (verdict === 'cancelled') {
-      this.log.warn('task cancelled: agent stopped');
+      this.say('warn', {}, 'task cancelled: agent stopped');
       await this.end.undecided('cancelled', this.meter.spend, error);
       return;
     }
-    this.log.warn({ kind: error.kind, err: error.message, final: verdict === 'final' }, 'task attempt failed');
+    this.say('warn', { kind: error.kind, err: error.message, final: verdict === 'final' }, 'task attempt failed');
     if (verdict === 'retry') {
       await this.end.retrying(error, this.meter.spend);
       throw error;
@@ -101,12 +117,12 @@ export class TaskAttempt {
   }
 
   private async lost(): Promise<void> {
-    this.log.warn('another attempt owns this task now; dropping this one without publishing');
+    this.say('warn', {}, 'another attempt owns this task now; dropping this one without publishing');
     await this.end.undecided('lost', this.meter.spend, null);
   }
 
   private async runFinished(status: string): Promise<void> {
-    this.log.info({ status }, 'run finished');
+    this.say('info', { status }, 'run finished');
     await integrateRun(this.deps.store, this.ctx, this.deps.workspaceFor(this.ctx), this.log);
   }
 }

@@ -44,7 +44,7 @@ export class TaskRunner {
     }
     const ctx = await store.attempts.context(runId, taskId, claim.task);
     const owner = { host, worker, attempt: claim.attempts, startedAt: claim.startedAt };
-    const attempt = new TaskAttempt(this.opts, ctx, owner, logger.child({ runId, taskId, attempt: claim.attempts }));
+    const attempt = new TaskAttempt(this.opts, ctx, owner);
     this.current = { runId, taskId, attempt };
     this.opts.onBusy?.(runId, taskId);
     try {

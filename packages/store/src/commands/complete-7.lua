@@ -26,7 +26,7 @@
 
 local tid, outcome = ARGV[2], ARGV[3]
 local key = taskPrefix .. tid
-local t = redis.call('HMGET', key, 'status', 'worker', 'attempts', 'agent', 'dependents', 'next')
+local t = redis.call('HMGET', key, 'status', 'worker', 'attempts', 'agent', 'dependents', 'next', 'history')
 local status = t[1]
 if not status then return redis.error_reply('unknown task ' .. tid) end
 if TERMINAL[status] then return { 'dup', '', '0' } end
@@ -38,13 +38,14 @@ table.insert(fields, 'finishedAt'); table.insert(fields, now)
 if outcome == 'failed' then
   table.insert(fields, 'error'); table.insert(fields, cjson.encode({ kind = ARGV[6], message = ARGV[7] }))
 end
+local history = withHistory(t[7], ARGV[10])
+if history then table.insert(fields, 'history'); table.insert(fields, history) end
 local remaining = setStatus(tid, status, outcome, fields)
 
 local s = cjson.decode(ARGV[5])
 countOutcome(outcome, t[4])
 if s.durationSec then countDuration(t[4], tonumber(s.durationSec)) end
 recordSpend(key, s)
-appendHistory(key, ARGV[10])
 
 local ready = {}
 local failFast = '0'

@@ -16,11 +16,13 @@
 
 local tid = ARGV[2]
 local key = taskPrefix .. tid
-local t = redis.call('HMGET', key, 'status', 'worker', 'attempts', 'agent')
+local t = redis.call('HMGET', key, 'status', 'worker', 'attempts', 'agent', 'history')
 if not t[1] or TERMINAL[t[1]] then return 0 end
 if not ownsAttempt(t[2], t[3], ARGV[5], ARGV[6]) then return 0 end
-setStatus(tid, t[1], 'queued', { 'error', cjson.encode({ kind = ARGV[3], message = ARGV[4] }), 'queuedAt', nowMs() })
+local fields = { 'error', cjson.encode({ kind = ARGV[3], message = ARGV[4] }), 'queuedAt', nowMs() }
+local history = withHistory(t[5], ARGV[8])
+if history then table.insert(fields, 'history'); table.insert(fields, history) end
+setStatus(tid, t[1], 'queued', fields)
 redis.call('HINCRBY', statsKey, 'retries|' .. (t[4] or 'unknown'), 1)
 recordSpend(key, cjson.decode(ARGV[7]))
-appendHistory(key, ARGV[8])
 return 1

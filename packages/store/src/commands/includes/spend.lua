@@ -20,14 +20,15 @@ local function recordSpend(key, s)
   end
 end
 
--- Appends one attempt's record (a JSON object built by the caller) to the task's history,
--- a JSON list kept as text so that appending costs no decode.
+-- The task's history with one attempt's record (a JSON object built by the caller) appended:
+-- a JSON list kept as text, so appending costs no decode. The caller writes it (nil: no entry).
+local function withHistory(history, entry)
+  if not entry or entry == '' then return nil end
+  if not history or history == '' then return '[' .. entry .. ']' end
+  return string.sub(history, 1, -2) .. ',' .. entry .. ']'
+end
+
 local function appendHistory(key, entry)
-  if not entry or entry == '' then return end
-  local h = redis.call('HGET', key, 'history')
-  if not h or h == '' then
-    redis.call('HSET', key, 'history', '[' .. entry .. ']')
-  else
-    redis.call('HSET', key, 'history', string.sub(h, 1, -2) .. ',' .. entry .. ']')
-  end
+  local h = withHistory(redis.call('HGET', key, 'history'), entry)
+  if h then redis.call('HSET', key, 'history', h) end
 end
