@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { simulateMakespan, formatDuration, type Plan } from '@agentfleet/core';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
 import { progressLine } from './report-format.js';
@@ -38,10 +39,10 @@ export async function watchRun(store: FleetStore, runId: string, opts: { plan?: 
     if (TERMINAL.includes(run.status)) {
       // The worker that ended the run merges --integrate results right after: wait for it.
       const deadline = Date.now() + 120_000;
-      while ((await store.integration.pending(runId)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while ((await store.integration.pending(runId)) && Date.now() < deadline) await sleep(200);
       return run.status;
     }
-    await new Promise((r) => setTimeout(r, opts.intervalMs ?? 500));
+    await sleep(opts.intervalMs ?? 500);
   }
 }
 

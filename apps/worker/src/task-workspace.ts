@@ -15,7 +15,7 @@ export interface Published {
 export interface TaskWorkspace {
   /** whether publish() pushes anything (then the attempt fences it first) */
   readonly publishes: boolean;
-  prepare(ctx: TaskContext, jobId: string): Promise<{ dir: string; base: string | null }>;
+  prepare(ctx: TaskContext, jobId: string, signal?: AbortSignal): Promise<{ dir: string; base: string | null }>;
   /** `--integrate BRANCH`: merge the run's leaf results into BRANCH (git workspaces only). */
   integrate?(ctx: TaskContext, branch: string, results: { taskId: string; commit: string }[]): Promise<{ merged: string[]; conflicts: { taskId: string; paths: string[] }[]; commit?: string }>;
   publish(ctx: TaskContext, base: string | null): Promise<Published | null>;
@@ -40,7 +40,7 @@ export class GitWorkspace implements TaskWorkspace {
     return integrate({ home: this.opts.home, repoUrl: repo.url, pushUrl: repo.push ?? repo.url, branch, results, author: ctx.run.config.git?.author ?? this.opts.author, runId: ctx.runId, base: ctx.run.baseCommit ?? undefined, logger: this.opts.logger });
   }
 
-  async prepare(ctx: TaskContext, jobId: string): Promise<{ dir: string; base: string }> {
+  async prepare(ctx: TaskContext, jobId: string, signal?: AbortSignal): Promise<{ dir: string; base: string }> {
     const repo = ctx.run.repo!;
     const prepared = await this.slot.prepare({
       runId: ctx.runId,
@@ -53,6 +53,7 @@ export class GitWorkspace implements TaskWorkspace {
       deps: ctx.depResults,
       clean: ctx.run.clean,
       author: ctx.run.config.git?.author,
+      signal,
     });
     this.current = { dir: prepared.dir, base: prepared.base };
     return this.current;

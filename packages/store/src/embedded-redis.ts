@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -85,7 +86,7 @@ export async function ensureEmbeddedRedis(home: string, binary = process.env.AGE
     while (Date.now() < deadline) {
       if (await ping(port)) return;
       if (child.exitCode !== null) break;
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     throw new FleetError('internal', `embedded redis-server did not start on port ${port}; see ${join(dir, 'redis.log')}`);
   })();

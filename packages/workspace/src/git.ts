@@ -9,6 +9,8 @@ export interface GitOptions {
   /** Exit codes that are answers, not failures (e.g. 1 from `diff --quiet`). */
   okCodes?: number[];
   timeoutMs?: number;
+  /** Kills git when it aborts (a cancelled or timed-out task must not wait for a long fetch). */
+  signal?: AbortSignal;
 }
 
 export interface GitResult {
@@ -38,6 +40,7 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
       env: gitEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
       timeout: opts.timeoutMs,
+      signal: opts.signal,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -45,7 +48,10 @@ export function git(args: string[], opts: GitOptions = {}): Promise<GitResult> {
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.stdin.on('error', () => undefined); // git may exit before reading all input
     child.stdin.end(opts.input ?? '');
-    child.on('error', (e) => reject(new FleetError('workspace_error', `cannot run git ${args[0] ?? ''}: ${e.message}`, { args })));
+    child.on('error', (e) => {
+      if (opts.signal?.aborted) reject(new FleetError('workspace_error', `git ${args[0] ?? ''} stopped: the task was stopped`, { args }));
+      else reject(new FleetError('workspace_error', `cannot run git ${args[0] ?? ''}: ${e.message}`, { args }));
+    });
     child.on('close', (code, signal) => {
       const result: GitResult = { code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
       if (result.code === 0 || opts.okCodes?.includes(result.code)) return resolve(result);

@@ -2,6 +2,7 @@ import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } fr
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { FleetError } from '@agentfleet/core';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** What a lock file holds: enough to tell a live holder from a dead one on this host. */
 export interface LockInfo {
@@ -110,8 +111,6 @@ function breakStale(file: string, seen: LockInfo | undefined): boolean {
     unlinkQuiet(breaker);
   }
 }
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * An inter-process lock: a file created with O_EXCL holding pid, host and a random token.

@@ -28,6 +28,8 @@ export interface MirrorOptions {
   url: string;
   author?: Identity;
   logger?: Logger;
+  /** Kills the first fetch when it aborts. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -54,13 +56,13 @@ export class Mirror {
     if (!existsSync(m.dir)) {
       mkdirSync(mirrorsDir(opts.home), { recursive: true });
       await withLock(m.lockFile, { purpose: `create mirror of ${url}` }, async () => {
-        if (!existsSync(m.dir)) await m.create(opts.author);
+        if (!existsSync(m.dir)) await m.create(opts.author, opts.signal);
       });
     }
     return m;
   }
 
-  private async create(author: Identity | undefined): Promise<void> {
+  private async create(author: Identity | undefined, signal: AbortSignal | undefined): Promise<void> {
     const tmp = `${this.dir}.tmp-${process.pid}`;
     rmSync(tmp, { recursive: true, force: true });
     const started = Date.now();
@@ -84,7 +86,7 @@ export class Mirror {
       if (author) config.push(['user.name', author.name], ['user.email', author.email]);
       for (const [k, v] of config) await git(['config', k, v], { cwd: tmp });
       await git(['config', '--add', 'remote.origin.fetch', `+refs/tags/*:${ORIGIN_TAGS}*`], { cwd: tmp });
-      await this.fetchOrigin(tmp);
+      await this.fetchOrigin(tmp, signal);
       writeFileSync(`${tmp}/${MIRROR_STAMP}`, '');
       renameSync(tmp, this.dir);
     } catch (e) {
@@ -94,9 +96,9 @@ export class Mirror {
     this.logger?.info({ mirror: this.dir, url: this.url, ms: Date.now() - started }, 'mirror created');
   }
 
-  private async fetchOrigin(dir = this.dir): Promise<void> {
+  private async fetchOrigin(dir: string, signal: AbortSignal | undefined): Promise<void> {
     try {
-      await git(['fetch', '--quiet', '--no-tags', '--update-head-ok', 'origin'], { cwd: dir });
+      await git(['fetch', '--quiet', '--no-tags', '--update-head-ok', 'origin'], { cwd: dir, signal });
     } catch (e) {
       throw new FleetError('workspace_error', `cannot fetch ${this.url}: ${(e as Error).message}`, { url: this.url });
     }
@@ -115,7 +117,7 @@ export class Mirror {
    * Makes sure the base commits and dependency results are here, fetching only when one is
    * missing: results from `resultsUrl` (by their branch), anything else from the origin.
    */
-  async ensureCommits(commits: string[], results: WantedResult[] = [], resultsUrl = this.url): Promise<void> {
+  async ensureCommits(commits: string[], results: WantedResult[] = [], resultsUrl = this.url, signal?: AbortSignal): Promise<void> {
     const wanted = [...commits, ...results.map((r) => r.commit)];
     if ((await this.missing(wanted)).length === 0) return;
     await withLock(this.lockFile, { purpose: `fetch into ${this.dir}` }, async () => {
@@ -124,14 +126,14 @@ export class Mirror {
       if (missing.length === 0) return;
       const started = Date.now();
       const missingResults = results.filter((r) => missing.includes(r.commit));
-      if (missingResults.length > 0) await this.fetchResults(resultsUrl, missingResults.map((r) => r.branch));
+      if (missingResults.length > 0) await this.fetchResults(resultsUrl, missingResults.map((r) => r.branch), signal);
       missing = await this.missing(missing);
-      if (missing.length > 0) await this.fetchOrigin();
+      if (missing.length > 0) await this.fetchOrigin(this.dir, signal);
       missing = await this.missing(missing);
       // Last resort: servers that allow fetching a commit by its id.
       for (const sha of missing) {
         for (const from of new Set([this.url, resultsUrl])) {
-          await git(['fetch', '--quiet', '--no-tags', from, sha], { cwd: this.dir }).catch(() => undefined);
+          await git(['fetch', '--quiet', '--no-tags', from, sha], { cwd: this.dir, signal }).catch(() => undefined);
         }
       }
       missing = await this.missing(missing);
@@ -147,11 +149,11 @@ export class Mirror {
   }
 
   /** Fetches result branches one refspec each; a branch that does not exist is skipped. */
-  async fetchResults(from: string, branches: string[]): Promise<void> {
+  async fetchResults(from: string, branches: string[], signal?: AbortSignal): Promise<void> {
     const specs = branches.map((b) => `+refs/heads/${b}:${RESULTS}${b}`);
-    const ok = await git(['fetch', '--quiet', '--no-tags', '--update-head-ok', from, ...specs], { cwd: this.dir }).then(() => true, () => false);
+    const ok = await git(['fetch', '--quiet', '--no-tags', '--update-head-ok', from, ...specs], { cwd: this.dir, signal }).then(() => true, () => false);
     if (ok || specs.length === 1) return;
-    for (const spec of specs) await git(['fetch', '--quiet', '--no-tags', '--update-head-ok', from, spec], { cwd: this.dir }).catch(() => undefined);
+    for (const spec of specs) await git(['fetch', '--quiet', '--no-tags', '--update-head-ok', from, spec], { cwd: this.dir, signal }).catch(() => undefined);
   }
 
   /** Records a result pushed from this host, so later tasks here need not fetch it. */

@@ -40,6 +40,8 @@ export interface PrepareRequest {
   clean: 'all' | 'keep-ignored';
   /** "Name <email>" for this task's merge commits (the run's git.author); default: the slot's. */
   author?: string;
+  /** Stops fetches when the task is stopped (cancel, timeout, shutdown). */
+  signal?: AbortSignal;
 }
 
 export interface PreparedWorkspace {
@@ -106,10 +108,10 @@ export class SlotWorkspace {
     const started = Date.now();
     const repoUrl = normalizeRepoUrl(req.repoUrl);
     const resultsUrl = normalizeRepoUrl(req.pushUrl ?? req.repoUrl);
-    const mirror = await Mirror.open({ home: this.home, url: repoUrl, author: this.identity, logger: this.logger });
+    const mirror = await Mirror.open({ home: this.home, url: repoUrl, author: this.identity, logger: this.logger, signal: req.signal });
     this.mirror = mirror;
     const deps = req.deps.map((d) => ({ taskId: d.taskId, commit: d.commit.toLowerCase(), branch: branchOf(req.runId, d.taskId) }));
-    await mirror.ensureCommits([req.baseCommit], deps, resultsUrl);
+    await mirror.ensureCommits([req.baseCommit], deps, resultsUrl, req.signal);
 
     const prev = readState(this.slotPath);
     let admin = this.linkedAdminDir(mirror);

@@ -74,7 +74,7 @@ export class TaskAttempt {
       if (isModelBacked(ctx.spec.agent) && runBudgetReached(ctx.run.config, ctx.run.costUsd)) {
         throw new FleetError('budget_exceeded', `run ${ctx.runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`);
       }
-      const prepared = await this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId));
+      const prepared = await this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId), this.stop.signal);
       this.say('debug', { dir: prepared.dir, base: prepared.base }, 'task started');
       const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, log: () => this.log, diff: () => this.workspace.diff() });
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import OpenAI from 'openai';
 import { FleetError, type ProviderSpec, type Tier } from '@agentfleet/core';
 import type { Logger } from '@agentfleet/telemetry';
@@ -32,20 +33,10 @@ export interface ProviderChainOptions {
 /** setTimeout's limit (~24.8 days); callers re-check their condition after a capped wait. */
 const MAX_TIMER_MS = 2_147_483_647;
 
-/** Waits ms (at most ~24.8 days), or rejects as soon as the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  ms = Math.min(Math.max(0, ms), MAX_TIMER_MS);
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason as Error);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason as Error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
+/** Waits ms (at most ~24.8 days), or rejects with the signal's reason as soon as it aborts. */
+export async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await delay(Math.min(Math.max(0, ms), MAX_TIMER_MS), undefined, { signal }).catch((e: unknown) => {
+    throw signal.aborted ? (signal.reason as Error) : e;
   });
 }
 
