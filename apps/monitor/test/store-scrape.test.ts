@@ -1,13 +1,10 @@
 // The monitor over the real FleetStore: a run driven through the store's own claim/complete
 // (as workers do), then /metrics, /queues and `fleet top` read back what happened.
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
 import { pino } from 'pino';
 import { makeRunId } from '@agentfleet/core';
 import { DURATION_BUCKETS_SECONDS, WAIT_BUCKETS_SECONDS, type FleetStore, type ReadyTask } from '@agentfleet/store';
-import { requireBinaries } from '../../../test/helpers/prereq.js';
-import { noConfig, plan, task, testStore } from '../../../packages/store/test/helpers.js';
-import { parseSamples } from '../../../packages/telemetry/test/exposition.js';
-import { promtool } from '../../../packages/telemetry/test/promtool.js';
+import { dropStore, noConfig, parseSamples, plan, promtool, requireBinaries, task, testStore } from '@agentfleet/testkit';
 import { readTopSnapshot, renderSummary, type TopSource } from '../../cli/src/top/index.js';
 import { createMonitorServer, type MonitorServer } from '../src/server.js';
 import type { MonitorSource } from '../src/source.js';
@@ -46,7 +43,7 @@ async function scrape(m: MonitorServer): Promise<string> {
 }
 
 beforeAll(async () => {
-  store = testStore('monitor-scrape');
+  store = testStore('monitor-scrape', inject('redisUrl'));
   runId = makeRunId(new Date());
   const tasks = [task('a'), task('b', ['a']), task('c', ['a']), task('d', ['b', 'c']), task('x', [], { agent: 'shell' }), task('y', ['x'], { agent: 'shell' })];
   const roots = await store.submit(plan(tasks, 'scrape-run'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
@@ -56,8 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(monitors.map((m) => m.close()));
-  for (const q of await store.taskQueues()) await q.obliterate({ force: true });
-  await store.close();
+  await dropStore(store);
 });
 
 describe('monitor over the real store', () => {
