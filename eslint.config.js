@@ -21,6 +21,14 @@ export default tseslint.config(
     },
   },
   {
+    // The testkit is for tests, benchmarks and scripts only: shipped code never imports it.
+    files: ['packages/*/src/**', 'apps/*/src/**'],
+    ignores: ['packages/testkit/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@agentfleet/testkit', '@agentfleet/testkit/*'], message: 'the testkit is for tests only; src/ must not import it' }] }],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },

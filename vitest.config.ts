@@ -12,6 +12,7 @@ export default defineConfig({
       '@agentfleet/agents': pkg('agents'),
       '@agentfleet/fleet': pkg('fleet'),
       '@agentfleet/telemetry': pkg('telemetry'),
+      '@agentfleet/testkit': pkg('testkit'),
     },
   },
   test: {

@@ -2,15 +2,12 @@
 // Redis; the only fake is the model (the OpenAI stand-in). The run's config (providers,
 // pricing, budgets) reaches the worker through the run record; the API key only through the
 // daemon's environment.
-import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { configSchema, makeRunId, parsePlan, type FleetConfig } from '@agentfleet/core';
-import { createRedis, FleetStore, type RunConfig, type RunReport } from '@agentfleet/store';
+import type { FleetStore, RunConfig, RunReport } from '@agentfleet/store';
 import { initRepository, showFile } from '@agentfleet/workspace';
-import { reply, startStandin, type OpenAIStandin } from './fixtures/openai-standin.js';
-import { ensureBuilt, pidsWithArg, tempDir, TestHostd, waitFor } from './helpers/fleet-harness.js';
-import { requireBinaries } from './helpers/prereq.js';
+import { ensureBuilt, pidsWithArg, removeDir, reply, requireBinaries, runEnded, startStandin, tempDir, TestHostd, testStore, type OpenAIStandin } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 const SECRET = `sk-standin-${process.pid}`;
@@ -37,7 +34,7 @@ async function run(planYaml: string, config: RunConfig, withRepo = false): Promi
   if (withRepo) plan.repo = { url: repoDir, ref: 'main' };
   const runId = makeRunId(new Date());
   await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: withRepo ? base : null, config });
-  await waitFor(`run ${runId} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes((await store.read.get(runId)).status), 60_000, 200);
+  await runEnded(store, runId, 60_000);
   return JSON.parse(JSON.stringify(await store.read.report(runId))) as RunReport;
 }
 
@@ -46,9 +43,9 @@ const modelCalls = () => standin.modelRequests.length;
 
 beforeAll(async () => {
   if (!ok) return;
-  ensureBuilt();
+  await ensureBuilt();
   standin = await startStandin({ models: ['standin-small', 'standin-large'] });
-  store = new FleetStore(createRedis(inject('redisUrl')), `agents-e2e-${process.pid}`);
+  store = testStore('agents-e2e', inject('redisUrl'));
   repoDir = join(tempDir('agents-repo'), 'origin');
   base = await initRepository(repoDir, { 'README.md': '# demo\n\nHello.\n', 'src/index.js': 'export {};\n' });
   // One slot: the stand-in's script is served in order, so tasks must not interleave.
@@ -57,11 +54,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!ok) return;
-  await daemon.stop(10_000);
-  daemon.cleanup();
+  await daemon.stopAndCleanup(10_000);
   await store.close();
   await standin.close();
-  rmSync(dirname(repoDir), { recursive: true, force: true });
+  removeDir(dirname(repoDir));
 });
 
 describe.runIf(ok)('agents through the pipeline', () => {

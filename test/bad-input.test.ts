@@ -2,17 +2,15 @@
 // an InputError with located one-line problems (in process), and through the real `fleet`
 // binary exit 2 with one clear message per line, nothing written to Redis, and no
 // embedded redis-server started.
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { formatProblem, HOST_NAME_PATTERN, InputError, isBranchName, isRunId, parseConfig, parsePlan } from '@agentfleet/core';
 import { createRedis } from '@agentfleet/store';
-import { describeFaults, invalidInputFaults, runFleetCases, type CliCase } from './helpers/cli-batch.js';
-import { ensureBuilt, tempDir, workerPids } from './helpers/fleet-harness.js';
+import { describeFaults, ensureBuilt, invalidInputFaults, removeDir, requireBinaries, runFleetCases, tempDir, workerPids, type CliCase } from '@agentfleet/testkit';
 import { junkDocument, mutatedDocument, NASTY_STRINGS, VALID_CONFIG, VALID_PLAN } from './helpers/fuzz-inputs.js';
-import { requireBinaries } from './helpers/prereq.js';
 
 type Parse = (text: string, file: string) => unknown;
 
@@ -188,8 +186,8 @@ function invalidSamples(arb: fc.Arbitrary<string>, parse: Parse, count: number):
 }
 
 describe.runIf(ok)('the fleet binary on bad input', () => {
-  beforeAll(() => {
-    ensureBuilt();
+  beforeAll(async () => {
+    await ensureBuilt();
     home = tempDir('badin-home');
     embeddedHome = tempDir('badin-embedded');
     config = join(home, 'fleet.yaml');
@@ -202,8 +200,8 @@ describe.runIf(ok)('the fleet binary on bad input', () => {
   }, 300_000);
 
   afterAll(() => {
-    rmSync(home, { recursive: true, force: true });
-    rmSync(embeddedHome, { recursive: true, force: true });
+    removeDir(home);
+    removeDir(embeddedHome);
   });
 
   it('mutated plans and configs (plan check, run with Redis, run with the embedded path): exit 2, located lines, nothing written or started', async () => {

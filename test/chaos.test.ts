@@ -4,16 +4,14 @@
 // heartbeat TTL. Afterwards: the run completed, every branch holds exactly its expected files,
 // nothing was recorded twice, and the report, Redis and the monitor agree.
 import { describe, expect, it } from 'vitest';
-import { canRunTestHosts } from '../packages/fleet/test/helpers/test-hosts.js';
+import { canRunTestHosts, ensureBuilt, requireBinaries } from '@agentfleet/testkit';
 import { runChaos } from '../scripts/chaos/chaos-run.js';
-import { ensureBuilt } from './helpers/fleet-harness.js';
-import { requireBinaries } from './helpers/prereq.js';
 
 const enabled = canRunTestHosts() && requireBinaries('redis-server', 'git', 'ip');
 
 describe.runIf(enabled)('chaos (reduced)', () => {
   it('60 tasks survive killed workers, a killed daemon, a Redis restart and a partition; nothing lost, nothing twice', async () => {
-    ensureBuilt();
+    await ensureBuilt();
     const result = await runChaos({ tasks: 60, slotsPerHost: 3, sleep: [0.3, 1.2], workerKillEveryMs: 2500, firstIp: 95, netnsOctet: 225, userPrefix: 'afct' });
     expect(result.problems, result.events.join('\n')).toEqual([]);
     expect(result.report.run.status).toBe('succeeded');

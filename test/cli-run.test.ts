@@ -1,24 +1,21 @@
 // The `fleet` binary against a real Redis: exit codes, JSON contracts, nothing written on bad
 // input, progress without the CLI, preflight refusals, the embedded Redis and `fleet down`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedis } from '@agentfleet/store';
-import { cliBin, ensureBuilt, repoRoot, tempDir, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
-import { requireBinaries } from './helpers/prereq.js';
+import { cliBin, ensureBuilt, repoRoot, requireBinaries, runFleetSync, tempDir, TestRedis, waitFor, workerPids } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 const home = ok ? tempDir('cli-home') : '';
 const prefix = `cli-${process.pid}`;
 
 function fleet(args: string[], env: Record<string, string | undefined> = {}, timeoutMs = 120_000) {
-  const res = spawnSync(process.execPath, [cliBin, ...args], {
-    encoding: 'utf8',
-    timeout: timeoutMs,
+  return runFleetSync(args, {
+    timeoutMs,
     env: { ...process.env, REDIS_URL: inject('redisUrl'), AGENTFLEET_HOME: home, AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), AGENTFLEET_SLOTS: '2', ...env },
   });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 }
 
 async function keyCount(): Promise<number> {
@@ -34,9 +31,9 @@ function writePlan(name: string, text: string): string {
   return p;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!ok) return;
-  ensureBuilt();
+  await ensureBuilt();
   mkdirSync(home, { recursive: true });
   writeFileSync(join(home, 'fleet.yaml'), `redis: { prefix: ${prefix} }\n`);
 }, 300_000);

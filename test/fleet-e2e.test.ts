@@ -2,35 +2,36 @@
 // local unix users behind their own sshd), real host daemons and workers, a real Redis.
 // deploy/up/down/logs/scale/drain, a SIGKILLed host, a changed host key, a forwarded secret,
 // and (root) a host cut off by a network-namespace partition that later rejoins.
-import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultSlots } from '@agentfleet/core';
 import { createRedis, FleetStore, type HostStatus } from '@agentfleet/store';
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../packages/fleet/test/helpers/test-hosts.js';
-import { cliBin, ensureBuilt, pidsWithArg, tempDir, TestRedis, waitFor } from './helpers/fleet-harness.js';
-import { startNetnsHosts, type NetnsHosts } from './helpers/netns.js';
-import { isRoot, requireBinaries } from './helpers/prereq.js';
+import {
+  canRunTestHosts,
+  cliBin,
+  ensureBuilt,
+  FAST_DAEMON_ENV as TUNING,
+  FAST_HEARTBEAT_TTL_MS as HEARTBEAT_TTL_MS,
+  isRoot,
+  pidsWithArg,
+  removeDir,
+  requireBinaries,
+  runEnded,
+  runFleet,
+  startNetnsHosts,
+  startTestHosts,
+  tempDir,
+  TestRedis,
+  waitFor,
+  type CliResult,
+  type NetnsHosts,
+  type TestHosts,
+} from '@agentfleet/testkit';
 
 const enabled = canRunTestHosts() && requireBinaries('redis-server', 'git', 'ssh-keygen');
-
-/** Short timings so failures are noticed in seconds: heartbeat TTL 3 s, job lock 4 s, stalled check 2 s. */
-const TUNING = {
-  AGENTFLEET_LOCK_MS: '4000',
-  AGENTFLEET_STALLED_MS: '2000',
-  AGENTFLEET_HEARTBEAT_MS: '500',
-  AGENTFLEET_RECONCILE_MS: '1000',
-  AGENTFLEET_MIN_DISK_FREE: '0',
-};
-const HEARTBEAT_TTL_MS = 3000;
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 interface ReportJson {
   run: { status: string };
@@ -47,20 +48,8 @@ class Cli {
   ) {}
 
   run(args: string[], opts: { env?: Record<string, string | undefined>; config?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-    const env: Record<string, string | undefined> = { ...process.env, REDIS_URL: undefined, AGENTFLEET_CONFIG: undefined, AGENTFLEET_HOME: this.home, ...this.env, ...opts.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [cliBin, '--config', opts.config ?? this.config, ...args], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
-    return new Promise((resolve) =>
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      }),
-    );
+    const env = { ...process.env, REDIS_URL: undefined, AGENTFLEET_CONFIG: undefined, AGENTFLEET_HOME: this.home, ...this.env, ...opts.env };
+    return runFleet(['--config', opts.config ?? this.config, ...args], { env, timeoutMs: opts.timeoutMs ?? 120_000 });
   }
 
   async ok(args: string[], opts: Parameters<Cli['run']>[1] = {}): Promise<string> {
@@ -92,12 +81,7 @@ function writePlan(dir: string, name: string, tasks: Record<string, unknown>[], 
 const sleepers = (prefix: string, n: number, seconds: number, extra: Record<string, unknown> = {}) =>
   Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${String(i + 1).padStart(2, '0')}`, run: `sleep ${seconds}`, ...extra }));
 
-async function finished(store: FleetStore, runId: string, timeoutMs = 90_000): Promise<string> {
-  return waitFor(`run ${runId} to finish`, async () => {
-    const s = (await store.read.get(runId)).status;
-    return ['succeeded', 'failed', 'cancelled'].includes(s) ? s : undefined;
-  }, timeoutMs, 250);
-}
+const finished = (store: FleetStore, runId: string, timeoutMs = 90_000) => runEnded(store, runId, timeoutMs, 250);
 
 async function hostStatus(store: FleetStore, name: string): Promise<HostStatus | undefined> {
   return (await store.hosts.list()).find((h) => h.name === name);
@@ -195,11 +179,11 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
   const pids: Record<string, number> = {};
 
   beforeAll(async () => {
-    ensureBuilt();
+    await ensureBuilt();
     th = await startTestHosts({ n: 2, firstIp: 70, userPrefix: 'afe2e', names: ['mugen', 'majin'] });
     dir = tempDir('fleet-e2e');
     homes = th.users.map(homeOf);
-    rmSync(join(homes[1]!, 'fleet-home'), { recursive: true, force: true }); // left by an aborted run
+    removeDir(join(homes[1]!, 'fleet-home')); // left by an aborted run
     const [mugen, majin] = th.hosts;
     const config = {
       redis: { url: inject('redisUrl'), prefix },
@@ -220,9 +204,9 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     if (cli) await cli.run(['down', '--timeout', '5', '--kill']).catch(() => undefined);
     await store?.close();
     // test-hosts cleans only ~/.agentfleet; this goes while the users are still locked for this run.
-    if (homes[1]) rmSync(join(homes[1], 'fleet-home'), { recursive: true, force: true });
+    if (homes[1]) removeDir(join(homes[1], 'fleet-home'));
     await th?.down();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir) removeDir(dir);
   }, 120_000);
 
   /** The secret is in no command line, no Redis key and no file under the hosts' homes, the CLI's home or the sshd dirs. */
@@ -446,7 +430,7 @@ describe.runIf(enabled && isRoot)('a host cut off by a network partition', () =>
   let store: FleetStore;
 
   beforeAll(async () => {
-    ensureBuilt();
+    await ensureBuilt();
     [shore, isle] = await Promise.all([
       startTestHosts({ n: 1, firstIp: 75, userPrefix: 'afshore', names: ['shore'] }),
       startNetnsHosts({ n: 1, firstOctet: 205, userPrefix: 'afisle', names: ['isle'] }),
@@ -475,7 +459,7 @@ describe.runIf(enabled && isRoot)('a host cut off by a network partition', () =>
     await store?.close();
     await Promise.all([shore?.down(), isle?.down()]);
     await redis?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (dir) removeDir(dir);
   }, 120_000);
 
   it('is down while cut off longer than the heartbeat TTL, its tasks run elsewhere, and it rejoins and takes work when the link returns', async () => {
@@ -522,8 +506,8 @@ describe('fleet logs without hosts: the local daemon', () => {
   let home: string;
   let cli: Cli;
 
-  beforeAll(() => {
-    ensureBuilt();
+  beforeAll(async () => {
+    await ensureBuilt();
     home = tempDir('fleet-e2e-local');
     mkdirSync(join(home, 'logs'));
     writeFileSync(join(home, 'logs', 'hostd.log'), 'one\ntwo\nthree\n');
@@ -532,7 +516,7 @@ describe('fleet logs without hosts: the local daemon', () => {
   }, 300_000);
 
   afterAll(() => {
-    if (home) rmSync(home, { recursive: true, force: true });
+    if (home) removeDir(home);
   });
 
   it('shows and follows the local log; other names and missing logs are one clear line', async () => {

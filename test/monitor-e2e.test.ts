@@ -2,17 +2,32 @@
 // real host daemon with 2 worker processes, shell and noop tasks, two of them failing).
 // /metrics is scraped during the run and after it, checked against the store and promtool, and
 // across a monitor restart (counters come from Redis: never lower, and equal when nothing ran).
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeRunId, PROTOCOL_VERSION, type Plan, type TaskSpec } from '@agentfleet/core';
-import { createRedis, FleetStore, queueNameFor, type RunWithCounts } from '@agentfleet/store';
-import { promtool } from '../packages/telemetry/test/promtool.js';
-import { freePort } from './setup/global.js';
-import { ensureBuilt, tempDir, TestHostd, waitFor } from './helpers/fleet-harness.js';
-import { counterSeries, MonitorProcess, parseExposition, total, type Sample } from './helpers/monitor-process.js';
-import { requireBinaries } from './helpers/prereq.js';
-import { noConfig, plan as planOf, task as spec } from '../packages/store/test/helpers.js';
+import { queueNameFor, type FleetStore, type RunWithCounts } from '@agentfleet/store';
+import {
+  counterSeries,
+  dropStore,
+  ensureBuilt,
+  freePort,
+  MonitorProcess,
+  noConfig,
+  parseExposition,
+  plan as planOf,
+  promtool,
+  removeDir,
+  requireBinaries,
+  runEnded,
+  task as spec,
+  tempDir,
+  TestHostd,
+  testStore,
+  total,
+  waitFor,
+  type Sample,
+} from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server');
 const HOST = 'mon-h1';
@@ -48,10 +63,8 @@ async function submit(p: Plan): Promise<string> {
 }
 
 async function finished(runId: string): Promise<RunWithCounts> {
-  return waitFor(`run ${runId} to finish`, async () => {
-    const run = await store.read.get(runId);
-    return ['succeeded', 'failed', 'cancelled'].includes(run.status) && run;
-  }, 90_000, 200);
+  await runEnded(store, runId, 90_000);
+  return store.read.get(runId);
 }
 
 async function startMonitor(args: string[]): Promise<MonitorProcess> {
@@ -81,9 +94,9 @@ function expectPromtoolOk(text: string): void {
 
 beforeAll(async () => {
   if (!ok) return;
-  ensureBuilt();
-  const prefix = `mon-e2e-${process.pid}`;
-  store = new FleetStore(createRedis(inject('redisUrl')), prefix);
+  await ensureBuilt();
+  store = testStore('mon-e2e', inject('redisUrl'));
+  const prefix = store.prefix;
   home = tempDir('monitor-e2e');
   [flagPort, configPort] = [await freePort(), await freePort()];
   writeFileSync(
@@ -98,15 +111,9 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!ok) return;
   await Promise.all(monitors.map((m) => m.stop('SIGKILL')));
-  if (daemon) {
-    await daemon.stop(10_000);
-    daemon.cleanup();
-  }
-  if (store) {
-    for (const q of await store.figures.taskQueues()) await q.obliterate({ force: true });
-    await store.close();
-  }
-  if (home) rmSync(home, { recursive: true, force: true });
+  if (daemon) await daemon.stopAndCleanup(10_000);
+  if (store) await dropStore(store);
+  if (home) removeDir(home);
 }, 60_000);
 
 describe.runIf(ok)('fleet monitor over a real run', () => {

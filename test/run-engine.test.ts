@@ -5,19 +5,16 @@ import { inject } from 'vitest';
 import { writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { jobIdOf, makeRunId, type Plan, type TaskSpec } from '@agentfleet/core';
-import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
-import { ensureBuilt, pidsWithArg, tempDir, TestHostd, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
-import { requireBinaries } from './helpers/prereq.js';
-import { noConfig as config, plan, task as spec } from '../packages/store/test/helpers.js';
+import type { FleetStore, RunReport } from '@agentfleet/store';
+import { ensureBuilt, noConfig as config, pidsWithArg, plan, requireBinaries, runEnded, task as spec, tempDir, TestHostd, TestRedis, testStore, waitFor, workerPids } from '@agentfleet/testkit';
 
 const haveRedis = requireBinaries('redis-server');
 
-let seq = 0;
 const stores: FleetStore[] = [];
 const daemons: TestHostd[] = [];
 
 function openStore(url = inject('redisUrl')): FleetStore {
-  const s = new FleetStore(createRedis(url), `e2e-${process.pid}-${++seq}`);
+  const s = testStore('e2e', url);
   stores.push(s);
   return s;
 }
@@ -41,21 +38,18 @@ async function start(store: FleetStore, plan: Plan, opts: { schedule?: 'deps' | 
 }
 
 async function finished(store: FleetStore, runId: string, timeoutMs = 60_000): Promise<RunReport> {
-  await waitFor(`run ${runId} to finish`, async () => ['succeeded', 'failed', 'cancelled'].includes((await store.read.get(runId)).status), timeoutMs, 200);
+  await runEnded(store, runId, timeoutMs);
   return store.read.report(runId);
 }
 
 const ms = (iso: string | null) => (iso ? Date.parse(iso) : NaN);
 
-beforeAll(() => {
-  if (haveRedis) ensureBuilt();
+beforeAll(async () => {
+  if (haveRedis) await ensureBuilt();
 }, 300_000);
 
 afterEach(async () => {
-  await Promise.all(daemons.splice(0).map(async (d) => {
-    await d.stop(10_000);
-    d.cleanup();
-  }));
+  await Promise.all(daemons.splice(0).map((d) => d.stopAndCleanup(10_000)));
 });
 
 afterAll(async () => {

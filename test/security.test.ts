@@ -3,21 +3,35 @@
 // report or `ps`; Redis with requirepass and with TLS works; the monitor binds loopback
 // unless told otherwise; the llm agent's file tools stay inside the workspace; hostile
 // titles and prompts are data, never commands. (bull-board read-only: monitor-e2e.test.ts.)
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { configSchema, InputError, makeRunId, parsePlan } from '@agentfleet/core';
 import { createRedis, FleetStore, type RunConfig, type RunReport } from '@agentfleet/store';
 import { initRepository } from '@agentfleet/workspace';
-import { reply, startStandin, type OpenAIStandin, type RecordedRequest } from './fixtures/openai-standin.js';
-import { freePort } from './setup/global.js';
-import { cliBin, ensureBuilt, tempDir, TestHostd, TestRedis, waitFor, workerPids } from './helpers/fleet-harness.js';
-import { MonitorProcess } from './helpers/monitor-process.js';
-import { requireBinaries } from './helpers/prereq.js';
-import { generateTestCerts, redisTlsArgs } from './helpers/tls-certs.js';
+import {
+  ensureBuilt,
+  freePort,
+  g,
+  generateTestCerts,
+  MonitorProcess,
+  portOpen,
+  redisTlsArgs,
+  removeDir,
+  reply,
+  requireBinaries,
+  runFleetSync,
+  startStandin,
+  tempDir,
+  TestHostd,
+  TestRedis,
+  waitFor,
+  workerPids,
+  type OpenAIStandin,
+  type RecordedRequest,
+} from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git', 'openssl');
 const nonce = `${process.pid}${Math.random().toString(36).slice(2, 8)}`;
@@ -27,8 +41,7 @@ const REDIS_PASSWORD = `redis-pw-${nonce}`;
 const SECRETS = [API_KEY, HOST_TOKEN, REDIS_PASSWORD];
 
 function fleet(args: string[], env: Record<string, string | undefined>, timeoutMs = 90_000) {
-  const res = spawnSync(process.execPath, [cliBin, ...args], { encoding: 'utf8', timeout: timeoutMs, env: { ...process.env, ...env } });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+  return runFleetSync(args, { env: { ...process.env, ...env }, timeoutMs });
 }
 
 /** Every key of the database with its value, read according to its type. */
@@ -118,7 +131,7 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
   }
 
   beforeAll(async () => {
-    ensureBuilt();
+    await ensureBuilt();
     redis = await TestRedis.start(['--requirepass', REDIS_PASSWORD]);
     redisUrl = `redis://:${REDIS_PASSWORD}@127.0.0.1:${redis.port}`;
     standin = await startStandin({ models: ['standin-small', 'standin-large'] });
@@ -131,9 +144,9 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
     await initRepository(repoDir, { 'README.md': '# demo\n' });
     // A repository may carry a symlink that points out of the worktree: the tools must not follow it.
     symlinkSync(outside, join(repoDir, 'link'));
-    execFileSync('git', ['add', 'link'], { cwd: repoDir });
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', 'link out'], { cwd: repoDir });
-    base = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repoDir, encoding: 'utf8' }).trim();
+    g(repoDir, 'add', 'link');
+    g(repoDir, 'commit', '--quiet', '-m', 'link out');
+    base = g(repoDir, 'rev-parse', 'HEAD');
     // The daemon gets every secret (and the Redis URL with its password) in its environment only.
     daemon = new TestHostd({
       redisUrl,
@@ -144,12 +157,11 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
   }, 300_000);
 
   afterAll(async () => {
-    await daemon?.stop(10_000);
-    daemon?.cleanup();
+    await daemon?.stopAndCleanup(10_000);
     await store?.close();
     await standin?.close();
     await redis?.stop();
-    if (repoDir) rmSync(join(repoDir, '..'), { recursive: true, force: true });
+    if (repoDir) removeDir(join(repoDir, '..'));
   });
 
   it('secrets used by an llm task and shell tasks appear in no Redis key, log file, report or ps output', async () => {
@@ -251,11 +263,11 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
     const report = await run(plan, true);
     for (const t of report.tasks) expect(t.status, JSON.stringify(t.error)).toBe('succeeded');
     for (const t of report.tasks) {
-      const subject = execFileSync('git', ['log', '-1', '--format=%s', t.branch!], { cwd: repoDir, encoding: 'utf8' }).trim();
+      const subject = g(repoDir, 'log', '-1', '--format=%s', t.branch!);
       expect(subject).toBe(`fleet: ${report.run.id}/${t.id}: ${title}`);
     }
     for (const suffix of ['a', 'b', 'c', 'd']) expect(existsSync(`${marker}-${suffix}`)).toBe(false);
-    rmSync(join(marker, '..'), { recursive: true, force: true });
+    removeDir(join(marker, '..'));
     // Run ids end up in keys, branches and file names: only the generated shape is accepted.
     const submit = (runId: string) => store.runs.submit(parsePlan('tasks: [{ id: a, agent: noop }]', 'p.yaml'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: runConfig() });
     for (const runId of ['r1;touch x', '$(id)', '../../etc', 'a b', '-rf']) await expect(submit(runId)).rejects.toBeInstanceOf(InputError);
@@ -297,7 +309,7 @@ describe.runIf(ok)('Redis over TLS (rediss://)', () => {
       fleet(['down'], env);
       await waitFor('workers gone', () => workerPids(home).length === 0, 20_000);
       await redis.stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   }, 120_000);
 });
@@ -316,15 +328,6 @@ function listeners(port: number): string[] {
   return out;
 }
 
-function canConnect(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ host, port, timeout: 2000 });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-    s.once('timeout', () => (s.destroy(), resolve(false)));
-  });
-}
-
 describe.runIf(ok)('the monitor binds loopback unless told otherwise', () => {
   it('monitor.listen from fleet.yaml and a bare --listen PORT both bind 127.0.0.1 only', async () => {
     const home = tempDir('sec-monitor');
@@ -341,11 +344,11 @@ describe.runIf(ok)('the monitor binds loopback unless told otherwise', () => {
       for (const [m, port] of [[monitors[0]!, configPort], [monitors[1]!, barePort]] as const) {
         expect((await fetch(`${m.url}/healthz`)).status).toBe(200);
         expect(listeners(port)).toEqual(['0100007F']); // 127.0.0.1, nothing else
-        if (external) expect(await canConnect(external, port)).toBe(false);
+        if (external) expect(await portOpen(port, external)).toBe(false);
       }
     } finally {
       for (const m of monitors) await m.stop();
-      rmSync(home, { recursive: true, force: true });
+      removeDir(home);
     }
   });
 });

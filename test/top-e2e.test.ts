@@ -1,19 +1,18 @@
 // `fleet top` end to end: the built CLI against a real run (real Redis, a host daemon with 2
 // worker processes), drawn in a tmux pseudo-terminal and read off the screen; q quits. Piped,
 // it prints one plain line per refresh.
-import { spawn, spawnSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeRunId, PLAN_DEFAULTS, type Plan, type TaskSpec } from '@agentfleet/core';
-import { createRedis, FleetStore } from '@agentfleet/store';
-import { cliBin, ensureBuilt, repoRoot, tempDir, TestHostd, waitFor } from './helpers/fleet-harness.js';
-import { requireBinaries } from './helpers/prereq.js';
+import { makeRunId, type TaskSpec } from '@agentfleet/core';
+import type { FleetStore } from '@agentfleet/store';
+import { cliBin, dropStore, ensureBuilt, noConfig, plan, removeDir, repoRoot, requireBinaries, task as spec, tempDir, TestHostd, testStore, TmuxServer, waitFor } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'tmux');
 const HOST = 'top-h1';
 const RUN_NAME = 'top-e2e';
-const socket = `af-top-e2e-${process.pid}`;
+const term = new TmuxServer(`af-top-e2e-${process.pid}`);
 
 let store: FleetStore;
 let daemon: TestHostd;
@@ -21,88 +20,54 @@ let home: string;
 let runId: string;
 let env: Record<string, string>;
 
-const task = (id: string, run: string): TaskSpec => ({
-  id,
-  title: id,
-  agent: 'shell',
-  run,
-  deps: [],
-  complexity: 'low',
-  risk: [],
-  estimateMs: 3000,
-  timeoutMs: 60_000,
-  stallTimeoutMs: 60_000,
-  retries: 0,
-  labels: [],
-  inherit: true,
-});
-
-const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', 'top').stdout;
+const task = (id: string, run: string): TaskSpec => spec(id, [], { agent: 'shell', run, estimateMs: 3000 });
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 beforeAll(async () => {
   if (!ok) return;
-  ensureBuilt();
-  const prefix = `top-e2e-${process.pid}`;
-  store = new FleetStore(createRedis(inject('redisUrl')), prefix);
+  await ensureBuilt();
+  store = testStore('top-e2e', inject('redisUrl'));
+  const prefix = store.prefix;
   home = tempDir('top-e2e');
   writeFileSync(join(home, 'fleet.yaml'), `redis: { prefix: ${prefix} }\n`);
   env = { REDIS_URL: inject('redisUrl'), AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), AGENTFLEET_HOME: home };
   daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix, host: HOST, slots: 2 });
   await waitFor('the host daemon heartbeat', async () => (await store.hosts.list()).some((h) => h.name === HOST && h.up));
   // One quick failure first, then `sleep 3` tasks that keep both slots busy for a while.
-  const plan: Plan = {
-    name: RUN_NAME,
-    defaults: PLAN_DEFAULTS,
-    clean: 'all',
-    tasks: [task('top-broken', 'echo "lint found 3 problems" >&2; exit 5'), ...[1, 2, 3, 4, 5].map((i) => task(`top-sleep-${i}`, 'sleep 3'))],
-  };
+  const tasks = [task('top-broken', 'echo "lint found 3 problems" >&2; exit 5'), ...[1, 2, 3, 4, 5].map((i) => task(`top-sleep-${i}`, 'sleep 3'))];
   runId = makeRunId(new Date());
-  const config = { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } };
-  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: null, config });
+  await store.runs.submit(plan(tasks, RUN_NAME), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
 }, 300_000);
 
 afterAll(async () => {
   if (!ok) return;
-  tmux('kill-server');
-  if (daemon) {
-    await daemon.stop(15_000);
-    daemon.cleanup();
-  }
-  if (store) {
-    for (const q of await store.figures.taskQueues()) await q.obliterate({ force: true });
-    await store.close();
-  }
-  if (home) rmSync(home, { recursive: true, force: true });
+  term.kill();
+  if (daemon) await daemon.stopAndCleanup(15_000);
+  if (store) await dropStore(store);
+  if (home) removeDir(home);
 }, 60_000);
 
 describe.runIf(ok)('fleet top against the real store', () => {
   it('draws the host, its workers and their tasks, the run progress and the failure in a terminal; q quits', async () => {
     const vars = Object.entries(env).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
     const command = `${vars} ${shellQuote(process.execPath)} ${shellQuote(cliBin)} top; echo "TOP-EXIT-$?"; sleep 60`;
-    const started = tmux('new-session', '-d', '-s', 'top', '-x', '160', '-y', '40', '-c', repoRoot, command);
+    const started = term.tmux('new-session', '-d', '-s', 'top', '-x', '160', '-y', '40', '-c', repoRoot, command);
     expect(started.status, started.stderr).toBe(0);
     const header = /^agentfleet top {2}\d\d:\d\d:\d\d {2}hosts 1\/1 up {2}slots 2\/2 busy {2}runs 1 active {2}\(q quits\)/m;
     const hostLine = new RegExp(`^${HOST} +up +slots 2/2 +CPU \\[[#-]+\\] +\\d+% +MEM \\[[#-]+\\] [\\d.]+[BKMGT]/[\\d.]+[BKMGT] +load \\d+\\.\\d\\d +disk [\\d.]+[BKMGT]`, 'm');
     const workerLine = new RegExp(`^ +${HOST}#[01] +busy +\\d+s +${RUN_NAME}/top-sleep-\\d +cpu +\\d+% +rss [\\d.]+[KMG]`, 'm');
     const runLine = new RegExp(`^${RUN_NAME} +running +\\[[#-]+\\] [1-5]/6 +\\d+% +ETA \\S+ +elapsed \\d+s +2 running, 1 failed`, 'm');
     const failureLine = new RegExp(`^ +\\d+s ago +top-broken \\(run ${runId}\\) +exit_code: exit code 5: lint found 3 problems`, 'm');
-    let seen = '';
-    try {
-      seen = await waitFor(
-        'hosts, busy workers, run progress and the failure on the screen',
-        () => {
-          const s = screen();
-          const busyWorkers = s.match(new RegExp(workerLine.source, 'gm'))?.length ?? 0;
-          return header.test(s) && hostLine.test(s) && busyWorkers === 2 && runLine.test(s) && failureLine.test(s) && s;
-        },
-        30_000,
-        200,
-      );
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\nlast screen:\n${screen()}`);
-    }
+    const seen = await term.waitForScreen(
+      'top',
+      'hosts, busy workers, run progress and the failure on the screen',
+      (s) => {
+        const busyWorkers = s.match(new RegExp(workerLine.source, 'gm'))?.length ?? 0;
+        return header.test(s) && hostLine.test(s) && busyWorkers === 2 && runLine.test(s) && failureLine.test(s);
+      },
+      30_000,
+      200,
+    );
     expect(seen).toMatch(/^HOSTS$/m);
     expect(seen).toMatch(/^RUNS$/m);
     expect(seen).toMatch(/^RECENT FAILURES$/m);
@@ -110,11 +75,8 @@ describe.runIf(ok)('fleet top against the real store', () => {
     const tasksShown = [...seen.matchAll(new RegExp(workerLine.source, 'gm'))].map((m) => /top-sleep-\d/.exec(m[0])?.[0]);
     expect(new Set(tasksShown).size).toBe(2);
 
-    tmux('send-keys', '-t', 'top', 'q');
-    const after = await waitFor('top to quit', () => {
-      const s = screen();
-      return s.includes('TOP-EXIT-') && s;
-    }, 15_000, 100);
+    term.tmux('send-keys', '-t', 'top', 'q');
+    const after = await term.waitForScreen('top', 'top to quit', (s) => s.includes('TOP-EXIT-'), 15_000, 100);
     expect(after).toContain('TOP-EXIT-0');
     expect(after).not.toContain('RECENT FAILURES'); // the alternate screen was left
   }, 60_000);

@@ -1,25 +1,20 @@
 // Git workspaces through the real pipeline: real repositories in /dev/shm, real host daemons.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { makeRunId, PLAN_DEFAULTS, type Plan, type TaskSpec } from '@agentfleet/core';
-import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
+import { makeRunId, type TaskSpec } from '@agentfleet/core';
+import type { FleetStore, RunReport } from '@agentfleet/store';
 import { initRepository, showFile, resolveRef } from '@agentfleet/workspace';
-import { ensureBuilt, tempDir, TestHostd, waitFor } from './helpers/fleet-harness.js';
-import { requireBinaries } from './helpers/prereq.js';
+import { ensureBuilt, g, noConfig, plan, requireBinaries, runEnded, task, tempDir, TestHostd, testStore, waitFor } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
-let seq = 0;
 const stores: FleetStore[] = [];
 const daemons: TestHostd[] = [];
-const config = { providers: [], pricing: {}, budgets: {}, git: { author: 'Fleet Bot <bot@example.com>' } };
+const config = { ...noConfig, git: { author: 'Fleet Bot <bot@example.com>' } };
 
-const sh = (id: string, run: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec => ({
-  id, title: `task ${id}`, agent: 'shell', run, deps, complexity: 'low', risk: [], estimateMs: 1000, timeoutMs: 60_000, stallTimeoutMs: 60_000, retries: 0, labels: [], inherit: true, ...extra,
-});
+const sh = (id: string, run: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec => task(id, deps, { title: `task ${id}`, agent: 'shell', run, estimateMs: 1000, ...extra });
 
 async function setup(slots = 2) {
-  const store = new FleetStore(createRedis(inject('redisUrl')), `ws-${process.pid}-${++seq}`);
+  const store = testStore('ws', inject('redisUrl'));
   stores.push(store);
   const d = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, slots });
   daemons.push(d);
@@ -29,20 +24,19 @@ async function setup(slots = 2) {
 }
 
 async function runPlan(store: FleetStore, repo: string, tasks: TaskSpec[], integrate?: string): Promise<RunReport> {
-  const plan: Plan = { name: 'ws', repo: { url: repo, ref: 'main' }, defaults: PLAN_DEFAULTS, clean: 'all', tasks };
   const runId = makeRunId(new Date());
   const base = await resolveRef(repo, 'main');
-  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config, integrate });
-  await waitFor('run end', async () => ['succeeded', 'failed', 'cancelled'].includes((await store.read.get(runId)).status), 90_000, 200);
+  await store.runs.submit({ ...plan(tasks, 'ws'), repo: { url: repo, ref: 'main' } }, { runId, schedule: 'deps', failFast: false, baseCommit: base, config, integrate });
+  await runEnded(store, runId, 90_000);
   await waitFor('integration recorded', async () => !(await store.integration.pending(runId)), 30_000, 100);
   return store.read.report(runId);
 }
 
-beforeAll(() => {
-  if (ok) ensureBuilt();
+beforeAll(async () => {
+  if (ok) await ensureBuilt();
 }, 300_000);
 afterEach(async () => {
-  await Promise.all(daemons.splice(0).map(async (d) => (await d.stop(10_000), d.cleanup())));
+  await Promise.all(daemons.splice(0).map((d) => d.stopAndCleanup(10_000)));
 });
 afterAll(async () => {
   for (const s of stores) await s.close();
@@ -69,7 +63,7 @@ describe.runIf(ok)('git workspaces end to end', () => {
     expect(await showFile(repo, d.branch!, 'd.txt')).toBe('from-a\nfrom-b\nfrom-c\n');
     expect(d.diff).toEqual({ files: 1, insertions: 3, deletions: 0 });
     expect(report.tasks.find((t) => t.id === 'c')!.diff).toEqual({ files: 2, insertions: 2, deletions: 0 });
-    const author = execFileSync('git', ['-C', repo, 'log', '-1', '--format=%an <%ae>|%s', d.commit!], { encoding: 'utf8' }).trim();
+    const author = g(repo, 'log', '-1', '--format=%an <%ae>|%s', d.commit!);
     expect(author).toBe(`Fleet Bot <bot@example.com>|fleet: ${report.run.id}/d: task d`);
     expect(report.integration).toMatchObject({ branch: 'integrated', conflicts: [] });
     expect(report.integration!.merged.sort()).toEqual(['d', 'solo']);
@@ -94,7 +88,7 @@ describe.runIf(ok)('git workspaces end to end', () => {
     expect(merge.error!.message).toContain('shared.txt');
     expect(merge.attempts).toBe(1); // a conflict is not retried
     expect(report.tasks.find((t) => t.id === 'late')!.status).toBe('succeeded');
-    const lateBase = execFileSync('git', ['-C', repo, 'rev-list', '--max-parents=0', report.tasks.find((t) => t.id === 'late')!.commit!], { encoding: 'utf8' }).trim();
+    const lateBase = g(repo, 'rev-list', '--max-parents=0', report.tasks.find((t) => t.id === 'late')!.commit!);
     expect(lateBase).toBe(report.run.baseCommit);
     expect(await resolveRef(repo, 'main')).not.toBe(report.run.baseCommit);
   });

@@ -1,33 +1,10 @@
-// Shared by the benchmarks: a private redis-server, percentiles, machine description, table output.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+// Shared by the benchmarks: their redis-server, percentiles, machine description, table output.
 import { cpus, totalmem } from 'node:os';
-import { join } from 'node:path';
-import { freePort } from '@agentfleet/store';
+import { TestRedis } from '@agentfleet/testkit';
 
-export async function startRedis(args: string[] = []): Promise<{ url: string; stop: () => Promise<void>; proc: ChildProcess }> {
-  const port = await freePort();
-  const dir = mkdtempSync(join('/dev/shm', 'af-bench-redis-'));
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', ...args], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => (s.end(), r(true)));
-      s.once('error', () => r(false));
-    });
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    proc,
-    stop: async () => {
-      proc.kill('SIGKILL');
-      await new Promise((r) => proc.once('exit', r));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+/** A private redis-server as production runs it (AOF, fsync every second, noeviction). */
+export function startRedis(): Promise<TestRedis> {
+  return TestRedis.start(['--appendfsync', 'everysec']);
 }
 
 export function percentile(sorted: number[], p: number): number {

@@ -2,25 +2,24 @@
 // jobs, same number of worker processes, same Redis, one run.
 //   npx vite-node scripts/bench/dispatch.ts [--tasks 10000] [--workers 4]
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
-import { makeRunId, PLAN_DEFAULTS, type TaskSpec } from '@agentfleet/core';
+import { makeRunId, type TaskSpec } from '@agentfleet/core';
 import { createRedis, FleetStore } from '@agentfleet/store';
+import { hostdScript, noConfig, plan, removeDir, repoRoot, tempDir } from '@agentfleet/testkit';
 import { arg, machine, percentile, printTable, startRedis } from './common.js';
 import { randomDagTasks } from './dags.js';
 
 const TASKS = arg('tasks', 10_000);
 const WORKERS = arg('workers', 4);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 
 async function rawBullmq(url: string): Promise<number> {
   const prefix = 'rawbench';
   const u = new URL(url);
   const queue = new Queue('raw', { connection: { host: u.hostname, port: Number(u.port) }, prefix });
   const workers: ChildProcess[] = [];
-  for (let i = 0; i < WORKERS; i++) workers.push(spawn(process.execPath, [join(root, 'scripts/bench/raw-worker.mjs'), url, 'raw', prefix], { stdio: 'inherit' }));
+  for (let i = 0; i < WORKERS; i++) workers.push(spawn(process.execPath, [join(repoRoot, 'scripts/bench/raw-worker.mjs'), url, 'raw', prefix], { stdio: 'inherit' }));
   await new Promise((r) => setTimeout(r, 1500)); // workers connected and blocking
   const t0 = performance.now();
   for (let i = 0; i < TASKS; i += 1000) {
@@ -55,11 +54,11 @@ function chains(n: number): TaskSpec[] {
 }
 
 async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promise<{ elapsed: number; latencies: number[]; commandsPerTask: number; redisCpuShare: number; workerCpuPerTaskMs: number; daemonCpuPerTaskMs: number; redisCpuPerTaskMs: number }> {
-  const home = mkdtempSync(join('/dev/shm', 'af-bench-home-'));
+  const home = tempDir('bench-home');
   const store = new FleetStore(createRedis(url), prefix);
   // BENCH_PROFILE=dir: CPU profiles of the daemon and its workers (fork passes execArgv on).
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
-  const hostd = spawn(process.execPath, [...profile, join(root, 'apps/worker/dist/hostd.js')], {
+  const hostd = spawn(process.execPath, [...profile, hostdScript], {
     env: { ...process.env, REDIS_URL: url, AGENTFLEET_PREFIX: prefix, AGENTFLEET_HOME: home, AGENTFLEET_HOST: 'bench', AGENTFLEET_SLOTS: String(WORKERS), AGENTFLEET_MIN_DISK_FREE: '0', LOG_LEVEL: 'warn' },
     stdio: 'inherit',
   });
@@ -75,7 +74,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   const pids = [hostd.pid!, ...(await store.hosts.list()).flatMap((h) => h.workers.map((w) => w.pid!).filter(Boolean))];
   const procBefore = pids.map(procCpu);
   const t0 = performance.now();
-  await store.runs.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
+  await store.runs.submit(plan(tasks, 'bench'), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
   for (;;) {
     if ((await store.read.get(runId)).status === 'succeeded') break;
     await new Promise((r) => setTimeout(r, 20));
@@ -92,7 +91,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
   hostd.kill('SIGTERM');
   await new Promise((r) => hostd.once('exit', r));
   await store.close();
-  rmSync(home, { recursive: true, force: true });
+  removeDir(home);
   return { elapsed, latencies, commandsPerTask: (statsAfter - statsBefore) / tasks.length, redisCpuShare: redisBusy / (elapsed / 1000), workerCpuPerTaskMs: workersCpuMs / tasks.length, daemonCpuPerTaskMs: daemonCpuMs / tasks.length, redisCpuPerTaskMs: (redisBusy * 1000) / tasks.length };
 }
 

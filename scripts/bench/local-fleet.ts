@@ -1,12 +1,8 @@
 // A host daemon of the benchmark's own (the built apps/worker/dist/hostd.js) and run helpers.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { makeRunId, PLAN_DEFAULTS, type Schedule, type TaskSpec } from '@agentfleet/core';
+import { makeRunId, type Schedule, type TaskSpec } from '@agentfleet/core';
 import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
+import { hostdScript, noConfig, plan, removeDir, runEnded, task, tempDir } from '@agentfleet/testkit';
 
 export interface BenchDaemon {
   proc: ChildProcess;
@@ -15,8 +11,8 @@ export interface BenchDaemon {
 }
 
 export async function startDaemon(url: string, prefix: string, host: string, slots: number, env: Record<string, string> = {}): Promise<BenchDaemon> {
-  const home = mkdtempSync(join('/dev/shm', `af-bench-${host}-`));
-  const proc = spawn(process.execPath, [join(root, 'apps/worker/dist/hostd.js')], {
+  const home = tempDir(`bench-${host}`);
+  const proc = spawn(process.execPath, [hostdScript], {
     env: { ...process.env, REDIS_URL: url, AGENTFLEET_PREFIX: prefix, AGENTFLEET_HOME: home, AGENTFLEET_HOST: host, AGENTFLEET_SLOTS: String(slots), AGENTFLEET_MIN_DISK_FREE: '0', LOG_LEVEL: 'warn', ...env },
     stdio: 'inherit',
   });
@@ -26,7 +22,7 @@ export async function startDaemon(url: string, prefix: string, host: string, slo
     stop: async () => {
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
-      rmSync(home, { recursive: true, force: true });
+      removeDir(home);
     },
   };
 }
@@ -44,19 +40,15 @@ export function openStore(url: string, prefix: string): FleetStore {
 }
 
 export function shellTask(id: string, run: string, deps: string[], estimateMs: number): TaskSpec {
-  return { id, title: id, agent: 'shell', run, deps, complexity: 'low', risk: [], estimateMs, timeoutMs: 600_000, stallTimeoutMs: 600_000, retries: 0, labels: [], inherit: true };
+  return task(id, deps, { agent: 'shell', run, estimateMs, timeoutMs: 600_000, stallTimeoutMs: 600_000 });
 }
 
 /** Submits, waits for the end, returns the report and the wall time from submit to end. */
 export async function runToEnd(store: FleetStore, tasks: TaskSpec[], schedule: Schedule): Promise<{ report: RunReport; wallMs: number }> {
   const runId = makeRunId(new Date());
   const t0 = Date.now();
-  await store.runs.submit({ name: 'bench', defaults: PLAN_DEFAULTS, clean: 'all', tasks }, { runId, schedule, failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'a <a@b>' } } });
-  for (;;) {
-    const run = await store.read.get(runId);
-    if (['succeeded', 'failed', 'cancelled'].includes(run.status)) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await store.runs.submit(plan(tasks, 'bench'), { runId, schedule, failFast: false, baseCommit: null, config: noConfig });
+  await runEnded(store, runId, Number.POSITIVE_INFINITY, 50);
   const wallMs = Date.now() - t0;
   return { report: await store.read.report(runId), wallMs };
 }

@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import type { FleetStore } from '@agentfleet/store';
+import { repoRoot } from '@agentfleet/testkit';
 import { arg, machine, percentile, printTable } from './common.js';
 import { runToEnd } from './local-fleet.js';
 import { startSshFleet } from './ssh-fleet.js';
@@ -15,7 +15,6 @@ import { randomDagTasks } from './dags.js';
 
 const WORKERS = arg('workers', 200);
 const TASKS = arg('tasks', 10_000);
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const CLK_TCK = 100;
 
 function cpuSeconds(pid: number): number {
@@ -35,7 +34,7 @@ async function commandsProcessed(store: FleetStore): Promise<number> {
 async function rawBaseline(url: string, store: FleetStore): Promise<{ rss: number; commandsPerJob: number }> {
   const u = new URL(url);
   const queue = new Queue('raw', { connection: { host: u.hostname, port: Number(u.port) }, prefix: 'rawscale' });
-  const workers = Array.from({ length: 4 }, () => spawn(process.execPath, [join(root, 'scripts/bench/raw-worker.mjs'), url, 'raw', 'rawscale'], { stdio: 'ignore' }));
+  const workers = Array.from({ length: 4 }, () => spawn(process.execPath, [join(repoRoot, 'scripts/bench/raw-worker.mjs'), url, 'raw', 'rawscale'], { stdio: 'ignore' }));
   await new Promise((r) => setTimeout(r, 2000));
   const n = 2000;
   const before = await commandsProcessed(store);

@@ -1,11 +1,10 @@
 // A fleet of sshd test hosts (scripts/test-hosts) started with the real `fleet up`, for the
 // benchmarks that must run "over two test hosts". Root only (test users, sshd).
-import { spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRedis, FleetStore } from '@agentfleet/store';
-import { startTestHosts, type TestHosts } from '../../packages/fleet/test/helpers/test-hosts.js';
-import { cliBin, tempDir, TestRedis, waitFor } from '../../test/helpers/fleet-harness.js';
+import { removeDir, runFleetOk, startTestHosts, tempDir, waitFor, type TestHosts, type TestRedis } from '@agentfleet/testkit';
+import { startRedis } from './common.js';
 
 export interface SshFleet {
   store: FleetStore;
@@ -19,7 +18,7 @@ export interface SshFleet {
 
 export async function startSshFleet(opts: { names: string[]; slots: number[]; firstIp: number; userPrefix: string; daemonEnv?: Record<string, string> }): Promise<SshFleet> {
   const hosts = await startTestHosts({ n: opts.names.length, firstIp: opts.firstIp, userPrefix: opts.userPrefix, names: opts.names });
-  const redis = await TestRedis.start(['--appendfsync', 'everysec']);
+  const redis = await startRedis();
   const dir = tempDir('bench-fleet');
   const prefix = `bench-${process.pid}`;
   const config = {
@@ -33,15 +32,7 @@ export async function startSshFleet(opts: { names: string[]; slots: number[]; fi
   const conn = createRedis(redis.url);
   conn.on('error', () => undefined);
   const store = new FleetStore(conn, prefix);
-  const fleet = (args: string[]) =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [cliBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (b: Buffer) => (out += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (err += b.toString()));
-      child.once('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`fleet ${args.join(' ')}: exit ${code}: ${err}`))));
-    });
+  const fleet = (args: string[]) => runFleetOk(args, { env });
   await fleet(['up']);
   const want = opts.slots.reduce((a, b) => a + b, 0);
   await waitFor('every worker idle', async () => (await store.hosts.list()).reduce((n, h) => n + h.workers.filter((w) => w.state === 'idle').length, 0) >= want, 600_000, 500);
@@ -57,7 +48,7 @@ export async function startSshFleet(opts: { names: string[]; slots: number[]; fi
       await store.close();
       await hosts.down();
       await redis.stop();
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     },
   };
 }

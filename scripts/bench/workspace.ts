@@ -2,15 +2,13 @@
 // `git worktree add` and `git clone --no-local` of the same repository, in the same run.
 // Run: npx vite-node scripts/bench/workspace.ts [--files 20000] [--tasks 24] [--keep]
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { removeDir, TEMP_BASE, tempDir } from '@agentfleet/testkit';
 import { SlotWorkspace, mirrorDir } from '@agentfleet/workspace';
+import { arg } from './common.js';
 
-function arg(name: string, dflt: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
-}
 const FILES = arg('files', 20_000);
 const TASKS = Math.max(20, arg('tasks', 24));
 const BASELINE_RUNS = arg('baseline-runs', 5);
@@ -54,7 +52,7 @@ async function main(): Promise<void> {
   // --dir DIR: where the repository, the home and the baselines live. The default is tmpfs
   // (fast file creation, the hardest case for the ratio); a real disk is where slots live.
   const dirArg = process.argv.indexOf('--dir');
-  const root = mkdtempSync(`${dirArg >= 0 ? process.argv[dirArg + 1] : '/dev/shm'}/af-bench-ws-`);
+  const root = tempDir('bench-ws', dirArg >= 0 ? process.argv[dirArg + 1] : TEMP_BASE);
   try {
     const origin = join(root, 'origin');
     const results = join(root, 'results.git');
@@ -123,7 +121,7 @@ async function main(): Promise<void> {
       t = performance.now();
       git(root, 'clone', '--quiet', '--no-local', origin, cl);
       cloneMs.push(ms(t));
-      rmSync(cl, { recursive: true, force: true });
+      removeDir(cl);
     }
 
     const ready = p(prepareMs, 0.5);
@@ -139,7 +137,7 @@ async function main(): Promise<void> {
     console.log(`ratio vs git clone --no-local: ${f1(clone / ready)}x`);
     console.log(JSON.stringify({ files: FILES, mib: +(bytes / 2 ** 20).toFixed(1), tasks: prepareMs.length, readyP50Ms: +f1(ready), firstTaskMs: +f1(firstMs), worktreeAddP50Ms: +f1(add), cloneNoLocalP50Ms: +f1(clone), ratioWorktreeAdd: +f1(add / ready), ratioClone: +f1(clone / ready) }));
   } finally {
-    if (!process.argv.includes('--keep')) rmSync(root, { recursive: true, force: true });
+    if (!process.argv.includes('--keep')) removeDir(root);
   }
 }
 

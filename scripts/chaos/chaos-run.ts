@@ -3,14 +3,28 @@
 // is SIGKILLed (and brought back with `fleet up`), Redis is killed and restarted (AOF), and the
 // namespaced host is cut off for longer than the heartbeat TTL. Then everything is checked.
 // Used by scripts/chaos/main.ts (full size) and test/chaos.test.ts (reduced, in CI).
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
 import { initRepository } from '@agentfleet/workspace';
-import { startTestHosts, type TestHosts } from '../../packages/fleet/test/helpers/test-hosts.js';
-import { cliBin, tempDir, TestRedis, waitFor } from '../../test/helpers/fleet-harness.js';
-import { MonitorProcess, parseExposition, total } from '../../test/helpers/monitor-process.js';
+import {
+  FAST_DAEMON_ENV as TUNING,
+  FAST_HEARTBEAT_TTL_MS as TTL_MS,
+  g,
+  MonitorProcess,
+  parseExposition,
+  removeDir,
+  runEnded,
+  runFleet as fleet,
+  runFleetOk,
+  startTestHosts,
+  tempDir,
+  TestRedis,
+  total,
+  waitFor,
+  type TestHosts,
+} from '@agentfleet/testkit';
 
 export interface ChaosOptions {
   tasks: number;
@@ -34,23 +48,7 @@ export interface ChaosResult {
   figures: Record<string, number | string>;
 }
 
-const TUNING = { AGENTFLEET_LOCK_MS: '4000', AGENTFLEET_STALLED_MS: '2000', AGENTFLEET_HEARTBEAT_MS: '500', AGENTFLEET_RECONCILE_MS: '1000', AGENTFLEET_MIN_DISK_FREE: '0' };
-const TTL_MS = 3000;
-
-function fleet(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cliBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-async function fleetOk(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  const r = await fleet(args, env);
-  if (r.code !== 0) throw new Error(`fleet ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
+const fleetOk = (args: string[], env: NodeJS.ProcessEnv) => runFleetOk(args, { env });
 
 /** A random DAG; task i writes out/<id>.txt. Deterministic for a given size. */
 export function chaosPlan(n: number, sleep: [number, number], repo: string) {
@@ -102,7 +100,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     redis = await TestRedis.start(['--bind', '127.0.0.1', isleAddr, '--protected-mode', 'no']);
     const repo = join(dir, 'origin');
     await initRepository(repo, { 'README.md': 'chaos\n' });
-    execFileSync('git', ['-C', repo, 'config', 'core.sharedRepository', '0777']);
+    g(repo, 'config', 'core.sharedRepository', '0777');
     // Hosts run as other unix users against this root-owned repository: their global git
     // config (GIT_CONFIG_GLOBAL; git only honours safe.directory there) trusts it.
     const gitconfig = join(dir, 'hosts-gitconfig');
@@ -181,10 +179,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     await isle.restore('islet');
     event('islet link restored');
 
-    const final = await waitFor('run end', async () => {
-      const s = (await store!.read.get(runId)).status;
-      return ['succeeded', 'failed', 'cancelled'].includes(s) ? s : undefined;
-    }, 900_000, 500);
+    const final = await runEnded(store, runId, 900_000, 500);
     killing = false;
     await killer;
     await waitFor('islet back up', async () => (await store!.hosts.list()).find((h) => h.name === 'islet')?.up === true, 60_000, 250);
@@ -200,12 +195,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     for (const t of report.tasks) if (!terminal.has(t.status)) problems.push(`task ${t.id} not terminal: ${t.status}`);
     const expected = expectedFiles(plan);
     for (const t of report.tasks.filter((x) => x.status === 'succeeded')) {
-      const files = execFileSync('git', ['-C', repo, 'ls-tree', '-r', '--name-only', t.branch!, 'out/'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+      const files = g(repo, 'ls-tree', '-r', '--name-only', t.branch!, 'out/').split('\n').filter(Boolean);
       const want = [...expected.get(t.id)!].sort();
       if (files.sort().join(',') !== want.join(',')) problems.push(`branch of ${t.id} holds ${files.join(',')}; expected ${want.join(',')}`);
-      const own = execFileSync('git', ['-C', repo, 'show', `${t.branch}:out/${t.id}.txt`], { encoding: 'utf8' }).trim();
+      const own = g(repo, 'show', `${t.branch}:out/${t.id}.txt`);
       if (own !== t.id) problems.push(`out/${t.id}.txt on its branch says '${own}'`);
-      if (t.commit !== execFileSync('git', ['-C', repo, 'rev-parse', t.branch!], { encoding: 'utf8' }).trim()) problems.push(`task ${t.id}: recorded commit is not its branch tip`);
+      if (t.commit !== g(repo, 'rev-parse', t.branch!)) problems.push(`task ${t.id}: recorded commit is not its branch tip`);
     }
     // Recorded once: durable counters (incremented by the DAG script on the first completion only).
     const stats = await store.figures.readStats();
@@ -226,11 +221,11 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResult> {
     };
   } finally {
     await isle?.restore('islet').catch(() => undefined);
-    if (env.AGENTFLEET_CONFIG) await fleet(['down', '--timeout', '10', '--kill'], env).catch(() => undefined);
+    if (env.AGENTFLEET_CONFIG) await fleet(['down', '--timeout', '10', '--kill'], { env }).catch(() => undefined);
     await monitor?.stop().catch(() => undefined);
     await store?.close().catch(() => undefined);
     await Promise.all([shore?.down(), isle?.down()]);
     await redis?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
   }
 }

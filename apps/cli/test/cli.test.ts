@@ -1,34 +1,15 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, removeDir, repoRoot, runFleetSync, tempDir } from '@agentfleet/testkit';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'apps/cli/dist/bin.js');
-const examples = join(root, 'examples');
+const examples = join(repoRoot, 'examples');
 let work: string;
-
-/** Builds the CLI (and the packages it references) when dist is missing or older than a source file. */
-function ensureBuilt(): void {
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((t, e) => Math.max(t, e.isDirectory() ? newest(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs), 0);
-  const packages = readdirSync(join(root, 'packages')).map((name) => join(root, 'packages', name, 'src')).filter((dir) => existsSync(dir));
-  const sources = Math.max(newest(join(root, 'apps/cli/src')), ...packages.map(newest));
-  if (existsSync(bin) && statSync(bin).mtimeMs >= sources) return;
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'apps/cli/tsconfig.json'], { cwd: root, encoding: 'utf8' });
-  if (tsc.status !== 0) throw new Error(`building the CLI failed:\n${tsc.stdout}${tsc.stderr}`);
-}
 
 /** Runs the built `fleet` in a scratch directory with a scratch HOME (no stray fleet.yaml). */
 function fleet(args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: work,
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: work, ...env },
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr, errLines: r.stderr.split('\n').filter(Boolean) };
+  const r = runFleetSync(args, { cwd: work, env: { PATH: process.env.PATH ?? '', HOME: work, ...env } });
+  return { ...r, errLines: r.stderr.split('\n').filter(Boolean) };
 }
 
 function write(path: string, text: string): string {
@@ -40,12 +21,12 @@ function write(path: string, text: string): string {
 
 const noStackTrace = (text: string) => expect(text).not.toMatch(/^\s+at /m);
 
-beforeAll(() => {
-  ensureBuilt();
-  work = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'af-cli-'));
-});
+beforeAll(async () => {
+  await ensureBuilt();
+  work = tempDir('cli');
+}, 300_000);
 afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
+  if (work) removeDir(work);
 });
 
 describe('fleet plan check', () => {

@@ -1,36 +1,17 @@
 // `fleet plan draft` and `fleet doctor` as users run them: the built binary, a fleet.yaml whose
 // provider is the OpenAI stand-in, the test Redis. The CLI runs as an async child process so
 // the stand-in in this process can answer it.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
-import { cliBin, ensureBuilt, tempDir } from '../../../test/helpers/fleet-harness.js';
-import { requireBinaries } from '../../../test/helpers/prereq.js';
-import { freePort } from '../../../test/setup/global.js';
+import { ensureBuilt, freePort, removeDir, reply, requireBinaries, runFleet, startStandin, tempDir, type CliResult, type OpenAIStandin } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 let standin: OpenAIStandin;
 let home: string;
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function fleet(args: string[], env: Record<string, string | undefined> = {}): Promise<Result> {
-  const child = spawn(process.execPath, [cliBin, ...args], {
-    cwd: home,
-    env: { ...process.env, REDIS_URL: undefined, AGENTFLEET_HOME: home, AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
+function fleet(args: string[], env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return runFleet(args, { cwd: home, env: { ...process.env, REDIS_URL: undefined, AGENTFLEET_HOME: home, AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), ...env } });
 }
 
 function providerYaml(name: string, url: string): string {
@@ -57,7 +38,7 @@ function draftAnswer(tasks: { id: string; deps: string[]; agent?: string; run?: 
 
 beforeAll(async () => {
   if (!ok) return;
-  ensureBuilt();
+  await ensureBuilt();
   standin = await startStandin({ models: ['standin-small', 'standin-large'] });
   home = tempDir('cli-draft');
   writeFileSync(join(home, 'fleet.yaml'), providerYaml('standin', standin.url) + 'pricing: { standin-large: { input: 1, output: 2 } }\n');
@@ -66,7 +47,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (!ok) return;
   await standin.close();
-  rmSync(home, { recursive: true, force: true });
+  removeDir(home);
 });
 
 describe.runIf(ok)('fleet plan draft', () => {

@@ -1,7 +1,7 @@
 // A MonitorSource from plain objects (the snapshot fixture) plus, optionally, real BullMQ queues.
 import type { FleetStatsSnapshot, MetricsSnapshot } from '@agentfleet/telemetry';
+import { snapshot } from '@agentfleet/testkit';
 import type { BullQueue, MonitorSource } from '../src/source.js';
-import { snapshot } from '../../../packages/telemetry/test/snapshot-fixture.js';
 
 export interface FixtureSource extends MonitorSource {
   /** replaces the durable totals (what a restarted monitor would read from Redis) */

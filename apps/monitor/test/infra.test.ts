@@ -1,19 +1,15 @@
 // infra/ and docker-compose.yml: valid for their tools, and every PromQL expression refers only
 // to metric names the monitor exports.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildMetricsRegistry, exportedSeriesNames } from '@agentfleet/telemetry';
-import { requireBinaries } from '../../../test/helpers/prereq.js';
-import { promtool } from '../../../packages/telemetry/test/promtool.js';
-import { snapshot } from '../../../packages/telemetry/test/snapshot-fixture.js';
+import { freePort, promtool, removeDir, repoRoot, requireBinaries, snapshot, tempDir } from '@agentfleet/testkit';
 import { dashboardExpressions, metricNamesIn } from './promql-names.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const at = (p: string) => join(root, p);
+const at = (p: string) => join(repoRoot, p);
 /** Series Prometheus itself adds to every scrape target. */
 const PROMETHEUS_OWN = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'];
 
@@ -97,7 +93,7 @@ describe('docker-compose.yml', () => {
       return;
     }
     const run = (env: NodeJS.ProcessEnv) =>
-      spawnSync(cmd[0]!, [...cmd.slice(1), '-f', at('docker-compose.yml'), 'config'], { cwd: root, encoding: 'utf8', env });
+      spawnSync(cmd[0]!, [...cmd.slice(1), '-f', at('docker-compose.yml'), 'config'], { cwd: repoRoot, encoding: 'utf8', env });
     const env = { ...process.env };
     delete env.GRAFANA_ADMIN_PASSWORD;
     const ok = run({ ...env, GRAFANA_ADMIN_PASSWORD: 'test-only' });
@@ -121,10 +117,8 @@ describe('docker-compose.yml', () => {
 describe('infra/redis/redis.conf', () => {
   it('is accepted by redis-server with AOF everysec and noeviction', async () => {
     if (!requireBinaries('redis-server', 'redis-cli')) return;
-    const dir = mkdtempSync(join('/dev/shm', 'af-redisconf-'));
-    const { freePort } = await import('../../../test/setup/global.js');
+    const dir = tempDir('redisconf');
     const port = await freePort();
-    const { spawn } = await import('node:child_process');
     const child = spawn('redis-server', [at('infra/redis/redis.conf'), '--port', String(port), '--bind', '127.0.0.1', '--dir', dir], { stdio: 'ignore' });
     try {
       const get = (key: string) => spawnSync('redis-cli', ['-p', String(port), 'config', 'get', key], { encoding: 'utf8' }).stdout.trim().split('\n')[1];
@@ -138,7 +132,7 @@ describe('infra/redis/redis.conf', () => {
       expect(get('maxmemory-policy')).toBe('noeviction');
     } finally {
       child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   });
 });

@@ -1,14 +1,11 @@
 // The monitor over the real FleetStore: a run driven through the store's own claim/complete
-// (as workers do), then /metrics, /queues and `fleet top` read back what happened.
-import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+// (as workers do), then /metrics and /queues read back what happened. (`fleet top` over the
+// real store: apps/cli/test/top/store.test.ts.)
+import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 'vitest';
 import { pino } from 'pino';
 import { makeRunId } from '@agentfleet/core';
 import { DURATION_BUCKETS_SECONDS, WAIT_BUCKETS_SECONDS, type FleetStore, type ReadyTask } from '@agentfleet/store';
-import { requireBinaries } from '../../../test/helpers/prereq.js';
-import { noConfig, plan, task, testStore } from '../../../packages/store/test/helpers.js';
-import { parseSamples } from '../../../packages/telemetry/test/exposition.js';
-import { promtool } from '../../../packages/telemetry/test/promtool.js';
-import { readTopSnapshot, renderSummary, type TopSource } from '../../cli/src/top/index.js';
+import { dropStore, noConfig, parseSamples, plan, promtool, requireBinaries, task, testStore } from '@agentfleet/testkit';
 import { createMonitorServer, type MonitorServer } from '../src/server.js';
 import type { MonitorSource } from '../src/source.js';
 
@@ -46,7 +43,7 @@ async function scrape(m: MonitorServer): Promise<string> {
 }
 
 beforeAll(async () => {
-  store = testStore('monitor-scrape');
+  store = testStore('monitor-scrape', inject('redisUrl'));
   runId = makeRunId(new Date());
   const llm = { agent: 'llm' as const, prompt: 'change it' };
   const tasks = [task('a', [], llm), task('b', ['a'], llm), task('c', ['a'], llm), task('d', ['b', 'c'], llm), task('x', [], { agent: 'shell' }), task('y', ['x'], { agent: 'shell' })];
@@ -56,14 +53,12 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(monitors.map((m) => m.close()));
-  for (const q of await store.figures.taskQueues()) await q.obliterate({ force: true });
-  await store.close();
+  await dropStore(store);
 });
 
 describe('monitor over the real store', () => {
-  it("takes the store's fleet figures as its source, and `fleet top` too", () => {
+  it("takes the store's fleet figures as its source", () => {
     expectTypeOf<FleetStore['figures']>().toExtend<MonitorSource>();
-    expectTypeOf<FleetStore['figures']>().toExtend<TopSource>();
   });
 
   it('exports what the run did, bounded, valid for promtool, and the same after a monitor restart', async () => {
@@ -105,12 +100,5 @@ describe('monitor over the real store', () => {
     expect(names.length).toBeGreaterThan(0);
     expect(body.queues.map((q) => q.name).sort()).toEqual(names.sort());
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
-  });
-
-  it('feeds `fleet top` with the recent failure', async () => {
-    const snap = await readTopSnapshot(store.figures, 5);
-    expect(snap.failures).toEqual([expect.objectContaining({ runId, taskId: 'x', kind: 'exit_code', message: 'npm test exited 1' })]);
-    expect(snap.runs).toEqual([]); // the run has finished
-    expect(renderSummary(snap, Date.now())).toContain('no active run; failures 1');
   });
 });

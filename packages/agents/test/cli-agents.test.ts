@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FleetError } from '@agentfleet/core';
 import { CLAUDE_PROVIDER, CooldownRegistry, createAgent, MemoryProviderPauses, newClaudeState, newCodexState, parseClaudeLine, parseCodexLine } from '@agentfleet/agents';
-import { config, FAKE_CLAUDE, FAKE_CODEX, provider, request, stream, tempDir } from './helpers.js';
+import { removeDir, tempDir, waitFor } from '@agentfleet/testkit';
+import { config, FAKE_CLAUDE, FAKE_CODEX, provider, request, stream } from './helpers.js';
 
-let dir: ReturnType<typeof tempDir>;
+let dir: string;
 beforeEach(() => {
-  dir = tempDir('cli');
+  dir = tempDir('agents-cli');
 });
-afterEach(() => dir.remove());
+afterEach(() => removeDir(dir));
 
 /** Running (a killed process waiting to be reaped by init counts as gone). */
 function alive(pid: number): boolean {
@@ -26,25 +27,17 @@ function alive(pid: number): boolean {
   }
 }
 
-async function waitFor(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 function fakeEnv(streamName: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, AGENTFLEET_CODEX_BIN: FAKE_CODEX, AGENTFLEET_CLAUDE_BIN: FAKE_CLAUDE, FAKE_CLI_STREAM: stream(streamName), FAKE_CLI_RECORD: join(dir.path, 'record.json'), HOME: dir.path, ...extra };
+  return { ...process.env, AGENTFLEET_CODEX_BIN: FAKE_CODEX, AGENTFLEET_CLAUDE_BIN: FAKE_CLAUDE, FAKE_CLI_STREAM: stream(streamName), FAKE_CLI_RECORD: join(dir, 'record.json'), HOME: dir, ...extra };
 }
 
 /** A worktree-shaped workdir: .git is a file pointing into the main repository's worktrees dir. */
 function worktreeLayout(): { workdir: string; common: string; gitdir: string } {
-  const common = join(dir.path, 'repo.git');
+  const common = join(dir, 'repo.git');
   const gitdir = join(common, 'worktrees', 'slot-1');
   mkdirSync(gitdir, { recursive: true });
   writeFileSync(join(gitdir, 'commondir'), '../..\n');
-  const workdir = join(dir.path, 'slot-1');
+  const workdir = join(dir, 'slot-1');
   mkdirSync(workdir);
   writeFileSync(join(workdir, '.git'), `gitdir: ${gitdir}\n`);
   return { workdir, common, gitdir };
@@ -67,7 +60,7 @@ describe('codex agent', () => {
     expect(result).toMatchObject({ provider: 'lan', model: 'gpt-oss:20b' });
     expect(readFileSync(join(workdir, 'src/greeting.txt'), 'utf8')).toBe('hello from codex\n');
 
-    const rec = JSON.parse(readFileSync(join(dir.path, 'record.json'), 'utf8')) as { argv: string[]; stdin: string | null; env: { CODEX_HOME: string; codexHomeExists: boolean } };
+    const rec = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { argv: string[]; stdin: string | null; env: { CODEX_HOME: string; codexHomeExists: boolean } };
     const argv = rec.argv;
     expect(argv.slice(0, 5)).toEqual(['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write']);
     expect(argv[argv.indexOf('-C') + 1]).toBe(workdir);
@@ -93,7 +86,7 @@ describe('codex agent', () => {
   });
 
   it('reports turn.failed as a failure even though codex exits 0', async () => {
-    const h = request({ workdir: dir.path, env: fakeEnv('codex-turn-failed.jsonl'), task: { agent: 'codex', prompt: 'x' } });
+    const h = request({ workdir: dir, env: fakeEnv('codex-turn-failed.jsonl'), task: { agent: 'codex', prompt: 'x' } });
     const result = await createAgent('codex').run(h.req);
     expect(result.exit).toBe(1);
     expect(result.summary).toMatch(/^codex failed: unexpected status 400 Bad Request/);
@@ -103,7 +96,7 @@ describe('codex agent', () => {
   it('pauses the provider fleet-wide when codex fails on a rate limit', async () => {
     const pauses = new MemoryProviderPauses();
     const cfg = config({ providers: [provider('cloud', 'http://127.0.0.1:9/v1')] });
-    const h = request({ workdir: dir.path, config: cfg, pauses, env: fakeEnv('codex-rate-limited.jsonl'), task: { agent: 'codex', prompt: 'x' } });
+    const h = request({ workdir: dir, config: cfg, pauses, env: fakeEnv('codex-rate-limited.jsonl'), task: { agent: 'codex', prompt: 'x' } });
     const before = Date.now();
     const result = await createAgent('codex', { cooldowns: new CooldownRegistry() }).run(h.req);
     expect(result.exit).toBe(1);
@@ -114,25 +107,25 @@ describe('codex agent', () => {
   });
 
   it('kills codex and its children when a usage event goes over the budget', async () => {
-    const h = request({ workdir: dir.path, env: fakeEnv('codex-expensive.jsonl'), budget: { tokens: 1_000_000 }, task: { agent: 'codex', prompt: 'x' } });
+    const h = request({ workdir: dir, env: fakeEnv('codex-expensive.jsonl'), budget: { tokens: 1_000_000 }, task: { agent: 'codex', prompt: 'x' } });
     const err = (await createAgent('codex').run(h.req).catch((e: unknown) => e)) as FleetError;
     expect(err).toBeInstanceOf(FleetError);
     expect(err.kind).toBe('budget_exceeded');
     expect(err.message).toMatch(/used 1100000 tokens, over its budget of 1000000/);
-    const child = Number(readFileSync(join(dir.path, 'record.json.child'), 'utf8'));
-    await waitFor(() => !alive(child));
+    const child = Number(readFileSync(join(dir, 'record.json.child'), 'utf8'));
+    await waitFor('the grandchild to be gone', () => !alive(child), 5000, 20);
   });
 
   it('abort kills the whole process group', async () => {
-    const h = request({ workdir: dir.path, env: fakeEnv('codex-hang.jsonl'), task: { agent: 'codex', prompt: 'x' } });
+    const h = request({ workdir: dir, env: fakeEnv('codex-hang.jsonl'), task: { agent: 'codex', prompt: 'x' } });
     const running = createAgent('codex').run(h.req);
-    await waitFor(() => existsSync(join(dir.path, 'record.json.child')));
-    const child = Number(readFileSync(join(dir.path, 'record.json.child'), 'utf8'));
+    await waitFor('the grandchild pid file', () => existsSync(join(dir, 'record.json.child')), 5000, 20);
+    const child = Number(readFileSync(join(dir, 'record.json.child'), 'utf8'));
     expect(alive(child)).toBe(true);
     h.controller.abort();
     const err = (await running.catch((e: unknown) => e)) as FleetError;
     expect(err.kind).toBe('cancelled');
-    await waitFor(() => !alive(child));
+    await waitFor('the grandchild to be gone', () => !alive(child), 5000, 20);
   });
 
   it('maps every documented event type of a recorded stream', () => {
@@ -150,15 +143,15 @@ describe('codex agent', () => {
 
 describe('claude agent', () => {
   it('streams events, reads usage and total_cost_usd from the result event, prompt on stdin', async () => {
-    const h = request({ workdir: dir.path, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'add greeting.txt', complexity: 'medium' } });
+    const h = request({ workdir: dir, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'add greeting.txt', complexity: 'medium' } });
     const result = await createAgent('claude').run(h.req);
     expect(result.exit).toBe(0);
     expect(result.summary).toBe('Created greeting.txt.');
     expect(result.costUsd).toBe(0.0241);
     expect(result.usage).toEqual({ input: 10 + 2903 + 32197, cachedInput: 32197, output: 21 });
     expect(result).toMatchObject({ provider: CLAUDE_PROVIDER, model: 'claude-sonnet-4-5-20250929' });
-    expect(readFileSync(join(dir.path, 'greeting.txt'), 'utf8')).toBe('hello from claude\n');
-    const rec = JSON.parse(readFileSync(join(dir.path, 'record.json'), 'utf8')) as { argv: string[]; stdin: string };
+    expect(readFileSync(join(dir, 'greeting.txt'), 'utf8')).toBe('hello from claude\n');
+    const rec = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { argv: string[]; stdin: string };
     expect(rec.argv).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'bypassPermissions', '--model', 'sonnet']);
     expect(rec.stdin).toBe('add greeting.txt');
     expect(h.events).toContainEqual({ type: 'tool', name: 'Write', detail: '/tmp/work/greeting.txt' });
@@ -168,30 +161,30 @@ describe('claude agent', () => {
   });
 
   it('an is_error result fails the task with its subtype', async () => {
-    const h = request({ workdir: dir.path, env: fakeEnv('claude-error.jsonl'), task: { agent: 'claude', prompt: 'x', risk: ['data'] } });
+    const h = request({ workdir: dir, env: fakeEnv('claude-error.jsonl'), task: { agent: 'claude', prompt: 'x', risk: ['data'] } });
     const result = await createAgent('claude').run(h.req);
     expect(result.exit).toBe(1);
     expect(result.summary).toBe('claude failed: error_max_turns');
     expect(result.costUsd).toBe(0.0113);
     expect(result.usage).toEqual({ input: 140, cachedInput: 0, output: 60 });
-    const rec = JSON.parse(readFileSync(join(dir.path, 'record.json'), 'utf8')) as { argv: string[] };
+    const rec = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { argv: string[] };
     expect(rec.argv.at(-1)).toBe('opus'); // risk forces the top tier
   });
 
   it('a rejected rate limit pauses Claude fleet-wide; the next task waits for it', async () => {
     const pauses = new MemoryProviderPauses();
-    const h = request({ workdir: dir.path, pauses, env: fakeEnv('claude-rate-limited.jsonl'), task: { agent: 'claude', prompt: 'x' } });
+    const h = request({ workdir: dir, pauses, env: fakeEnv('claude-rate-limited.jsonl'), task: { agent: 'claude', prompt: 'x' } });
     const result = await createAgent('claude').run(h.req);
     expect(result.exit).toBe(1);
     expect(result.summary).toMatch(/You've hit your limit/);
     expect(await pauses.pausedUntil(CLAUDE_PROVIDER)).toBe(4102444800 * 1000);
 
-    const next = request({ workdir: dir.path, pauses, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'y' } });
+    const next = request({ workdir: dir, pauses, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'y' } });
     const waiting = createAgent('claude').run(next.req);
-    await waitFor(() => next.events.some((e) => e.type === 'status' && /anthropic is paused fleet-wide/.test(e.text)));
+    await waitFor('the pause status event', () => next.events.some((e) => e.type === 'status' && /anthropic is paused fleet-wide/.test(e.text)), 5000, 20);
     next.controller.abort();
     expect(((await waiting.catch((e: unknown) => e)) as FleetError).kind).toBe('cancelled');
-    expect(existsSync(join(dir.path, 'greeting.txt'))).toBe(false);
+    expect(existsSync(join(dir, 'greeting.txt'))).toBe(false);
   });
 
   it('parses assistant usage per message id for mid-run budgets', () => {
@@ -204,17 +197,17 @@ describe('claude agent', () => {
 
 describe('shell and noop agents', () => {
   it('runs the command in the workdir; output captured, exit code is the verdict', async () => {
-    const h = request({ workdir: dir.path, task: { agent: 'shell', run: 'echo out; echo err >&2; pwd; exit 3' } });
+    const h = request({ workdir: dir, task: { agent: 'shell', run: 'echo out; echo err >&2; pwd; exit 3' } });
     const result = await createAgent('shell').run(h.req);
     expect(result.exit).toBe(3);
     expect(result.outputTail).toContain('out\n');
     expect(result.outputTail).toContain('err\n');
-    expect(result.outputTail).toContain(dir.path);
+    expect(result.outputTail).toContain(dir);
     expect(h.events.some((e) => e.type === 'output' && e.stream === 'stderr' && e.text.includes('err'))).toBe(true);
   });
 
   it('keeps only the last 4 KB of a long output', async () => {
-    const h = request({ workdir: dir.path, task: { agent: 'shell', run: 'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done' } });
+    const h = request({ workdir: dir, task: { agent: 'shell', run: 'i=0; while [ $i -lt 2000 ]; do echo "line $i"; i=$((i+1)); done' } });
     const result = await createAgent('shell').run(h.req);
     expect(result.exit).toBe(0);
     expect(result.outputTail!.length).toBe(4096);
@@ -222,18 +215,18 @@ describe('shell and noop agents', () => {
   });
 
   it('abort kills background children of the command too', async () => {
-    const pidFile = join(dir.path, 'bg.pid');
-    const h = request({ workdir: dir.path, task: { agent: 'shell', run: `sleep 300 & echo $! > ${pidFile}; wait` } });
+    const pidFile = join(dir, 'bg.pid');
+    const h = request({ workdir: dir, task: { agent: 'shell', run: `sleep 300 & echo $! > ${pidFile}; wait` } });
     const running = createAgent('shell').run(h.req);
-    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '');
+    await waitFor('the background pid file', () => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 5000, 20);
     const bg = Number(readFileSync(pidFile, 'utf8'));
     h.controller.abort();
     expect(((await running.catch((e: unknown) => e)) as FleetError).kind).toBe('cancelled');
-    await waitFor(() => !alive(bg));
+    await waitFor('the background process to be gone', () => !alive(bg), 5000, 20);
   });
 
   it('noop returns at once', async () => {
-    const h = request({ workdir: dir.path, task: { agent: 'noop' } });
+    const h = request({ workdir: dir, task: { agent: 'noop' } });
     expect(await createAgent('noop').run(h.req)).toMatchObject({ exit: 0, costUsd: 0 });
   });
 });

@@ -4,34 +4,33 @@
 // event format we parse is what this version prints.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CooldownRegistry, createAgent } from '@agentfleet/agents';
-import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
-import { config, provider, request, tempDir } from './helpers.js';
+import { removeDir, repoRoot, reply, startStandin, tempDir, type OpenAIStandin } from '@agentfleet/testkit';
+import { config, provider, request } from './helpers.js';
 
-const CODEX = fileURLToPath(new URL('../../../node_modules/.bin/codex', import.meta.url));
+const CODEX = join(repoRoot, 'node_modules/.bin/codex');
 const present = existsSync(CODEX);
 if (!present && process.env.CI === 'true') throw new Error(`missing prerequisite under CI: ${CODEX} (npm ci installs @openai/codex)`);
 
 describe.skipIf(!present)('real codex CLI against the stand-in', () => {
   let standin: OpenAIStandin;
-  let dir: ReturnType<typeof tempDir>;
+  let dir: string;
   beforeAll(async () => {
     standin = await startStandin();
-    dir = tempDir('codex-real');
+    dir = tempDir('agents-codex-real');
   });
   afterAll(async () => {
     await standin.close();
-    dir.remove();
+    removeDir(dir);
   });
 
   it('runs codex exec --json through our provider config and reads its events, usage and last message', async () => {
     // a worktree-shaped workdir, so the git dirs go out as --add-dir (writable in the sandbox)
-    const gitdir = join(dir.path, 'repo.git', 'worktrees', 'work');
+    const gitdir = join(dir, 'repo.git', 'worktrees', 'work');
     mkdirSync(gitdir, { recursive: true });
     writeFileSync(join(gitdir, 'commondir'), '../..\n');
-    const workdir = join(dir.path, 'work');
+    const workdir = join(dir, 'work');
     mkdirSync(workdir);
     writeFileSync(join(workdir, '.git'), `gitdir: ${gitdir}\n`);
     writeFileSync(join(workdir, 'README.md'), '# demo\n');
@@ -40,7 +39,7 @@ describe.skipIf(!present)('real codex CLI against the stand-in', () => {
       providers: [provider('standin', standin.url, { api: 'responses', apiKeyEnv: 'STANDIN_KEY', timeoutMs: 20_000 })],
       pricing: { 'standin-small': { input: 1, cachedInput: 0.5, output: 2 } },
     });
-    const env = { PATH: process.env.PATH, HOME: dir.path, STANDIN_KEY: 'test-key' };
+    const env = { PATH: process.env.PATH, HOME: dir, STANDIN_KEY: 'test-key' };
     const h = request({ workdir, config: cfg, env, task: { agent: 'codex', prompt: 'Reply DONE.' } });
     const result = await createAgent('codex', { codexBin: CODEX, cooldowns: new CooldownRegistry() }).run(h.req);
 

@@ -1,19 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The agents tests' own helpers: the fake codex/claude CLIs and the JSONL streams they replay
+// (fixtures/), a config, a task and a run request with its event log, a provider entry.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, type FleetConfig } from '@agentfleet/core';
 import { MemoryProviderPauses, SpendMeter, type AgentEvent, type AgentRunRequest, type AgentTask, type ProviderPauses } from '@agentfleet/agents';
 
-export const FIXTURES = fileURLToPath(new URL('../../../test/fixtures/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const FAKE_CODEX = join(FIXTURES, 'bin/fake-codex');
 export const FAKE_CLAUDE = join(FIXTURES, 'bin/fake-claude');
 export const stream = (name: string) => join(FIXTURES, 'streams', name);
-
-export function tempDir(prefix: string): { path: string; remove: () => void } {
-  const path = mkdtempSync(join(process.platform === 'linux' ? '/dev/shm' : tmpdir(), `af-agents-${prefix}-`));
-  return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
-}
 
 export function config(partial: Record<string, unknown> = {}): FleetConfig {
   return configSchema.parse(partial);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetError } from '@agentfleet/core';
 import { CooldownRegistry, createAgent } from '@agentfleet/agents';
-import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
-import { config, provider, request, tempDir } from './helpers.js';
+import { removeDir, reply, startStandin, tempDir, type OpenAIStandin } from '@agentfleet/testkit';
+import { config, provider, request } from './helpers.js';
 
 let standin: OpenAIStandin;
 beforeAll(async () => {
@@ -21,9 +21,9 @@ function toolMessages(i: number): string[] {
 
 describe('llm agent', () => {
   it('completes a scripted multi-step task: list, write, patch, run, finish', async () => {
-    const dir = tempDir('llm');
+    const dir = tempDir('agents-llm');
     try {
-      writeFileSync(join(dir.path, 'README.md'), '# demo\n');
+      writeFileSync(join(dir, 'README.md'), '# demo\n');
       const start = standin.modelRequests.length;
       standin.enqueue(
         reply.tool('list_files', {}, { prompt: 100, completion: 10, cached: 40 }),
@@ -40,13 +40,13 @@ describe('llm agent', () => {
         providers: [provider('local', standin.url, { reasoningEffort: 'low' })],
         pricing: { 'standin-small': { input: 1, cachedInput: 0.5, output: 2 } },
       });
-      const h = request({ workdir: dir.path, config: cfg, task: { prompt: 'Write src/greet.js and run it.' } });
+      const h = request({ workdir: dir, config: cfg, task: { prompt: 'Write src/greet.js and run it.' } });
       const result = await createAgent('llm', { cooldowns: new CooldownRegistry() }).run(h.req);
 
       expect(result.exit).toBe(0);
       expect(result.summary).toBe('greet.js prints a greeting');
-      expect(readFileSync(join(dir.path, 'src/greet.js'), 'utf8')).toBe("console.log('hello, fleet');\nconsole.log('bye');\n");
-      expect(readFileSync(join(dir.path, 'out.txt'), 'utf8')).toBe('hello, fleet\nbye\n');
+      expect(readFileSync(join(dir, 'src/greet.js'), 'utf8')).toBe("console.log('hello, fleet');\nconsole.log('bye');\n");
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('hello, fleet\nbye\n');
       expect(result.provider).toBe('local');
       expect(result.model).toBe('standin-small');
       // usage summed over the five turns; cost from the pricing table (per 1M tokens)
@@ -64,26 +64,26 @@ describe('llm agent', () => {
       expect(h.events).toContainEqual({ type: 'tool', name: 'run_command', detail: 'node src/greet.js > out.txt && cat out.txt' });
       expect(h.events).toContainEqual({ type: 'output', stream: 'stdout', text: 'hello, fleet\nbye\n' });
     } finally {
-      dir.remove();
+      removeDir(dir);
     }
   });
 
   it('refuses paths out of the workdir and tells the model why', async () => {
-    const dir = tempDir('llm-escape');
-    const outside = tempDir('llm-outside');
+    const dir = tempDir('agents-llm-escape');
+    const outside = tempDir('agents-llm-outside');
     try {
-      symlinkSync(outside.path, join(dir.path, 'link'));
-      mkdirSync(join(dir.path, 'sub'));
+      symlinkSync(outside, join(dir, 'link'));
+      mkdirSync(join(dir, 'sub'));
       const start = standin.modelRequests.length;
       standin.enqueue(
         reply.tool('write_file', { path: '../escape.txt', content: 'x' }),
-        reply.tool('write_file', { path: join(outside.path, 'abs.txt'), content: 'x' }),
+        reply.tool('write_file', { path: join(outside, 'abs.txt'), content: 'x' }),
         reply.tool('write_file', { path: 'link/through-symlink.txt', content: 'x' }),
         reply.tool('apply_patch', { patch: '--- /dev/null\n+++ b/../../patched.txt\n@@ -0,0 +1 @@\n+x\n' }),
         reply.tool('read_file', { path: 'sub/../../etc/passwd' }),
         reply.tool('finish', { summary: 'gave up' }),
       );
-      const h = request({ workdir: dir.path, config: config({ providers: [provider('local', standin.url)] }), task: { prompt: 'escape' } });
+      const h = request({ workdir: dir, config: config({ providers: [provider('local', standin.url)] }), task: { prompt: 'escape' } });
       const result = await createAgent('llm', { cooldowns: new CooldownRegistry() }).run(h.req);
       expect(result.exit).toBe(0);
       const told = [1, 2, 3, 4, 5].map((i) => toolMessages(start + i).at(-1));
@@ -92,44 +92,44 @@ describe('llm agent', () => {
       expect(told[2]).toMatch(/refused: 'link\/through-symlink\.txt' resolves through a symlink to outside the workspace/);
       expect(told[3]).toMatch(/refused: .*contains '\.\.'/);
       expect(told[4]).toMatch(/refused/);
-      expect(existsSync(join(dir.path, '..', 'escape.txt'))).toBe(false);
-      expect(existsSync(join(outside.path, 'abs.txt'))).toBe(false);
-      expect(existsSync(join(outside.path, 'through-symlink.txt'))).toBe(false);
+      expect(existsSync(join(dir, '..', 'escape.txt'))).toBe(false);
+      expect(existsSync(join(outside, 'abs.txt'))).toBe(false);
+      expect(existsSync(join(outside, 'through-symlink.txt'))).toBe(false);
     } finally {
-      dir.remove();
-      outside.remove();
+      removeDir(dir);
+      removeDir(outside);
     }
   });
 
   it('stops mid-run when the task token budget is exceeded', async () => {
-    const dir = tempDir('llm-budget');
+    const dir = tempDir('agents-llm-budget');
     try {
       standin.enqueue(
         reply.tool('write_file', { path: 'a.txt', content: 'a' }, { prompt: 60, completion: 20 }),
         reply.tool('write_file', { path: 'b.txt', content: 'b' }, { prompt: 90, completion: 20 }),
         reply.tool('write_file', { path: 'c.txt', content: 'c' }, { prompt: 120, completion: 20 }),
       );
-      const h = request({ workdir: dir.path, config: config({ providers: [provider('local', standin.url)], budgets: { perTaskTokens: 150 } }), task: { prompt: 'write files' } });
+      const h = request({ workdir: dir, config: config({ providers: [provider('local', standin.url)], budgets: { perTaskTokens: 150 } }), task: { prompt: 'write files' } });
       const err = await createAgent('llm', { cooldowns: new CooldownRegistry() }).run(h.req).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(FleetError);
       expect((err as FleetError).kind).toBe('budget_exceeded');
       expect((err as FleetError).message).toMatch(/used 190 tokens, over its budget of 150/);
       // the first turn's tool ran, the second turn's did not: stopped right after the model turn
-      expect(existsSync(join(dir.path, 'a.txt'))).toBe(true);
-      expect(existsSync(join(dir.path, 'b.txt'))).toBe(false);
+      expect(existsSync(join(dir, 'a.txt'))).toBe(true);
+      expect(existsSync(join(dir, 'b.txt'))).toBe(false);
       expect(standin.pending).toBe(1);
       standin.reset();
     } finally {
-      dir.remove();
+      removeDir(dir);
     }
   });
 
   it('stops when the dollar budget is exceeded, cost from pricing', async () => {
-    const dir = tempDir('llm-usd');
+    const dir = tempDir('agents-llm-usd');
     try {
       standin.enqueue(reply.tool('list_files', {}, { prompt: 1000, completion: 1000 }), reply.tool('finish', { summary: 'x' }));
       const cfg = config({ providers: [provider('local', standin.url)], pricing: { 'standin-small': { input: 1000, output: 1000 } } });
-      const h = request({ workdir: dir.path, config: cfg, budget: { usd: 1 }, task: { prompt: 'x' } });
+      const h = request({ workdir: dir, config: cfg, budget: { usd: 1 }, task: { prompt: 'x' } });
       const err = (await createAgent('llm', { cooldowns: new CooldownRegistry() }).run(h.req).catch((e: unknown) => e)) as FleetError;
       expect(err.kind).toBe('budget_exceeded');
       // what the stopped run spent is on the request's meter, typed, whatever the error
@@ -137,7 +137,7 @@ describe('llm agent', () => {
       expect(h.req.meter.spend).toMatchObject({ provider: 'local', model: 'standin-small', usage: { input: 1000, output: 1000 } });
       standin.reset();
     } finally {
-      dir.remove();
+      removeDir(dir);
     }
   });
 });

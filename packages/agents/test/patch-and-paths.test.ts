@@ -3,14 +3,14 @@ import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyFilePatch, confinePath, parseUnifiedDiff, PatchError, PathRefused, runTool } from '@agentfleet/agents';
-import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
-import { tempDir } from './helpers.js';
+import { removeDir, reply, startStandin, tempDir, type OpenAIStandin } from '@agentfleet/testkit';
 
-let dir: ReturnType<typeof tempDir>;
+
+let dir: string;
 beforeAll(() => {
-  dir = tempDir('patch');
+  dir = tempDir('agents-patch');
 });
-afterAll(() => dir.remove());
+afterAll(() => removeDir(dir));
 
 const apply = (content: string | null, diff: string) => applyFilePatch(content, parseUnifiedDiff(diff)[0]!, 'f');
 
@@ -37,32 +37,32 @@ describe('unified diff', () => {
   });
 
   it('apply_patch changes several files at once, or none when one hunk fails', async () => {
-    writeFileSync(join(dir.path, 'one.txt'), 'one\n');
-    writeFileSync(join(dir.path, 'two.txt'), 'two\n');
-    const ctx = { workdir: dir.path, env: process.env, signal: new AbortController().signal, onEvent: () => undefined };
+    writeFileSync(join(dir, 'one.txt'), 'one\n');
+    writeFileSync(join(dir, 'two.txt'), 'two\n');
+    const ctx = { workdir: dir, env: process.env, signal: new AbortController().signal, onEvent: () => undefined };
     const bad = '--- a/one.txt\n+++ b/one.txt\n@@ -1 +1 @@\n-one\n+ONE\n--- a/two.txt\n+++ b/two.txt\n@@ -1 +1 @@\n-nope\n+TWO\n';
     const r1 = await runTool('apply_patch', JSON.stringify({ patch: bad }), ctx);
     expect(r1).toMatchObject({ kind: 'result' });
     expect((r1 as { content: string }).content).toMatch(/^error: two.txt: hunk/);
-    expect(readFileSync(join(dir.path, 'one.txt'), 'utf8')).toBe('one\n');
+    expect(readFileSync(join(dir, 'one.txt'), 'utf8')).toBe('one\n');
     const good = bad.replace('-nope', '-two');
     expect(await runTool('apply_patch', JSON.stringify({ patch: good }), ctx)).toEqual({ kind: 'result', content: 'patched one.txt\npatched two.txt' });
-    expect(readFileSync(join(dir.path, 'two.txt'), 'utf8')).toBe('TWO\n');
+    expect(readFileSync(join(dir, 'two.txt'), 'utf8')).toBe('TWO\n');
     expect(await runTool('read_file', '{not json', ctx)).toMatchObject({ content: expect.stringMatching(/not a JSON object/) as string });
   });
 });
 
 describe('path confinement', () => {
   it('accepts paths inside, refuses .., absolute, symlinks out and .git', async () => {
-    mkdirSync(join(dir.path, 'src'), { recursive: true });
-    mkdirSync(join(dir.path, '.git'), { recursive: true });
-    symlinkSync('/etc', join(dir.path, 'etc-link'));
-    symlinkSync('/nonexistent-target-for-test', join(dir.path, 'dangling'));
-    symlinkSync('src', join(dir.path, 'src-link'));
-    await expect(confinePath(dir.path, 'src/a.ts')).resolves.toMatchObject({ rel: 'src/a.ts' });
-    await expect(confinePath(dir.path, 'src-link/a.ts')).resolves.toMatchObject({ rel: 'src-link/a.ts' });
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    mkdirSync(join(dir, '.git'), { recursive: true });
+    symlinkSync('/etc', join(dir, 'etc-link'));
+    symlinkSync('/nonexistent-target-for-test', join(dir, 'dangling'));
+    symlinkSync('src', join(dir, 'src-link'));
+    await expect(confinePath(dir, 'src/a.ts')).resolves.toMatchObject({ rel: 'src/a.ts' });
+    await expect(confinePath(dir, 'src-link/a.ts')).resolves.toMatchObject({ rel: 'src-link/a.ts' });
     for (const bad of ['../x', 'src/../../x', '/etc/passwd', '~/x', 'etc-link/passwd', 'dangling', '.git/config']) {
-      await expect(confinePath(dir.path, bad)).rejects.toBeInstanceOf(PathRefused);
+      await expect(confinePath(dir, bad)).rejects.toBeInstanceOf(PathRefused);
     }
   });
 });

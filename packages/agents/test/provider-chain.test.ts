@@ -4,20 +4,19 @@ import { inject } from 'vitest';
 import { FleetError } from '@agentfleet/core';
 import { checkProvider, CooldownRegistry, createAgent, modelFor, rateLimitResetAt, sleep, tierFor, type ProviderPauses } from '@agentfleet/agents';
 import { Keys, RedisProviderPauses } from '@agentfleet/store';
-import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
-import { freePort } from '../../../test/setup/global.js';
-import { config, provider, request, tempDir } from './helpers.js';
+import { freePort, removeDir, reply, startStandin, tempDir, type OpenAIStandin } from '@agentfleet/testkit';
+import { config, provider, request } from './helpers.js';
 
 const prefix = `t-agents-chain-${process.pid}`;
 let a: OpenAIStandin;
 let b: OpenAIStandin;
 const redisClients: Redis[] = [];
-let dir: ReturnType<typeof tempDir>;
+let dir: string;
 
 beforeAll(async () => {
   a = await startStandin();
   b = await startStandin();
-  dir = tempDir('chain');
+  dir = tempDir('agents-chain');
 });
 afterAll(async () => {
   await a.close();
@@ -25,7 +24,7 @@ afterAll(async () => {
   for (const r of redisClients) {
     await r.quit();
   }
-  dir.remove();
+  removeDir(dir);
 });
 
 function redisPauses(): RedisProviderPauses {
@@ -35,7 +34,7 @@ function redisPauses(): RedisProviderPauses {
 }
 
 async function runLlm(providers: ReturnType<typeof provider>[], opts: { cooldowns: CooldownRegistry; pauses?: ProviderPauses; maxPauseWaitMs?: number }) {
-  const h = request({ workdir: dir.path, config: config({ providers }), pauses: opts.pauses, task: { prompt: 'say hi' } });
+  const h = request({ workdir: dir, config: config({ providers }), pauses: opts.pauses, task: { prompt: 'say hi' } });
   const result = await createAgent('llm', { cooldowns: opts.cooldowns, maxPauseWaitMs: opts.maxPauseWaitMs }).run(h.req);
   return { result, events: h.events };
 }
@@ -161,7 +160,7 @@ describe('provider chain', () => {
   it('uses the high-tier model for a risky task', async () => {
     a.reset();
     a.enqueue(reply.text('ok'));
-    const h = request({ workdir: dir.path, config: config({ providers: [provider('a', a.url)] }), task: { prompt: 'x', complexity: 'low', risk: ['security'] } });
+    const h = request({ workdir: dir, config: config({ providers: [provider('a', a.url)] }), task: { prompt: 'x', complexity: 'low', risk: ['security'] } });
     const r = await createAgent('llm', { cooldowns: new CooldownRegistry() }).run(h.req);
     expect(r.model).toBe('standin-large');
     expect(a.modelRequests[0]!.body.model).toBe('standin-large');

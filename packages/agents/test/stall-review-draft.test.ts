@@ -4,18 +4,18 @@ import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FleetError, InputError, parsePlan } from '@agentfleet/core';
 import { CooldownRegistry, createAgent, draftPlan, MemoryProviderPauses, parseVerdict, runWithReview, runWithStallWatch } from '@agentfleet/agents';
-import { reply, startStandin, type OpenAIStandin } from '../../../test/fixtures/openai-standin.js';
-import { config, provider, request, tempDir } from './helpers.js';
+import { removeDir, reply, startStandin, tempDir, type OpenAIStandin } from '@agentfleet/testkit';
+import { config, provider, request } from './helpers.js';
 
 let standin: OpenAIStandin;
-let dir: ReturnType<typeof tempDir>;
+let dir: string;
 beforeAll(async () => {
   standin = await startStandin();
-  dir = tempDir('srd');
+  dir = tempDir('agents-srd');
 });
 afterAll(async () => {
   await standin.close();
-  dir.remove();
+  removeDir(dir);
 });
 
 /** The worktree scan a worker would do: any file modified since the given time. */
@@ -32,24 +32,24 @@ function changedSince(root: string) {
 
 describe('stall detection', () => {
   it('aborts an agent that shows no output and no file change with kind stalled', async () => {
-    const h = request({ workdir: dir.path, task: { agent: 'shell', run: 'echo started; sleep 30' } });
-    const err = (await runWithStallWatch(createAgent('shell'), h.req, { stallTimeoutMs: 300, changedSince: changedSince(dir.path) }).catch((e: unknown) => e)) as FleetError;
+    const h = request({ workdir: dir, task: { agent: 'shell', run: 'echo started; sleep 30' } });
+    const err = (await runWithStallWatch(createAgent('shell'), h.req, { stallTimeoutMs: 300, changedSince: changedSince(dir) }).catch((e: unknown) => e)) as FleetError;
     expect(err).toBeInstanceOf(FleetError);
     expect(err.kind).toBe('stalled');
     expect(err.message).toMatch(/task 't1': no agent output and no file change/);
   });
 
   it('keeps an agent alive while it prints, and while it only changes files', async () => {
-    const printing = request({ workdir: dir.path, task: { agent: 'shell', run: 'for i in 1 2 3 4 5 6 7 8; do echo tick; sleep 0.1; done' } });
+    const printing = request({ workdir: dir, task: { agent: 'shell', run: 'for i in 1 2 3 4 5 6 7 8; do echo tick; sleep 0.1; done' } });
     expect((await runWithStallWatch(createAgent('shell'), printing.req, { stallTimeoutMs: 250, changedSince: () => Promise.resolve(false) })).exit).toBe(0);
-    const sub = join(dir.path, 'quiet');
-    const writing = request({ workdir: dir.path, task: { agent: 'shell', run: `mkdir -p ${sub}; for i in 1 2 3 4 5 6 7 8; do echo $i > ${sub}/f; sleep 0.1; done` } });
-    expect((await runWithStallWatch(createAgent('shell'), writing.req, { stallTimeoutMs: 250, changedSince: changedSince(dir.path) })).exit).toBe(0);
+    const sub = join(dir, 'quiet');
+    const writing = request({ workdir: dir, task: { agent: 'shell', run: `mkdir -p ${sub}; for i in 1 2 3 4 5 6 7 8; do echo $i > ${sub}/f; sleep 0.1; done` } });
+    expect((await runWithStallWatch(createAgent('shell'), writing.req, { stallTimeoutMs: 250, changedSince: changedSince(dir) })).exit).toBe(0);
   });
   it('aborts the llm agent mid-request when its provider goes silent for the stall timeout', async () => {
     standin.reset();
     standin.enqueue(reply.hang());
-    const h = request({ workdir: dir.path, config: config({ providers: [provider('slow', standin.url, { timeoutMs: 60_000 })] }), task: { prompt: 'x' } });
+    const h = request({ workdir: dir, config: config({ providers: [provider('slow', standin.url, { timeoutMs: 60_000 })] }), task: { prompt: 'x' } });
     const agent = createAgent('llm', { cooldowns: new CooldownRegistry() });
     const err = (await runWithStallWatch(agent, h.req, { stallTimeoutMs: 300, changedSince: () => Promise.resolve(false) }).catch((e: unknown) => e)) as FleetError;
     expect(err.kind).toBe('stalled');
@@ -72,7 +72,7 @@ describe('review gate', () => {
       reply.text('{"verdict":"approve","issues":[]}', { prompt: 310, completion: 10 }),
     );
     const cfg = config({ providers: [provider('local', standin.url)] });
-    const h = request({ workdir: dir.path, config: cfg, task: { prompt: 'Write calc.js exporting add(a, b).' } });
+    const h = request({ workdir: dir, config: cfg, task: { prompt: 'Write calc.js exporting add(a, b).' } });
     const agent = createAgent('llm', { cooldowns: new CooldownRegistry() });
     const reviewed = await runWithReview({
       builder: agent,
@@ -101,7 +101,7 @@ describe('review gate', () => {
     expect(parseVerdict('{"verdict":"APPROVE"}')).toEqual({ verdict: 'approve', issues: [] });
     standin.reset();
     standin.enqueue(reply.tool('finish', { summary: 'done' }), reply.text('I think it is OK'));
-    const h = request({ workdir: dir.path, config: config({ providers: [provider('local', standin.url)] }), task: { prompt: 'x' } });
+    const h = request({ workdir: dir, config: config({ providers: [provider('local', standin.url)] }), task: { prompt: 'x' } });
     const agent = createAgent('llm', { cooldowns: new CooldownRegistry() });
     const reviewed = await runWithReview({ builder: agent, reviewer: agent, request: h.req, review: { prompt: 'p', rounds: 1 }, getDiff: () => Promise.resolve('') });
     expect(reviewed.approved).toBe(false);

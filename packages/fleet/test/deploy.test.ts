@@ -1,17 +1,16 @@
 // Real sshd host: probe, content-addressed deploy, and the hostd launcher (detached, idempotent,
 // secrets only in the environment), with a dummy bundle whose hostd.js is a small sleeper.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshSession, daemonStatus, defaultSlots, deployBundle, hashBundle, probeHost, resolveHost, startDaemon, stopDaemon, type ResolvedHost } from '@agentfleet/fleet';
-import { canRunTestHosts, startTestHosts, type TestHosts } from './helpers/test-hosts.js';
+import { canRunTestHosts, removeDir, repoRoot, startTestHosts, tempDir, type TestHosts } from '@agentfleet/testkit';
 
 const enabled = canRunTestHosts();
 const noAgent = { agentSocket: '' };
-const launcherSrc = fileURLToPath(new URL('../../../apps/worker/src/launcher.ts', import.meta.url));
+const launcherSrc = join(repoRoot, 'apps/worker/src/launcher.ts');
 
 const SLEEPER = `
 console.log('hostd up', JSON.stringify(process.argv.slice(2)), 'secret present:', Boolean(process.env.AF_TEST_SECRET), 'cwd:', process.cwd());
@@ -34,7 +33,7 @@ describe.skipIf(!enabled)('deploy and hostd over real sshd', () => {
 
   beforeAll(async () => {
     th = await startTestHosts({ n: 1, firstIp: 12, userPrefix: 'afdeploy', names: ['mugen'] });
-    tmp = mkdtempSync('/dev/shm/af-deploy-test-');
+    tmp = tempDir('deploy-test');
     host = resolveHost(th.hosts[0]!, { home: tmp });
     s = await SshSession.connect(host, noAgent);
   });
@@ -42,7 +41,7 @@ describe.skipIf(!enabled)('deploy and hostd over real sshd', () => {
   afterAll(async () => {
     s?.close();
     await th?.down();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (tmp) removeDir(tmp);
   });
 
   it('probes node (absolute path), git, cores, memory and home', async () => {

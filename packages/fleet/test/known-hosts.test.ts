@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendKnownHost, checkHostKey, fingerprintSha256, keyTypeOf, parseKnownHosts } from '@agentfleet/fleet';
+import { removeDir, tempDir } from '@agentfleet/testkit';
 
-const tmp = mkdtempSync('/dev/shm/af-kh-test-');
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempDir('kh-test');
+afterAll(() => removeDir(tmp));
 
 function newKey(name: string): { line: string; blob: Buffer; fp: string } {
   const file = join(tmp, name);

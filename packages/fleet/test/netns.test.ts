@@ -1,10 +1,9 @@
 // A host in its own network namespace: reachable over SSH, reaches this machine's link address,
 // and is cut off (and comes back) when its link goes down (and up).
 import { createServer, type Server } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshError, SshSession, resolveHost, type ResolvedHost } from '@agentfleet/fleet';
-import { canRunNetnsHosts, startNetnsHosts, type NetnsHosts } from '../../../test/helpers/netns.js';
+import { canRunNetnsHosts, removeDir, startNetnsHosts, tempDir, type NetnsHosts } from '@agentfleet/testkit';
 
 const enabled = canRunNetnsHosts();
 const opts = { agentSocket: '', timeoutMs: 1500 };
@@ -18,7 +17,7 @@ describe.skipIf(!enabled)('netns test host', () => {
 
   beforeAll(async () => {
     nh = await startNetnsHosts({ n: 1, firstOctet: 201, userPrefix: 'afnet', names: ['island'] });
-    tmp = mkdtempSync('/dev/shm/af-netns-test-');
+    tmp = tempDir('netns-test');
     host = resolveHost(nh.hosts[0]!, { home: tmp });
     server = createServer((sock) => sock.end('hello from the machine\n'));
     await new Promise<void>((r) => server.listen(0, nh.machineAddress.island, r));
@@ -29,7 +28,7 @@ describe.skipIf(!enabled)('netns test host', () => {
   afterAll(async () => {
     server?.close();
     await nh?.down();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (tmp) removeDir(tmp);
   });
 
   it('is reachable over SSH and reaches this machine at its link address', async () => {

@@ -1,11 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '@agentfleet/core';
 import { parseDestination, resolveHost } from '@agentfleet/fleet';
+import { removeDir, tempDir } from '@agentfleet/testkit';
 
-const home = mkdtempSync('/dev/shm/af-resolve-test-');
-afterAll(() => rmSync(home, { recursive: true, force: true }));
+const home = tempDir('resolve-test');
+afterAll(() => removeDir(home));
 const base = { home, localUser: 'me', baseDir: '/etc/agentfleet' };
 
 describe('resolveHost', () => {

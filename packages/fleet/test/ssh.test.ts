@@ -1,11 +1,11 @@
 // Real sshd hosts (scripts/test-hosts): connect, exec, stream, upload, host keys, aliases, ProxyJump.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostKeyError, SshError, SshSession, resolveHost, shellCommand, type ResolvedHost } from '@agentfleet/fleet';
-import { canRunTestHosts, startTestHosts, type TestHosts } from './helpers/test-hosts.js';
+import { canRunTestHosts, removeDir, startTestHosts, tempDir, type TestHosts } from '@agentfleet/testkit';
 
 const enabled = canRunTestHosts();
 const noAgent = { agentSocket: '' };
@@ -17,13 +17,13 @@ describe.skipIf(!enabled)('SshSession over real sshd', () => {
 
   beforeAll(async () => {
     th = await startTestHosts({ n: 2, firstIp: 2, userPrefix: 'afhost' });
-    tmp = mkdtempSync('/dev/shm/af-ssh-test-');
+    tmp = tempDir('ssh-test');
     h1 = resolveHost(th.hosts[0]!, { home: tmp });
   });
 
   afterAll(async () => {
     await th?.down();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (tmp) removeDir(tmp);
   });
 
   it('connects and runs commands built from argv: stdout, stderr, exit code, stdin', async () => {

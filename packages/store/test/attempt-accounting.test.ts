@@ -1,19 +1,16 @@
 // What the durable totals and a task's history say after every way an attempt can end.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { makeRunId } from '@agentfleet/core';
 import type { AttemptOwner, FleetStore } from '../src/index.js';
-import { noConfig, plan, task, testStore } from './helpers.js';
+import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
 
 const stores: FleetStore[] = [];
 afterEach(async () => {
-  for (const s of stores.splice(0)) {
-    for (const q of await s.figures.taskQueues()) await q.obliterate({ force: true });
-    await s.close();
-  }
+  for (const s of stores.splice(0)) await dropStore(s);
 });
 
 function open(name: string) {
-  const s = testStore(name);
+  const s = testStore(name, inject('redisUrl'));
   stores.push(s);
   return s;
 }

@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { makeRunId } from '@agentfleet/core';
 import type { FleetStore, ReadyTask } from '../src/index.js';
-import { noConfig, plan, task, testStore } from './helpers.js';
+import { noConfig, plan, task, testStore } from '@agentfleet/testkit';
 
 const stores: FleetStore[] = [];
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
 });
 
 function open(name: string) {
-  const s = testStore(name);
+  const s = testStore(name, inject('redisUrl'));
   stores.push(s);
   return s;
 }
@@ -177,7 +177,7 @@ describe('DAG advance (Lua)', () => {
   });
 
   it('works with a Redis Cluster hash-tag prefix', async () => {
-    const base = testStore('tag');
+    const base = testStore('tag', inject('redisUrl'));
     const store = new (base.constructor as typeof import('../src/index.js').FleetStore)(base.redis, `{t${process.pid}}`);
     stores.push(base);
     const runId = makeRunId(new Date());

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, statfsSync } from 'node:fs';
+import { statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { removeDir, tempDir } from '@agentfleet/testkit';
 import { diskFreeBytes, HostSampler } from '../src/host-sampler.js';
 
 const linux = process.platform === 'linux';
@@ -70,7 +71,7 @@ describe.runIf(linux)('HostSampler on this machine', () => {
 
 describe('diskFreeBytes', () => {
   it('falls back to the nearest existing ancestor of a directory not created yet', async () => {
-    const base = mkdtempSync(join(process.platform === 'linux' ? '/dev/shm' : '/tmp', 'af-disk-'));
+    const base = tempDir('disk');
     try {
       const free = await diskFreeBytes(join(base, 'not', 'yet'));
       const fs = statfsSync(base);
@@ -78,7 +79,7 @@ describe('diskFreeBytes', () => {
       expect(free).toBeGreaterThan(0);
       expect(Math.abs(free - fs.bavail * fs.bsize)).toBeLessThan(0.05 * fs.blocks * fs.bsize);
     } finally {
-      rmSync(base, { recursive: true, force: true });
+      removeDir(base);
     }
   });
 });

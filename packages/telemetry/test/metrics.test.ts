@@ -1,12 +1,9 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { FleetStats, HostStatus, QueueCount, RunWithCounts, WorkerStatus } from '../../store/src/types.js';
-import { requireBinaries } from '../../../test/helpers/prereq.js';
+import type { FleetStats, HostStatus, QueueCount, RunWithCounts, WorkerStatus } from '@agentfleet/store';
+import { parseSamples, promtool, requireBinaries, snapshot } from '@agentfleet/testkit';
 import { cumulativeBuckets } from '../src/histogram-totals.js';
 import { buildMetricsRegistry, exportedSeriesNames, renderMetrics } from '../src/metrics.js';
 import type { FleetStatsSnapshot, HostSnapshot, QueueCountSnapshot, RunSnapshot, WorkerSnapshot } from '../src/snapshot.js';
-import { parseSamples } from './exposition.js';
-import { promtool } from './promtool.js';
-import { snapshot } from './snapshot-fixture.js';
 
 describe('store types fit the telemetry snapshot', () => {
   it('accepts the store values as they are', () => {

@@ -5,14 +5,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SlotWorkspace, mirrorDir, runJanitor } from '@agentfleet/workspace';
 import { acquireLock } from '../src/lock.js';
-import { AUTHOR, g, makeOrigin, removeDir, tempDir, writeFiles } from './helpers.js';
+import { AUTHOR, g, makeOrigin, removeDir, tempDir, writeFiles } from '@agentfleet/testkit';
 
 let root: string;
 let home: string;
 let origin: { repo: string; sha: string };
 
 beforeEach(() => {
-  root = tempDir('janitor');
+  root = tempDir('ws-janitor');
   home = join(root, 'home');
   origin = makeOrigin(root);
 });

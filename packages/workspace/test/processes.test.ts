@@ -1,18 +1,19 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlotWorkspace, mirrorDir, runJanitor } from '@agentfleet/workspace';
-import { AUTHOR, fixture, g, makeOrigin, removeDir, tempDir } from './helpers.js';
+import { AUTHOR, g, makeOrigin, removeDir, tempDir } from '@agentfleet/testkit';
 
 let root: string;
 let bundle: string;
 
 beforeAll(async () => {
-  root = tempDir('procs');
+  root = tempDir('ws-procs');
   bundle = join(root, 'child.mjs');
-  await build({ entryPoints: [fixture('child.ts')], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'silent', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
+  await build({ entryPoints: [fileURLToPath(new URL('./fixtures/child.ts', import.meta.url))], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bundle, logLevel: 'silent', banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" } });
 });
 afterAll(() => removeDir(root));
 

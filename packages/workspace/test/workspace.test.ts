@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FleetError } from '@agentfleet/core';
 import { SlotWorkspace, integrate, mirrorDir, resolveRef, diskFree, type PrepareRequest } from '@agentfleet/workspace';
-import { AUTHOR, commit, g, makeOrigin, removeDir, tempDir, writeFiles } from './helpers.js';
+import { AUTHOR, commit, g, makeOrigin, removeDir, tempDir, writeFiles } from '@agentfleet/testkit';
 
 let root: string;
 let home: string;
@@ -11,7 +11,7 @@ let origin: { repo: string; sha: string };
 const run = 'r1';
 
 beforeEach(() => {
-  root = tempDir('slot');
+  root = tempDir('ws-slot');
   home = join(root, 'home');
   origin = makeOrigin(root, { 'README.md': 'hello\n', 'src/app.ts': 'export const a = 1;\n', '.gitignore': 'node_modules/\n*.log\n' });
 });

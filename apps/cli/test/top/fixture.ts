@@ -1,5 +1,5 @@
 // A `fleet top` snapshot from the shared fleet fixture (store types, plain objects).
-import { hosts, NOW, runs } from '../../../../packages/telemetry/test/snapshot-fixture.js';
+import { hosts, NOW, runs } from '@agentfleet/testkit';
 import type { TopSnapshot } from '../../src/top/render.js';
 import type { TopSource } from '../../src/top/loop.js';
 

@@ -1,8 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { requireBinaries } from '../../../../test/helpers/prereq.js';
+import { repoRoot, requireBinaries, TmuxServer } from '@agentfleet/testkit';
 import { frame, runTop } from '../../src/top/loop.js';
 import { NOW, topSource } from './fixture.js';
 
@@ -55,22 +53,11 @@ describe('runTop without a terminal', () => {
 describe('runTop in a pseudo-terminal (tmux)', () => {
   it('draws hosts, workers, run progress and failures full-screen, and q quits', async () => {
     if (!requireBinaries('tmux')) return;
-    const root = fileURLToPath(new URL('../../../../', import.meta.url));
-    const socket = `af-top-${process.pid}`;
-    const tmux = (...args: string[]) => spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
-    const screen = () => tmux('capture-pane', '-p', '-t', 'top').stdout;
-    const waitFor = async (what: (s: string) => boolean, label: string) => {
-      for (let i = 0; i < 300; i++) {
-        const s = screen();
-        if (what(s)) return s;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${label}; screen:\n${screen()}`);
-    };
-    const started = tmux('new-session', '-d', '-s', 'top', '-x', '120', '-y', '40', '-c', root, 'npx vite-node apps/cli/test/top/tty-main.ts 2>/dev/null; echo TOP-EXIT-$?; sleep 30');
+    const term = new TmuxServer(`af-top-${process.pid}`);
+    const started = term.tmux('new-session', '-d', '-s', 'top', '-x', '120', '-y', '40', '-c', repoRoot, 'npx vite-node apps/cli/test/top/tty-main.ts 2>/dev/null; echo TOP-EXIT-$?; sleep 30');
     expect(started.status, started.stderr).toBe(0);
     try {
-      const s = await waitFor((t) => t.includes('RECENT FAILURES'), 'the top screen');
+      const s = await term.waitForScreen('top', 'the top screen', (t) => t.includes('RECENT FAILURES'));
       expect(s).toMatch(/^agentfleet top {2}\d\d:\d\d:\d\d {2}hosts 1\/2 up {2}slots 2\/3 busy/m);
       expect(s).toMatch(/^mugen {2}up {5}slots 2\/3 +CPU \[#+-+\] 62%/m);
       expect(s).toMatch(/^majin {2}DOWN/m);
@@ -78,12 +65,12 @@ describe('runTop in a pseudo-terminal (tmux)', () => {
       expect(s).toMatch(/mugen#1 {2}busy +\d+[smhd][\dsm]* +issue-715\/docs-update/);
       expect(s).toMatch(/^issue-715 +running +\[#+-+\] 21\/40 53%/m);
       expect(s).toMatch(/lint \(run 01JXRUNAAAAAAAAAAAAAAAAAAA\) {2}exit_code: npm run lint exited/);
-      tmux('send-keys', '-t', 'top', 'q');
-      const after = await waitFor((t) => t.includes('TOP-EXIT-0'), 'top to quit');
+      term.tmux('send-keys', '-t', 'top', 'q');
+      const after = await term.waitForScreen('top', 'top to quit', (t) => t.includes('TOP-EXIT-0'));
       expect(after).toContain('TOP-EXITED');
       expect(after).not.toContain('RECENT FAILURES'); // the alternate screen was left
     } finally {
-      tmux('kill-server');
+      term.kill();
     }
   });
 });

@@ -1,7 +1,6 @@
 // Many `fleet` invocations of the built binary at once (a small pool: each is a Node start),
 // and the checks every invalid-input outcome must pass.
-import { spawn } from 'node:child_process';
-import { cliBin } from './fleet-harness.js';
+import { runFleet, type CliResult } from './fleet-cli.js';
 
 export interface CliCase {
   label: string;
@@ -9,26 +8,10 @@ export interface CliCase {
   env?: Record<string, string | undefined>;
 }
 
-export interface CliOutcome extends CliCase {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export interface CliOutcome extends CliCase, CliResult {}
 
 function runOne(c: CliCase, baseEnv: NodeJS.ProcessEnv, timeoutMs: number): Promise<CliOutcome> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...baseEnv };
-    for (const [k, v] of Object.entries(c.env ?? {})) {
-      if (v === undefined) delete env[k];
-      else env[k] = v;
-    }
-    const child = spawn(process.execPath, [cliBin, ...c.args], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.once('close', (code) => resolve({ ...c, code, stdout, stderr }));
-  });
+  return runFleet(c.args, { env: { ...baseEnv, ...c.env }, timeoutMs }).then((r) => ({ ...c, ...r }));
 }
 
 /** Runs every case, `concurrency` at a time; outcomes in the order of the cases. */

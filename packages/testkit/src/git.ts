@@ -1,22 +1,13 @@
-// Real git repositories in /dev/shm temp dirs for the workspace tests.
+// Real git repositories for tests: git run with a fixed test identity (and never a prompt),
+// files written into a tree, an origin repository on main with one commit, further commits.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export const AUTHOR = 'Fleet Test <fleet@test.local>';
 const ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_TERMINAL_PROMPT: '0' };
 
-export function tempDir(name: string): string {
-  const base = process.platform === 'linux' ? '/dev/shm' : tmpdir();
-  return mkdtempSync(join(base, `af-ws-${name}-`));
-}
-
-export function removeDir(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
+/** `git ARGS` in `cwd` as the test identity; its stdout, trimmed. */
 export function g(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
@@ -45,5 +36,3 @@ export function commit(repo: string, files: Record<string, string>, message = 'c
   g(repo, 'commit', '-q', '-m', message);
   return g(repo, 'rev-parse', 'HEAD');
 }
-
-export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));

@@ -1,4 +1,5 @@
-// Under CI=true a missing prerequisite fails the test; elsewhere the test is skipped with a reason.
+// Prerequisites of a test (a binary on PATH, root): under CI=true a missing one fails the test;
+// elsewhere the test is skipped with a reason.
 import { execFileSync } from 'node:child_process';
 
 export function hasBinary(name: string): boolean {

@@ -7,7 +7,7 @@
 // A daemon in a namespace reaches this machine only at machineAddress[name]: a Redis for such a
 // test must listen there too (e.g. `redis-server --bind 127.0.0.1 169.254.K.1`), and REDIS_URL
 // given to that host must use that address.
-import { canRunTestHosts, startTestHosts, type TestHosts } from '../../packages/fleet/test/helpers/test-hosts.js';
+import { canRunTestHosts, startTestHosts, type TestHosts } from './test-hosts.js';
 
 export type NetnsHosts = TestHosts;
 

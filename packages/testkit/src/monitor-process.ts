@@ -1,6 +1,7 @@
-// `fleet monitor` as a child process (the built CLI), and reading its Prometheus text.
+// `fleet monitor` as a child process (the built CLI): started, scraped, stopped. Reading the
+// text it serves: exposition.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cliBin } from './fleet-harness.js';
+import { cliBin } from './built-apps.js';
 
 export class MonitorProcess {
   private output = '';
@@ -58,46 +59,4 @@ export class MonitorProcess {
     if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}: ${await res.text()}`);
     return res.text();
   }
-}
-
-export interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Samples of an exposition text with their labels parsed (label values unescaped). */
-export function parseExposition(text: string): Sample[] {
-  const out: Sample[] = [];
-  for (const line of text.split('\n')) {
-    if (!line || line.startsWith('#')) continue;
-    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m) throw new Error(`not a sample line: ${line}`);
-    const labels: Record<string, string> = {};
-    for (const l of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-      labels[l[1]!] = l[2]!.replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c));
-    }
-    out.push({ name: m[1]!, labels, value: Number(m[3]) });
-  }
-  return out;
-}
-
-/** Sum of the samples of one series name whose labels include `match`. */
-export function total(samples: readonly Sample[], name: string, match: Record<string, string> = {}): number {
-  return samples
-    .filter((s) => s.name === name && Object.entries(match).every(([k, v]) => s.labels[k] === v))
-    .reduce((n, s) => n + s.value, 0);
-}
-
-/** The sample's identity: name and sorted labels. */
-export function seriesKey(s: Sample): string {
-  return `${s.name}{${Object.keys(s.labels)
-    .sort()
-    .map((k) => `${k}="${s.labels[k]}"`)
-    .join(',')}}`;
-}
-
-/** Counter-like series (counters and histogram parts): the ones that must never go down. */
-export function counterSeries(samples: readonly Sample[]): Map<string, number> {
-  return new Map(samples.filter((s) => /(_total|_bucket|_count|_sum)$/.test(s.name)).map((s) => [seriesKey(s), s.value]));
 }

@@ -1,35 +1,27 @@
-// Starts local sshd "hosts" with scripts/test-hosts for a test file, and removes them afterwards.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+// Local sshd "hosts" for a test file (scripts/test-hosts: unix users behind their own sshd,
+// optionally each in a network namespace), started for the test and removed afterwards.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parseConfig, type HostSpec } from '@agentfleet/core';
+import { repoRoot } from './built-apps.js';
+import { holdFileLock } from './file-lock.js';
+import { freePort } from './ports.js';
+import { isRoot } from './prereq.js';
+import { removeDir, tempDir } from './temp-dir.js';
 
 const run = promisify(execFile);
-export const TEST_HOSTS_SCRIPT = fileURLToPath(new URL('../../../../scripts/test-hosts', import.meta.url));
+export const TEST_HOSTS_SCRIPT = join(repoRoot, 'scripts/test-hosts');
 
 /** True when real sshd hosts can be started; under CI=true a missing prerequisite throws instead. */
 export function canRunTestHosts(): boolean {
   const problems: string[] = [];
-  if (process.getuid?.() !== 0) problems.push('not root');
+  if (!isRoot) problems.push('not root');
   if (!existsSync('/usr/sbin/sshd')) problems.push('no /usr/sbin/sshd (install openssh-server)');
   if (problems.length === 0) return true;
   if (process.env.CI === 'true') throw new Error(`test hosts unavailable under CI: ${problems.join(', ')}`);
   return false;
-}
-
-async function freePortOn(address: string): Promise<number> {
-  return new Promise((res, rej) => {
-    const srv = createServer();
-    srv.on('error', rej);
-    srv.listen(0, address, () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => res(port));
-    });
-  });
 }
 
 export interface TestHosts {
@@ -62,7 +54,7 @@ export interface TestHostsOptions {
 }
 
 /** Locks this process holds, by user prefix, with how many TestHosts use each. */
-const heldLocks = new Map<string, { users: number; holder: Promise<ChildProcess> }>();
+const heldLocks = new Map<string, { users: number; acquired: Promise<() => void> }>();
 
 /**
  * Holds an exclusive lock on the test users of a prefix (their homes and processes are shared
@@ -73,22 +65,14 @@ const heldLocks = new Map<string, { users: number; holder: Promise<ChildProcess>
 async function lockTestUsers(userPrefix: string): Promise<() => void> {
   let held = heldLocks.get(userPrefix);
   if (!held) {
-    const holder = spawn('flock', ['-w', '900', `/tmp/agentfleet-test-users-${userPrefix}.lock`, '-c', 'echo locked; exec cat >/dev/null'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    held = {
-      users: 0,
-      holder: new Promise<ChildProcess>((resolve, reject) => {
-        holder.stdout.once('data', () => resolve(holder));
-        holder.once('error', reject);
-        holder.once('exit', (code) => reject(new Error(`cannot lock the test users ${userPrefix}* (flock exited ${code})`)));
-      }),
-    };
+    held = { users: 0, acquired: holdFileLock(`/tmp/agentfleet-test-users-${userPrefix}.lock`, 900, `the test users ${userPrefix}*`) };
     heldLocks.set(userPrefix, held);
   }
   held.users++;
   const lock = held;
-  let holder: ChildProcess;
+  let unlock: () => void;
   try {
-    holder = await lock.holder;
+    unlock = await lock.acquired;
   } catch (e) {
     if (--lock.users === 0) heldLocks.delete(userPrefix);
     throw e;
@@ -99,14 +83,14 @@ async function lockTestUsers(userPrefix: string): Promise<() => void> {
     released = true;
     if (--lock.users > 0) return;
     heldLocks.delete(userPrefix);
-    holder.stdin?.end();
+    unlock();
   };
 }
 
 export async function startTestHosts(opts: TestHostsOptions): Promise<TestHosts> {
   const release = await lockTestUsers(opts.userPrefix);
-  const dir = mkdtempSync('/dev/shm/af-test-hosts-');
-  const port = opts.netns ? 22 : await freePortOn(`127.0.0.${opts.firstIp}`);
+  const dir = tempDir('test-hosts');
+  const port = opts.netns ? 22 : await freePort(`127.0.0.${opts.firstIp}`);
   const args = ['up', String(opts.n), dir, '--port', String(port), '--first-ip', String(opts.firstIp), '--user-prefix', opts.userPrefix];
   if (opts.names) args.push('--names', opts.names.join(','));
   if (opts.netns) args.push('--netns');
@@ -114,7 +98,7 @@ export async function startTestHosts(opts: TestHostsOptions): Promise<TestHosts>
     await run(TEST_HOSTS_SCRIPT, args);
   } catch (e) {
     await run(TEST_HOSTS_SCRIPT, ['down', dir, '--clean']).catch(() => undefined);
-    rmSync(dir, { recursive: true, force: true });
+    removeDir(dir);
     release();
     throw e;
   }
@@ -141,7 +125,7 @@ export async function startTestHosts(opts: TestHostsOptions): Promise<TestHosts>
     async down() {
       try {
         await run(TEST_HOSTS_SCRIPT, ['down', dir, '--clean']);
-        rmSync(dir, { recursive: true, force: true });
+        removeDir(dir);
       } finally {
         release();
       }

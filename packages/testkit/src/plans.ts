@@ -1,14 +1,8 @@
-import { inject } from 'vitest';
+// Plan builders for tests that submit to the store directly (no YAML): a task spec with every
+// field filled, a plan around tasks, and the run config of a fleet with no providers.
 import { PLAN_DEFAULTS, type Plan, type TaskSpec } from '@agentfleet/core';
-import { createRedis, FleetStore } from '../src/index.js';
 
-let seq = 0;
-/** A store on the test Redis with a prefix of its own (files run in parallel). */
-export function testStore(name: string): FleetStore {
-  const redis = createRedis(inject('redisUrl'));
-  return new FleetStore(redis, `t-${name}-${process.pid}-${++seq}`);
-}
-
+/** A noop task with one-minute estimate and timeouts, no retries; `extra` overrides any field. */
 export function task(id: string, deps: string[] = [], extra: Partial<TaskSpec> = {}): TaskSpec {
   return {
     id,
@@ -31,4 +25,5 @@ export function plan(tasks: TaskSpec[], name = 'test'): Plan {
   return { name, defaults: PLAN_DEFAULTS, clean: 'all', tasks };
 }
 
+/** A run's config with no providers, prices or budgets. */
 export const noConfig = { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } };

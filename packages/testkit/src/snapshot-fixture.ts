@@ -1,5 +1,6 @@
-// A fleet snapshot built from the store's own types and bucket bounds, so a drift between the
-// store and the telemetry mirrors fails type-checking here.
+// A fleet snapshot (two hosts, task and token totals, queues, two runs) for the metrics, monitor
+// and `fleet top` tests, built from the store's own types and bucket bounds, so a drift between
+// the store and the telemetry mirrors fails type-checking here.
 import {
   DURATION_BUCKETS_SECONDS,
   WAIT_BUCKETS_SECONDS,
@@ -8,8 +9,8 @@ import {
   type QueueCount,
   type RunWithCounts,
   type WorkerStatus,
-} from '../../store/src/types.js';
-import type { MetricsSnapshot } from '../src/snapshot.js';
+} from '@agentfleet/store';
+import type { MetricsSnapshot } from '@agentfleet/telemetry';
 
 export const NOW = Date.parse('2025-06-01T12:00:00Z');
 

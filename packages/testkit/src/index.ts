@@ -1,0 +1,26 @@
+// @agentfleet/testkit: the helpers every test suite shares (package tests, the e2e suites in
+// test/, the benchmarks and the chaos run), one job per module. Private: no src/ of another
+// package imports it, and nothing of it is built or bundled.
+export * from './temp-dir.js'; // tempDir (under /dev/shm), removeDir
+export * from './wait-for.js'; // waitFor: poll until truthy
+export * from './prereq.js'; // hasBinary, requireBinaries, isRoot: skip here, fail under CI
+export * from './file-lock.js'; // holdFileLock: flock(1) between processes
+export * from './ports.js'; // freePort, portOpen
+export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
+export * from './processes.js'; // workerPids, pidsWithArg
+export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
+export * from './plans.js'; // task, plan, noConfig
+export * from './store.js'; // testStore, runEnded, dropStore
+export * from './redis.js'; // TestRedis
+export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
+export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync
+export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
+export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child
+export * from './exposition.js'; // parseSamples, parseExposition, total, seriesKey, counterSeries
+export * from './promtool.js'; // promtool
+export * from './snapshot-fixture.js'; // snapshot, hosts, stats, queues, runs, NOW
+export * from './test-hosts.js'; // startTestHosts, canRunTestHosts: local sshd hosts
+export * from './netns.js'; // startNetnsHosts, canRunNetnsHosts: hosts behind network namespaces
+export * from './tls-certs.js'; // generateTestCerts, redisTlsArgs
+export * from './tmux.js'; // TmuxServer: a pseudo-terminal whose screen a test reads
+export * from './openai-standin.js'; // OpenAIStandin, startStandin, reply: the model stand-in

@@ -1,0 +1,27 @@
+// Stores for tests, each with a key prefix of its own (test files share a Redis and run in
+// parallel); waiting for a run to end; dropping a store's queues. No vitest import here, so
+// scripts can use it too: tests pass the URL of the test Redis, inject('redisUrl').
+import { createRedis, FleetStore, type RunStatus } from '@agentfleet/store';
+import { waitFor } from './wait-for.js';
+
+let seq = 0;
+/** A store on the Redis at `url` under a prefix no other store of this run uses. */
+export function testStore(name: string, url: string): FleetStore {
+  return new FleetStore(createRedis(url), `t-${name}-${process.pid}-${++seq}`);
+}
+
+/** Removes the store's task queues (their jobs, under its prefix) and closes it. */
+export async function dropStore(store: FleetStore): Promise<void> {
+  for (const q of await store.figures.taskQueues()) await q.obliterate({ force: true });
+  await store.close();
+}
+
+const ENDED: readonly RunStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/** Waits until the run is succeeded, failed or cancelled, and returns that status. */
+export function runEnded(store: FleetStore, runId: string, timeoutMs = 60_000, everyMs = 200): Promise<RunStatus> {
+  return waitFor(`run ${runId} to finish`, async () => {
+    const { status } = await store.read.get(runId);
+    return ENDED.includes(status) ? status : undefined;
+  }, timeoutMs, everyMs);
+}
