@@ -295,7 +295,8 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
   }, 120_000);
 
   it('scale down and back up during a run: no task is killed, the run completes', async () => {
-    const runId = await cli.submit(writePlan(dir, 'scale', sleepers('s', 40, 1.5)));
+    // Enough work that the run still goes on once the surplus workers have retired.
+    const runId = await cli.submit(writePlan(dir, 'scale', sleepers('s', 60, 2)));
     await waitFor('both hosts busy', async () => (await hostStatus(store, 'mugen'))!.slots.busy >= 4 && (await hostStatus(store, 'majin'))!.slots.busy >= 2, 30_000, 100);
     expect(await cli.ok(['scale', 'mugen=2', 'majin=1'])).toBe('mugen: 2 slots\nmajin: 1 slots\n'); // one line per pair, in order
     // Surplus workers retire after their current task.
