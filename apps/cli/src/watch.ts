@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { simulateMakespan, formatDuration, type Plan } from '@agentfleet/core';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
-import { progressLine } from './report-format.js';
+import { progressLine } from './report/progress.js';
 
 const TERMINAL: RunStatus[] = ['succeeded', 'failed', 'cancelled'];
 

@@ -4,12 +4,22 @@ import type { SpendMeter } from './spend-meter.js';
 
 export type { Usage } from '@agentfleet/core';
 
+/** A step of the fleet's own around the agent (workspace ready, setup, check, publish, ...). */
+export interface StepEvent {
+  type: 'step';
+  step: string;
+  status: 'started' | 'ok' | 'failed' | 'skipped';
+  detail?: string;
+  durationMs?: number;
+}
+
 export type AgentEvent =
   | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
   | { type: 'message'; text: string }
   | { type: 'tool'; name: string; detail?: string }
   | { type: 'usage'; usage: Usage }
-  | { type: 'status'; text: string };
+  | { type: 'status'; text: string }
+  | StepEvent;
 
 export interface AgentTask {
   runId: string;

@@ -25,6 +25,18 @@ export class FleetError extends Error {
   }
 }
 
+/**
+ * Not a failure: the task should wait, holding no worker slot and burning no retry, until
+ * `until` (or until a command wakes it), then go on. Thrown by whatever finds out: an agent
+ * that hit a subscription usage limit, a provider chain whose providers are all paused for long.
+ */
+export class WaitRequest extends Error {
+  constructor(readonly wait: { kind: string; reason: string; until?: number }) {
+    super(wait.reason);
+    this.name = 'WaitRequest';
+  }
+}
+
 /** One problem in a user's input (plan, config, flag), located where possible. */
 export interface Problem {
   message: string;

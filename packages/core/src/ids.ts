@@ -23,9 +23,13 @@ export function makeRunId(now: Date, random: () => number = Math.random): string
   return `r${stamp}-${suffix}`;
 }
 
-/** BullMQ job id of a task: deterministic so a second add of the same task is ignored. */
-export function jobIdOf(runId: string, taskId: string): string {
-  return `${runId}.${taskId}`;
+/**
+ * BullMQ job id of a task: deterministic so a second add of the same task is ignored.
+ * `seq` counts the times the task was queued again (woken from a wait, retried): its
+ * earlier job may still be kept under the plain id.
+ */
+export function jobIdOf(runId: string, taskId: string, seq = 0): string {
+  return seq > 0 ? `${runId}.${taskId}.${seq}` : `${runId}.${taskId}`;
 }
 
 export function branchOf(runId: string, taskId: string): string {

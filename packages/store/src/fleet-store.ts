@@ -10,12 +10,14 @@ import { RunWriter } from './run-writer.js';
 import { ScriptRunner } from './scripts/index.js';
 import { TaskAttempts } from './task-attempts.js';
 import { TaskQueues } from './task-queues.js';
+import { TaskWaits } from './task-waits.js';
 
 /**
  * Run and fleet state in Redis, the only place that knows the key layout: one connection,
  * one module per concept.
  *   runs      submit, cancel, retry (each enqueues and publishes what it must)
  *   attempts  a worker's claim, context and end of a task attempt (enqueues what became ready)
+ *   waits     tasks that wait without a slot (parked, awaiting approval): park, wake, what is due
  *   read      run status, lists, reports
  *   figures   durable totals, queue depths, Redis figures (monitor, top)
  *   events    pub/sub between CLI, daemons and workers
@@ -28,6 +30,7 @@ export class FleetStore {
   readonly queues: TaskQueues;
   readonly runs: RunWriter;
   readonly attempts: TaskAttempts;
+  readonly waits: TaskWaits;
   readonly read: RunReader;
   readonly figures: FleetFigures;
   readonly events: FleetEvents;
@@ -45,6 +48,7 @@ export class FleetStore {
     this.events = new FleetEvents(redis, this.keys);
     this.runs = new RunWriter(redis, this.keys, scripts, this.queues, this.events);
     this.attempts = new TaskAttempts(redis, this.keys, scripts, this.queues, this.events);
+    this.waits = new TaskWaits(redis, this.keys, scripts, this.queues);
     this.read = new RunReader(redis, this.keys);
     this.hosts = new HostRegistry(redis, this.keys);
     this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read);

@@ -11,6 +11,8 @@ export * from './embedded-redis.js';
 export * from './stats.js';
 export * from './provider-pauses.js';
 export { parseFleetEvent, type Subscription } from './fleet-events.js';
+export type { WaitingTask, TaskWait } from './task-waits.js';
+export type { ParkArgs } from './scripts/index.js';
 export type { CancelOutcome } from './run-writer.js';
 export type { ClaimResult, CompleteArgs, RetryingArgs, RecordAttemptArgs } from './scripts/index.js';
 export { luaSource } from './scripts/index.js';

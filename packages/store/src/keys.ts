@@ -57,6 +57,10 @@ export class Keys {
   providerPause(provider: string): string {
     return `${this.prefix}:provider:${provider}:paused-until`;
   }
+  /** Waiting tasks of every run (parked, awaiting approval): member `<run>|<task>`, score = when it is due (epoch ms; +inf = never by itself). */
+  waits(): string {
+    return `${this.prefix}:waits`;
+  }
   events(): string {
     return `${this.prefix}:events`;
   }

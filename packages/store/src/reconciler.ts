@@ -3,11 +3,14 @@ import { jobIdOf, PROTOCOL_VERSION } from '@agentfleet/core';
 import type { FleetStore } from './fleet-store.js';
 import { Lease } from './lease.js';
 import { DEFAULT_QUEUE } from './task-queues.js';
+import type { WaitingTask } from './task-waits.js';
 import type { ReadyTask } from './types.js';
 
 export interface ReconcileReport {
   requeued: number;
   failed: number;
+  /** parked tasks whose time had come */
+  woken: number;
 }
 
 /**
@@ -15,7 +18,8 @@ export interface ReconcileReport {
  * daemon does it at a time: a queued task without a job (its dependency's worker died
  * between the DAG advance and adding the job) or a running task whose job vanished (lost
  * with Redis) gets its job back; a task whose job BullMQ failed on its own (stalled too
- * often) is recorded failed so the run can finish.
+ * often) is recorded failed so the run can finish. It also wakes parked tasks that are due,
+ * and hands other due waits (an approval's timeout) to `onDue`.
  */
 export class Reconciler {
   private readonly lease: Lease;
@@ -23,7 +27,7 @@ export class Reconciler {
   constructor(
     private readonly store: FleetStore,
     owner: string,
-    private readonly opts: { leaseMs?: number; logger?: Logger; graceMs?: number; protocol?: number } = {},
+    private readonly opts: { leaseMs?: number; logger?: Logger; graceMs?: number; protocol?: number; onDue?: (wait: WaitingTask) => Promise<void> } = {},
   ) {
     // One lease per protocol: daemons of different releases each repair the runs they speak.
     this.lease = new Lease(store.redis, store.keys.lease(`reconciler@${opts.protocol ?? PROTOCOL_VERSION}`), owner, opts.leaseMs ?? 15_000);
@@ -33,8 +37,11 @@ export class Reconciler {
     if (!(await this.lease.acquire())) return null;
     // A worker is between "recorded queued" and "job added" for a few ms: only older cases are repairs.
     const settled = Date.now() - (this.opts.graceMs ?? 3000);
-    const report: ReconcileReport = { requeued: 0, failed: 0 };
+    const report: ReconcileReport = { requeued: 0, failed: 0, woken: 0 };
     const { redis, keys } = this.store;
+    const due = await this.store.waits.wakeDue();
+    report.woken = due.woken.length;
+    for (const w of due.others) await this.opts.onDue?.(w);
     for (const runId of await redis.smembers(keys.activeRuns())) {
       // A run of a newer release is left to the daemons that speak its protocol.
       if (Number((await redis.hget(keys.run(runId), 'protocol')) ?? 1) > (this.opts.protocol ?? PROTOCOL_VERSION)) continue;
@@ -42,6 +49,7 @@ export class Reconciler {
       for (let i = 0; i < inflight.length; i += 500) await this.repair(runId, inflight.slice(i, i + 500), settled, report);
     }
     if (report.requeued + report.failed > 0) this.opts.logger?.warn({ ...report }, 'reconciler repaired tasks');
+    if (report.woken > 0) this.opts.logger?.info({ woken: due.woken.map((w) => `${w.runId}/${w.taskId}`) }, 'woke parked tasks whose time had come');
     return report;
   }
 
@@ -49,26 +57,28 @@ export class Reconciler {
   private async repair(runId: string, ids: string[], settled: number, report: ReconcileReport): Promise<void> {
     const { redis, keys } = this.store;
     const tx = redis.multi();
-    for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'queuedAt', 'priority');
+    for (const id of ids) tx.hmget(keys.task(runId, id), 'status', 'queue', 'maxAttempts', 'backoffMs', 'queuedAt', 'priority', 'jobSeq', 'retriesUsed');
     const rows = ((await tx.exec()) ?? []).map((r) => r[1] as (string | null)[]);
     const check = redis.multi();
-    ids.forEach((id, j) => {
+    const jobId = (j: number) => jobIdOf(runId, ids[j]!, Number(rows[j]?.[6] ?? 0));
+    ids.forEach((_, j) => {
       const queue = rows[j]?.[1] ?? DEFAULT_QUEUE;
-      check.exists(keys.bullJob(queue, jobIdOf(runId, id)));
-      check.zscore(keys.bullFailed(queue), jobIdOf(runId, id));
+      check.exists(keys.bullJob(queue, jobId(j)));
+      check.zscore(keys.bullFailed(queue), jobId(j));
     });
     const res = ((await check.exec()) ?? []).map((r) => r[1]);
     const lost: ReadyTask[] = [];
     for (let j = 0; j < ids.length; j++) {
-      const [status, queue = DEFAULT_QUEUE, maxAttempts, backoffMs, queuedAt, priority] = rows[j] ?? [];
+      const [status, queue = DEFAULT_QUEUE, maxAttempts, backoffMs, queuedAt, priority, jobSeq, retriesUsed] = rows[j] ?? [];
       if (status !== 'queued' && status !== 'running') continue;
       if (status === 'queued' && Number(queuedAt ?? 0) > settled) continue;
       const taskId = ids[j]!;
       const failedScore = res[2 * j + 1];
       if (res[2 * j] !== 1) {
-        lost.push({ runId, taskId, queue: queue ?? DEFAULT_QUEUE, attempts: Number(maxAttempts ?? 1), backoffMs: Number(backoffMs ?? 0), priority: Number(priority ?? 0) });
+        const attempts = Math.max(1, Number(maxAttempts ?? 1) - Number(retriesUsed ?? 0));
+        lost.push({ runId, taskId, queue: queue ?? DEFAULT_QUEUE, attempts, backoffMs: Number(backoffMs ?? 0), priority: Number(priority ?? 0), jobSeq: Number(jobSeq ?? 0) });
       } else if (failedScore !== null && failedScore !== undefined) {
-        const reason = (await redis.hget(keys.bullJob(queue ?? DEFAULT_QUEUE, jobIdOf(runId, taskId)), 'failedReason')) ?? 'job failed';
+        const reason = (await redis.hget(keys.bullJob(queue ?? DEFAULT_QUEUE, jobId(j)), 'failedReason')) ?? 'job failed';
         const kind = /stalled/i.test(reason) ? 'stalled' : 'internal';
         await this.store.attempts.complete({ runId, taskId, outcome: 'failed', result: {}, error: { kind, message: `worker lost the task: ${reason}` } });
         report.failed++;

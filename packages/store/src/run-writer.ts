@@ -99,7 +99,7 @@ export class RunWriter {
       });
       if (ready) {
         tx.sadd(k.runInflight(runId), spec.id);
-        roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs, priority: node.priority });
+        roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs, priority: node.priority, jobSeq: 0 });
       }
     }
     const order = sched.order;
@@ -120,7 +120,7 @@ export class RunWriter {
     let removed = 0;
     for (const t of res.inflight) {
       if (t.before === 'running') running.push(t.taskId);
-      else if (await this.queues.remove(t.queue, jobIdOf(runId, t.taskId))) removed++;
+      else if (await this.queues.remove(t.queue, jobIdOf(runId, t.taskId, t.jobSeq))) removed++;
     }
     await this.events.publish({ type: 'cancel', runId, tasks: running });
     return { status: 'cancelled', removedJobs: removed, runningTasks: running };
@@ -141,8 +141,7 @@ export class RunWriter {
       const t = info.get(id)!;
       return { id, pending: t.deps.filter((d) => chosen.has(d)).length, next: t.dependents.filter((d) => chosen.has(d)) };
     });
-    // Old failed jobs keep their ids; remove them so the deterministic id can be added again.
-    for (const id of chosen) await this.queues.remove(info.get(id)!.queue, jobIdOf(runId, id));
+    // (the script gives each re-opened task a new job id: old failed jobs stay as they are)
     const ready = await this.scripts.run(retryScript, { runId, items });
     await this.queues.add(ready);
     return { reopened: [...chosen], ready };

@@ -41,7 +41,7 @@ export const JOB_DEFAULTS: JobsOptions = {
 export function jobOptions(t: ReadyTask): JobsOptions {
   return {
     ...JOB_DEFAULTS,
-    jobId: jobIdOf(t.runId, t.taskId),
+    jobId: jobIdOf(t.runId, t.taskId, t.jobSeq),
     attempts: Math.max(1, t.attempts),
     backoff: t.backoffMs > 0 ? { type: 'exponential', delay: t.backoffMs } : undefined,
     ...(t.priority > 0 ? { priority: t.priority } : {}),

@@ -1,10 +1,17 @@
 import type { AgentKind, ErrorKind, FleetConfig, ModelSpend, Plan, Schedule, TaskSpec, Usage } from '@agentfleet/core';
 
-export type TaskStatus = 'blocked' | 'ready' | 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
-export const TASK_STATUSES: readonly TaskStatus[] = ['blocked', 'ready', 'queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'];
+/**
+ * blocked -> ready -> queued -> running -> succeeded | failed | skipped | cancelled; a task may
+ * also wait, holding no slot and no job: parked (a usage limit, a long provider pause, the run's
+ * budget) or awaiting_approval (a gate), until it is due or a command wakes it.
+ */
+export type TaskStatus = 'blocked' | 'ready' | 'queued' | 'running' | 'parked' | 'awaiting_approval' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
+export const TASK_STATUSES: readonly TaskStatus[] = ['blocked', 'ready', 'queued', 'running', 'parked', 'awaiting_approval', 'succeeded', 'failed', 'skipped', 'cancelled'];
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['succeeded', 'failed', 'skipped', 'cancelled'];
-export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled'];
+export const WAITING_STATUSES: readonly TaskStatus[] = ['parked', 'awaiting_approval'];
+/** paused: its budget is reached (no new model-backed task starts) until `fleet budget --raise`. */
+export type RunStatus = 'queued' | 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
+export const RUN_STATUSES: readonly RunStatus[] = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled'];
 
 export type { Usage } from '@agentfleet/core';
 
@@ -175,6 +182,8 @@ export interface ReadyTask {
   backoffMs: number;
   /** BullMQ priority, 1 = first (critical path first); 0 = none */
   priority: number;
+  /** how often the task was queued again (woken, retried): part of its job id */
+  jobSeq: number;
 }
 
 /** The data of a task's BullMQ job (id `<run>.<task>`). */
@@ -229,7 +238,7 @@ export interface TaskResult {
 }
 
 /** How an attempt ended, as its history entry says. */
-export type AttemptStatus = 'succeeded' | 'failed' | 'retrying' | 'cancelled' | 'lost';
+export type AttemptStatus = 'succeeded' | 'failed' | 'retrying' | 'cancelled' | 'lost' | 'parked' | 'awaiting_approval';
 
 /** One element of a task's `history` in `fleet report --format json` (contract). */
 export interface AttemptHistoryEntry {
@@ -247,6 +256,8 @@ export interface AttemptHistoryEntry {
   sandbox: string | null;
   rounds: { round: number; check: string; exitCode: number; durationMs: number }[];
   setup: 'ran' | 'reused' | null;
+  /** parked attempts: what the task waited for */
+  wait?: { kind: string; reason: string; until?: number };
 }
 
 export interface CompleteOutcome {

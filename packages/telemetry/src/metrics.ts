@@ -9,8 +9,8 @@ import type { MetricsSnapshot, RunSnapshot } from './snapshot.js';
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** Run states shown even when no run is in them, so dashboards see a steady set of series. */
-export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
-const ACTIVE_RUN_STATES = new Set<string>(['queued', 'running']);
+export const RUN_STATES = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled'] as const;
+const ACTIVE_RUN_STATES = new Set<string>(['queued', 'running', 'paused']);
 
 export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
   const registers = [new Registry()];

@@ -5,7 +5,7 @@ import { parsePlan } from '@agentfleet/core';
 import { initRepository } from '@agentfleet/workspace';
 import { openFleet, type GlobalOptions } from '../fleet-context.js';
 import { fleetHome } from '../home.js';
-import { reportMarkdown } from '../report-format.js';
+import { reportMarkdown } from '../report/markdown.js';
 import { watchRun } from '../watch.js';
 import { exitCodeOf, submitPlan } from './run.js';
 

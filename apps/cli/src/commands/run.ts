@@ -7,7 +7,8 @@ import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-conte
 import { awaitLocalDaemon, ensureLocalDaemon, LOCAL_HOST } from '../local-daemon.js';
 import { loadPlanFile } from '../plan-file.js';
 import { printJson, printLines } from '../output.js';
-import { reportMarkdown, statusLines } from '../report-format.js';
+import { reportMarkdown } from '../report/markdown.js';
+import { statusLines } from '../report/progress.js';
 import { watchRun } from '../watch.js';
 
 export interface RunOptions {
@@ -123,8 +124,9 @@ export function registerRunCommands(program: Command): void {
     .action(async (runArg: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withFleet(cmd, async ({ store }) => {
         const run = await store.read.get(await runIdOrLatest(store, runArg));
-        if (opts.json) printJson(run);
-        else printLines(statusLines(run));
+        const waiting = await store.waits.list(run.id);
+        if (opts.json) printJson({ ...run, waiting });
+        else printLines(statusLines(run, waiting));
       }),
     );
 

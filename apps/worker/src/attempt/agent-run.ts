@@ -1,7 +1,8 @@
 import { defaultConfig, isModelBacked } from '@agentfleet/core';
-import { createAgent, runWithReview, type AgentEvent, type AgentResult, type AgentRunRequest, type ProviderPauses, type SpendMeter } from '@agentfleet/agents';
+import { createAgent, runWithReview, type AgentResult, type AgentRunRequest, type ProviderPauses, type SpendMeter } from '@agentfleet/agents';
 import type { ReviewRecord, TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
+import type { AttemptEvents } from './attempt-events.js';
 import type { AttemptStop } from './attempt-stop.js';
 
 const DEFAULT_CONFIG = defaultConfig();
@@ -14,6 +15,7 @@ export interface AgentRunInputs {
   pauses: ProviderPauses;
   meter: SpendMeter;
   stop: AttemptStop;
+  events: AttemptEvents;
   /** the attempt's logger (made on first use) */
   log: () => Logger;
   /** the task's changes so far as a unified diff (what a reviewer reads) */
@@ -23,7 +25,7 @@ export interface AgentRunInputs {
 /** Runs the task's agent in its workspace (with the review loop when the task has one), under the stall watch. */
 export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: AgentResult; review: ReviewRecord[] | null }> {
   const { ctx, stop, log } = inputs;
-  return stop.watched(logEvents(log), async (onEvent) => {
+  return stop.watched(inputs.events.emit, async (onEvent) => {
     const request: AgentRunRequest = {
       task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk },
       workdir: inputs.dir,
@@ -42,14 +44,4 @@ export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: Ag
     const reviewed = await runWithReview({ builder, reviewer: createAgent(ctx.spec.review.agent), request, review: ctx.spec.review, getDiff: inputs.diff });
     return { result: reviewed.result, review: reviewed.verdicts.map((v) => ({ round: v.round, verdict: v.verdict, issues: v.issues })) };
   });
-}
-
-/** Agent events go to the worker's debug log. */
-function logEvents(logger: () => Logger): (e: AgentEvent) => void {
-  return (e) => {
-    const log = logger();
-    if (!log.isLevelEnabled('debug')) return;
-    if (e.type === 'output') log.debug({ stream: e.stream }, e.text.trimEnd());
-    else if (e.type !== 'usage') log.debug({ event: e.type }, 'text' in e ? e.text : e.name);
-  };
 }

@@ -1,5 +1,5 @@
 import type { FleetError } from '@agentfleet/core';
-import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, AttemptStatus, CompleteOutcome, FleetStore, TaskResult } from '@agentfleet/store';
+import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, AttemptStatus, CompleteOutcome, FleetStore, TaskResult, TaskWait } from '@agentfleet/store';
 
 /** The history entry of an attempt that ends now. */
 export function historyEntry(owner: AttemptOwner, status: AttemptStatus, spend: AttemptSpend, error: FleetError | null): AttemptHistoryEntry {
@@ -53,6 +53,12 @@ export class AttemptEnd {
   /** BullMQ runs another attempt; false when this one had lost the task already. */
   retrying(error: FleetError, spend: AttemptSpend): Promise<boolean> {
     return this.store.attempts.retrying({ runId: this.runId, taskId: this.taskId, error: { kind: error.kind, message: error.message }, owner: this.owner, spend, history: historyEntry(this.owner, 'retrying', spend, error) });
+  }
+
+  /** The task waits (no slot, no job, no retry spent) until the wait is due or a command wakes it. */
+  parked(wait: TaskWait, spend: AttemptSpend): Promise<boolean> {
+    const entry = { ...historyEntry(this.owner, 'parked', spend, null), wait };
+    return this.store.waits.park({ runId: this.runId, taskId: this.taskId, owner: this.owner, status: 'parked', wait, spend, history: entry });
   }
 
   /** Cancelled with its run, or lost to another attempt: the task's state is not this attempt's to set. */

@@ -1,11 +1,12 @@
 import { UnrecoverableError } from 'bullmq';
-import { FleetError, isModelBacked, jobIdOf } from '@agentfleet/core';
+import { FleetError, isModelBacked, jobIdOf, WaitRequest } from '@agentfleet/core';
 import { runBudgetReached, SpendMeter, type ProviderPauses } from '@agentfleet/agents';
 import type { AttemptOwner, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
-import type { Logger } from '@agentfleet/telemetry';
+import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
 import { runTaskAgent } from './agent-run.js';
 import { AttemptEnd } from './attempt-end.js';
+import { AttemptEvents } from './attempt-events.js';
 import { AttemptStop } from './attempt-stop.js';
 import { asFleetError, classifyFailure, tailLine } from './failure.js';
 import { integrateRun } from './integrate-run.js';
@@ -32,6 +33,7 @@ export interface AttemptDeps {
  */
 export class TaskAttempt {
   readonly stop: AttemptStop;
+  private readonly events: AttemptEvents;
   private readonly meter = new SpendMeter();
   private readonly end: AttemptEnd;
   private readonly workspace: TaskWorkspace;
@@ -46,6 +48,7 @@ export class TaskAttempt {
     private readonly owner: AttemptOwner,
   ) {
     this.workspace = deps.workspaceFor(ctx);
+    this.events = new AttemptEvents(deps.logger, () => this.log);
     this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
     this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner);
     this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.agentEnv);
@@ -74,17 +77,17 @@ export class TaskAttempt {
       if (isModelBacked(ctx.spec.agent) && runBudgetReached(ctx.run.config, ctx.run.costUsd)) {
         throw new FleetError('budget_exceeded', `run ${ctx.runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`);
       }
-      const prepared = await this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId), this.stop.signal);
-      this.say('debug', { dir: prepared.dir, base: prepared.base }, 'task started');
-      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, log: () => this.log, diff: () => this.workspace.diff() });
+      const prepared = await this.events.timed('workspace', () => this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId), this.stop.signal), (p) => p.base ?? p.dir);
+      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, events: this.events, log: () => this.log, diff: () => this.workspace.diff() });
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
       if (ran.result.exit !== 0) throw new FleetError('exit_code', `exit code ${ran.result.exit}${tailLine(this.result.outputTail)}`);
       // The fence before side effects outside Redis: a worker cut off from Redis may have been
       // replaced; it must not overwrite the newer attempt's branch.
       if (this.workspace.publishes && !(await this.deps.store.attempts.owns(ctx.runId, ctx.taskId, this.owner))) return void (await this.lost());
-      const published = await this.workspace.publish(ctx, prepared.base);
+      const published = await this.events.timed('publish', () => this.workspace.publish(ctx, prepared.base), (p) => p?.branch);
       await this.succeeded({ ...this.result, ...(published ?? {}), durationMs: Date.now() - this.started });
     } catch (err) {
+      if (err instanceof WaitRequest && !this.stop.reason) return void (await this.parked(err));
       await this.failed(scrubError(asFleetError(err, this.stop.reason), this.secrets), attemptsLeft);
     } finally {
       this.stop.dispose();
@@ -114,6 +117,12 @@ export class TaskAttempt {
     const outcome = await this.end.failed(error, { ...this.result, durationMs: Date.now() - this.started }, this.meter.spend);
     if (outcome.runFinished) await this.runFinished(outcome.runFinished);
     throw new UnrecoverableError(`${error.kind}: ${error.message}`);
+  }
+
+  private async parked(request: WaitRequest): Promise<void> {
+    const wait = { ...request.wait, reason: scrubSecrets(request.wait.reason, this.secrets) };
+    const parked = await this.end.parked(wait, this.meter.spend);
+    this.say('info', { wait, parked }, parked ? 'task parked: it waits without a slot' : 'task not parked: another attempt owns it');
   }
 
   private async lost(): Promise<void> {

@@ -15,9 +15,9 @@ export interface CompleteArgs {
   history?: AttemptHistoryEntry;
 }
 
-/** complete-7.lua: the task ends, the DAG advances. */
+/** complete-8.lua: the task ends, the DAG advances. */
 export const completeScript: ScriptDef<CompleteArgs, CompleteOutcome> = {
-  file: 'complete-7.lua',
+  file: 'complete-8.lua',
   argv(a) {
     const figures: Record<string, number> = a.result.durationMs !== undefined ? { durationSec: a.result.durationMs / 1000 } : {};
     return [
@@ -45,7 +45,7 @@ export const completeScript: ScriptDef<CompleteArgs, CompleteOutcome> = {
 };
 
 /** The task hash fields an ending attempt writes: what it found, and who served its model. */
-function resultFields(a: CompleteArgs): (string | number)[] {
+export function resultFields(a: Pick<CompleteArgs, 'result' | 'spend'>): (string | number)[] {
   const fields: (string | number)[] = [];
   const put = (k: string, v: unknown) => {
     if (v === undefined || v === null) return;

@@ -7,3 +7,5 @@ export { retryingScript, type RetryingArgs } from './retrying.js';
 export { recordAttemptScript, type RecordAttemptArgs } from './record-attempt.js';
 export { cancelScript, type CancelArgs, type CancelResult } from './cancel.js';
 export { retryScript, type RetryArgs } from './retry.js';
+export { parkScript, type ParkArgs, type TaskWait } from './park.js';
+export { wakeScript, type WakeArgs } from './wake.js';

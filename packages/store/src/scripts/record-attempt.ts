@@ -9,9 +9,9 @@ export interface RecordAttemptArgs {
   history: AttemptHistoryEntry;
 }
 
-/** record-attempt-7.lua: an attempt that did not decide its task (cancelled, lost) still counts. */
+/** record-attempt-8.lua: an attempt that did not decide its task (cancelled, lost) still counts. */
 export const recordAttemptScript: ScriptDef<RecordAttemptArgs, boolean> = {
-  file: 'record-attempt-7.lua',
+  file: 'record-attempt-8.lua',
   argv: (a) => [a.taskId, spendArg(a.spend), JSON.stringify(a.history)],
   parse: (reply) => reply === 1,
 };

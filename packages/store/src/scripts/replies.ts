@@ -11,11 +11,11 @@ export enum ScriptReply {
   Terminal = 'terminal',
 }
 
-/** Ready tasks as the scripts flatten them: (id, queue, attempts, backoffMs, priority) each. */
-export function parseReady(runId: string, flat: readonly string[]): ReadyTask[] {
+/** Jobs of ready tasks as the scripts flatten them (includes/describe-job.lua): six values each. */
+export function parseReady(runId: string, flat: readonly (string | number)[]): ReadyTask[] {
   const out: ReadyTask[] = [];
-  for (let i = 0; i + 4 < flat.length; i += 5) {
-    out.push({ runId, taskId: flat[i]!, queue: flat[i + 1]!, attempts: Number(flat[i + 2]), backoffMs: Number(flat[i + 3]), priority: Number(flat[i + 4]) });
+  for (let i = 0; i + 5 < flat.length; i += 6) {
+    out.push({ runId, taskId: String(flat[i]), queue: String(flat[i + 1]), attempts: Number(flat[i + 2]), backoffMs: Number(flat[i + 3]), priority: Number(flat[i + 4]), jobSeq: Number(flat[i + 5]) });
   }
   return out;
 }

@@ -17,6 +17,8 @@ local function setStatus(tid, from, to, extra)
   if to ~= 'queued' then redis.call('HINCRBY', countsKey, to, 1) end
   if INFLIGHT[from] and not INFLIGHT[to] then redis.call('SREM', inflightKey, tid) end
   if INFLIGHT[to] and not INFLIGHT[from] then redis.call('SADD', inflightKey, tid) end
+  -- entering a wait is the caller's (it knows when the task is due); leaving one is here
+  if WAITING[from] and not WAITING[to] then redis.call('ZREM', waitsKey, redis.call('HGET', runKey, 'id') .. '|' .. tid) end
   if TERMINAL[to] and not TERMINAL[from] then return redis.call('HINCRBY', runKey, 'remaining', -1) end
   if TERMINAL[from] and not TERMINAL[to] then return redis.call('HINCRBY', runKey, 'remaining', 1) end
   return nil

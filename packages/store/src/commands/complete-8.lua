@@ -10,7 +10,7 @@
   ARGV[10] the attempt's history entry (a JSON object; '' = none)
   Returns { reply, final run status or '', fail-fast fired '1' | '0', ready... } where reply
   is ok | dup (already terminal) | stale (the attempt lost the task: nothing recorded) and
-  ready is (id, queue, attempts, backoffMs, priority) per task that became ready.
+  ready lists the jobs of the tasks that became ready (includes/describe-job.lua).
 ]]
 --- @include "includes/run-keys"
 --- @include "includes/now"

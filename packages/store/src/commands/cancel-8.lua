@@ -4,8 +4,8 @@
   ARGV[2] the reason, recorded as each task's error
   Returns
     { 'terminal', status }: the run had ended already
-    { 'ok', final run status or '', (id, queue, status before)... } for the tasks that had
-      jobs: the caller removes the waiting ones and tells workers to stop the running ones
+    { 'ok', final run status or '', (id, queue, status before, job seq)... } for the tasks
+      that had jobs: the caller removes the waiting ones and tells workers to stop the running ones
 ]]
 --- @include "includes/run-keys"
 --- @include "includes/now"

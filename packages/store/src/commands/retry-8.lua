@@ -3,12 +3,14 @@
   KEYS, ARGV[1]: see includes/run-keys.lua
   ARGV[2] JSON array of { id, pending, next } computed by the caller (run-writer.ts):
           pending = how many of its dependencies re-run too, next = which re-opened tasks it releases
-  Every task must still be failed or skipped, else nothing changes (an error reply).
-  Returns { 'ok', ready... }: (id, queue, attempts, backoffMs, priority) per task queued now.
+  Every task must still be failed or skipped, else nothing changes (an error reply). Each
+  re-opened task gets its retries back and a new job id (its old job may still be kept).
+  Returns { 'ok', ready... }: the jobs of the tasks queued now (includes/describe-job.lua).
 ]]
 --- @include "includes/run-keys"
 --- @include "includes/now"
 --- @include "includes/set-status"
+--- @include "includes/describe-job"
 
 local items = cjson.decode(ARGV[2])
 for _, it in ipairs(items) do
@@ -21,15 +23,16 @@ local now = nowMs()
 local out = { 'ok' }
 for _, it in ipairs(items) do
   local key = taskPrefix .. it.id
-  local f = redis.call('HMGET', key, 'status', 'queue', 'maxAttempts', 'backoffMs', 'priority')
-  redis.call('HDEL', key, 'error', 'skippedBecause', 'finishedAt', 'readyAt', 'firstStartedAt', 'waitMs', 'startedAt')
+  local st = redis.call('HGET', key, 'status')
+  redis.call('HDEL', key, 'error', 'skippedBecause', 'finishedAt', 'readyAt', 'firstStartedAt', 'waitMs', 'startedAt', 'retriesUsed')
+  redis.call('HINCRBY', key, 'jobSeq', 1)
   -- cjson writes an empty table as {}: an empty successor list is written as [] by hand
   local nextJson = #it.next == 0 and '[]' or cjson.encode(it.next)
   if it.pending == 0 then
-    setStatus(it.id, f[1], 'queued', { 'pending', 0, 'next', nextJson, 'readyAt', now, 'queuedAt', now })
-    for _, v in ipairs({ it.id, f[2] or 'tasks', f[3] or '1', f[4] or '0', f[5] or '0' }) do table.insert(out, v) end
+    setStatus(it.id, st, 'queued', { 'pending', 0, 'next', nextJson, 'readyAt', now, 'queuedAt', now })
+    describeTaskJob(out, it.id)
   else
-    setStatus(it.id, f[1], 'blocked', { 'pending', it.pending, 'next', nextJson })
+    setStatus(it.id, st, 'blocked', { 'pending', it.pending, 'next', nextJson })
   end
 end
 redis.call('HDEL', runKey, 'finishedAt', 'cancelRequested', 'failFastTriggered')

@@ -23,6 +23,8 @@ local fields = { 'error', cjson.encode({ kind = ARGV[3], message = ARGV[4] }), '
 local history = withHistory(t[5], ARGV[8])
 if history then table.insert(fields, 'history'); table.insert(fields, history) end
 setStatus(tid, t[1], 'queued', fields)
+-- the job's own attempts count these too; a task queued again later (woken) gets what is left
+redis.call('HINCRBY', key, 'retriesUsed', 1)
 redis.call('HINCRBY', statsKey, 'retries|' .. (t[4] or 'unknown'), 1)
 recordSpend(key, cjson.decode(ARGV[7]))
 return 1

@@ -1,0 +1,33 @@
+import type { RunWithCounts, WaitingTask } from '@agentfleet/store';
+import { formatTable } from '../output.js';
+
+/** One line of run progress: a bar and the counts by status. */
+export function progressLine(run: RunWithCounts, width = 30): string {
+  const c = run.counts;
+  const done = c.succeeded + c.failed + c.skipped + c.cancelled;
+  const filled = run.total ? Math.round((done / run.total) * width) : 0;
+  const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+  const waiting = c.parked + c.awaiting_approval;
+  return `${bar} ${done}/${run.total} ${run.status} · ok ${c.succeeded} · failed ${c.failed} · skipped ${c.skipped} · cancelled ${c.cancelled} · running ${c.running} · queued ${c.queued + c.ready}${waiting ? ` · waiting ${waiting}` : ''} · blocked ${c.blocked}`;
+}
+
+/** What a waiting task waits for, and until when. */
+export function waitLine(w: WaitingTask, now = Date.now()): string {
+  const until = w.until === null ? 'until woken' : w.until <= now ? 'due now' : `until ${new Date(w.until).toISOString()}`;
+  return `${w.taskId}: ${w.status === 'awaiting_approval' ? 'awaits approval' : 'parked'} (${w.kind}) ${until}${w.reason ? ` — ${w.reason}` : ''}`;
+}
+
+export function statusLines(run: RunWithCounts, waiting: readonly WaitingTask[] = []): string[] {
+  return formatTable([
+    ['run', run.id],
+    ['name', run.name],
+    ['status', run.status],
+    ['schedule', run.schedule],
+    ['base', run.baseCommit ?? '-'],
+    ['created', run.createdAt],
+    ['started', run.startedAt ?? '-'],
+    ['finished', run.finishedAt ?? '-'],
+    ['progress', progressLine(run)],
+    ...waiting.map((w, i) => [i === 0 ? 'waiting' : '', waitLine(w)]),
+  ]);
+}

@@ -1,0 +1,25 @@
+--[[
+  A parked task goes on: parked -> queued, with a new job (its old one finished), its wait
+  fields cleared. (Awaiting approval ends by a decision instead: decide-8.lua.)
+  KEYS, ARGV[1]: see includes/run-keys.lua
+  ARGV[2] task id
+  ARGV[3] only when its wait has this kind ('' = any kind)
+  Returns { 'ok', job } (includes/describe-job.lua) when woken, { 'no', status } when the task
+  was not parked (woken already, cancelled, or waiting for something else).
+]]
+--- @include "includes/run-keys"
+--- @include "includes/now"
+--- @include "includes/set-status"
+--- @include "includes/describe-job"
+
+local tid = ARGV[2]
+local key = taskPrefix .. tid
+local t = redis.call('HMGET', key, 'status', 'waitKind')
+if t[1] ~= 'parked' or (ARGV[3] ~= '' and t[2] ~= ARGV[3]) then return { 'no', t[1] or '' } end
+local now = nowMs()
+redis.call('HDEL', key, 'waitKind', 'waitReason', 'waitUntil', 'waitingSince')
+redis.call('HINCRBY', key, 'jobSeq', 1)
+setStatus(tid, 'parked', 'queued', { 'queuedAt', now })
+local out = { 'ok' }
+describeTaskJob(out, tid)
+return out
