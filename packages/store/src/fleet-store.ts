@@ -3,6 +3,7 @@ import { FleetEvents } from './fleet-events.js';
 import { FleetFigures } from './fleet-figures.js';
 import { HostRegistry } from './host-registry.js';
 import { Keys } from './keys.js';
+import { Notices } from './notices.js';
 import { RedisProviderPauses } from './provider-pauses.js';
 import { RunIntegration } from './run-integration.js';
 import { RunReader } from './run-reader.js';
@@ -21,6 +22,7 @@ import { TaskWaits } from './task-waits.js';
  *   read      run status, lists, reports
  *   figures   durable totals, queue depths, Redis figures (monitor, top)
  *   events    pub/sub between CLI, daemons and workers
+ *   notices   what people are told of (runs finished, tasks failed, ...), a durable stream
  *   hosts     daemons' registration, heartbeats, desired slots
  *   pauses    fleet-wide provider pauses
  *   integration  the `--integrate` merge of a run's results
@@ -34,6 +36,7 @@ export class FleetStore {
   readonly read: RunReader;
   readonly figures: FleetFigures;
   readonly events: FleetEvents;
+  readonly notices: Notices;
   readonly hosts: HostRegistry;
   readonly pauses: RedisProviderPauses;
   readonly integration: RunIntegration;
@@ -46,6 +49,7 @@ export class FleetStore {
     const scripts = new ScriptRunner(redis, this.keys);
     this.queues = new TaskQueues(redis, prefix);
     this.events = new FleetEvents(redis, this.keys);
+    this.notices = new Notices(redis, this.keys);
     this.runs = new RunWriter(redis, this.keys, scripts, this.queues, this.events);
     this.attempts = new TaskAttempts(redis, this.keys, scripts, this.queues, this.events);
     this.waits = new TaskWaits(redis, this.keys, scripts, this.queues);

@@ -10,6 +10,7 @@ export * from './reconciler.js';
 export * from './embedded-redis.js';
 export * from './stats.js';
 export * from './provider-pauses.js';
+export type { Notice, NoticeType } from './notices.js';
 export { parseFleetEvent, type Subscription } from './fleet-events.js';
 export type { WaitingTask, TaskWait } from './task-waits.js';
 export type { ParkArgs } from './scripts/index.js';

@@ -61,6 +61,10 @@ export class Keys {
   waits(): string {
     return `${this.prefix}:waits`;
   }
+  /** The fleet's notices (notices.ts): what people are told of. */
+  notices(): string {
+    return `${this.prefix}:notices`;
+  }
   events(): string {
     return `${this.prefix}:events`;
   }

@@ -61,6 +61,10 @@ describe('DAG advance (Lua)', () => {
     expect(report.tasks.find((t) => t.id === 'z')!.error?.message).toMatch(/dependency b failed/);
     expect(report.run.status).toBe('failed');
     expect(report.totals).toMatchObject({ tasks: 6, succeeded: 3, failed: 1, skipped: 2 });
+    // told once each, in the same script as the change
+    const notices = await store.notices.after('0');
+    expect(notices.map((n) => [n.type, n.fields.taskId ?? n.fields.status])).toEqual([['task_failed', 'b'], ['run_finished', 'failed']]);
+    expect(notices[0]!.fields).toMatchObject({ runId, kind: 'exit_code', message: 'boom' });
   });
 
   it('fail-fast cancels everything not finished', async () => {

@@ -67,5 +67,7 @@ describe('task waits', () => {
     expect(await store.waits.list()).toEqual([]);
     expect((await store.read.get(runId)).counts).toMatchObject({ cancelled: 2, parked: 0 });
     expect(await store.waits.wake(runId, 'b')).toBe(false);
+    const notices = await store.notices.after('0');
+    expect(notices.map((n) => [n.type, n.fields.status])).toEqual([['run_finished', 'cancelled']]);
   });
 });

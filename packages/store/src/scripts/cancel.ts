@@ -12,9 +12,9 @@ export type CancelResult =
   /** the tasks that had jobs, with their status before the cancel */
   | { ended: false; finished: RunStatus | null; inflight: { taskId: string; queue: string; before: TaskStatus; jobSeq: number }[] };
 
-/** cancel-8.lua: every task not yet terminal becomes cancelled. */
+/** cancel-9.lua: every task not yet terminal becomes cancelled. */
 export const cancelScript: ScriptDef<CancelArgs, CancelResult> = {
-  file: 'cancel-8.lua',
+  file: 'cancel-9.lua',
   argv: (a) => [a.reason],
   parse(reply) {
     const res = reply as string[];

@@ -13,9 +13,9 @@ export type ClaimResult =
   /** nothing to run: the task or its run has ended (status says which state) */
   | { ok: false; status: string };
 
-/** claim-8.lua: a worker starts a task, one more attempt. */
+/** claim-9.lua: a worker starts a task, one more attempt. */
 export const claimScript: ScriptDef<ClaimArgs, ClaimResult> = {
-  file: 'claim-8.lua',
+  file: 'claim-9.lua',
   argv: (a) => [a.taskId, a.host, a.worker],
   parse(reply) {
     const [code, value, flat = []] = reply as [string, string | number, string[]?];

@@ -15,9 +15,9 @@ export interface CompleteArgs {
   history?: AttemptHistoryEntry;
 }
 
-/** complete-8.lua: the task ends, the DAG advances. */
+/** complete-9.lua: the task ends, the DAG advances. */
 export const completeScript: ScriptDef<CompleteArgs, CompleteOutcome> = {
-  file: 'complete-8.lua',
+  file: 'complete-9.lua',
   argv(a) {
     const figures: Record<string, number> = a.result.durationMs !== undefined ? { durationSec: a.result.durationMs / 1000 } : {};
     return [

@@ -25,9 +25,9 @@ export interface ParkArgs {
   result?: TaskResult;
 }
 
-/** park-8.lua: the task waits with no slot and no job; false when the attempt had lost it. */
+/** park-9.lua: the task waits with no slot and no job; false when the attempt had lost it. */
 export const parkScript: ScriptDef<ParkArgs, boolean> = {
-  file: 'park-8.lua',
+  file: 'park-9.lua',
   argv: (a) => [
     a.taskId,
     a.owner.worker,

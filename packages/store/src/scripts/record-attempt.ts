@@ -9,9 +9,9 @@ export interface RecordAttemptArgs {
   history: AttemptHistoryEntry;
 }
 
-/** record-attempt-8.lua: an attempt that did not decide its task (cancelled, lost) still counts. */
+/** record-attempt-9.lua: an attempt that did not decide its task (cancelled, lost) still counts. */
 export const recordAttemptScript: ScriptDef<RecordAttemptArgs, boolean> = {
-  file: 'record-attempt-8.lua',
+  file: 'record-attempt-9.lua',
   argv: (a) => [a.taskId, spendArg(a.spend), JSON.stringify(a.history)],
   parse: (reply) => reply === 1,
 };

@@ -8,9 +8,9 @@ export interface RetryArgs {
   items: { id: string; pending: number; next: string[] }[];
 }
 
-/** retry-8.lua: re-opens failed and skipped tasks; returns those queued at once. */
+/** retry-9.lua: re-opens failed and skipped tasks; returns those queued at once. */
 export const retryScript: ScriptDef<RetryArgs, ReadyTask[]> = {
-  file: 'retry-8.lua',
+  file: 'retry-9.lua',
   argv: (a) => [JSON.stringify(a.items)],
   parse: (reply, a) => parseReady(a.runId, (reply as string[]).slice(1)),
 };

@@ -11,9 +11,9 @@ export interface RetryingArgs {
   history?: AttemptHistoryEntry;
 }
 
-/** retrying-8.lua: the attempt failed and BullMQ tries again; true when recorded. */
+/** retrying-9.lua: the attempt failed and BullMQ tries again; true when recorded. */
 export const retryingScript: ScriptDef<RetryingArgs, boolean> = {
-  file: 'retrying-8.lua',
+  file: 'retrying-9.lua',
   argv: (a) => [a.taskId, a.error.kind, a.error.message.slice(0, 2000), a.owner.worker, a.owner.attempt, spendArg(a.spend), a.history ? JSON.stringify(a.history) : ''],
   parse: (reply) => reply === 1,
 };

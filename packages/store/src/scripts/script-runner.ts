@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import type { Keys } from '../keys.js';
 import { luaSource } from './lua-source.js';
 
-/** Every run script takes the same eight keys (includes/run-keys.lua) and the task prefix. */
-export const RUN_SCRIPT_KEYS = 8;
+/** Every run script takes the same nine keys (includes/run-keys.lua) and the task prefix. */
+export const RUN_SCRIPT_KEYS = 9;
 
 /** One Lua script: its file, how its arguments are built and how its positional reply is read. */
 export interface ScriptDef<A, R> {
@@ -16,7 +16,7 @@ export interface ScriptDef<A, R> {
 
 /** The run a script works on: the keys of includes/run-keys.lua. */
 export function runScriptKeys(keys: Keys, runId: string): string[] {
-  return [keys.run(runId), keys.runCounts(runId), keys.runInflight(runId), keys.stats(), keys.activeRuns(), keys.failures(), keys.runTasks(runId), keys.waits()];
+  return [keys.run(runId), keys.runCounts(runId), keys.runInflight(runId), keys.stats(), keys.activeRuns(), keys.failures(), keys.runTasks(runId), keys.waits(), keys.notices()];
 }
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;

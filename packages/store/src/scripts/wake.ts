@@ -9,9 +9,9 @@ export interface WakeArgs {
   kind?: string;
 }
 
-/** wake-8.lua: a parked task is queued again; its new job, or null when it was not parked. */
+/** wake-9.lua: a parked task is queued again; its new job, or null when it was not parked. */
 export const wakeScript: ScriptDef<WakeArgs, ReadyTask | null> = {
-  file: 'wake-8.lua',
+  file: 'wake-9.lua',
   argv: (a) => [a.taskId, a.kind ?? ''],
   parse: (reply, a) => {
     const res = reply as (string | number)[];

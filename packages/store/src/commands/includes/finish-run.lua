@@ -1,4 +1,5 @@
 --- @include "run-keys"
+--- @include "notice"
 
 -- Ends the run when no task remains: cancelled if a cancel was asked, failed if any task
 -- failed, was skipped or cancelled (or fail-fast fired), else succeeded. `remaining` may be
@@ -18,5 +19,6 @@ local function finishRunIfDone(now, remaining)
   redis.call('HSET', runKey, 'status', final, 'finishedAt', now)
   redis.call('SREM', activeKey, run[4])
   redis.call('HINCRBY', statsKey, 'runs|' .. final, 1)
+  notice('run_finished', { 'runId', run[4], 'status', final })
   return final
 end

@@ -1,6 +1,6 @@
 --[[
   A parked task goes on: parked -> queued, with a new job (its old one finished), its wait
-  fields cleared. (Awaiting approval ends by a decision instead: decide-8.lua.)
+  fields cleared. (Awaiting approval ends by a decision instead: decide-9.lua.)
   KEYS, ARGV[1]: see includes/run-keys.lua
   ARGV[2] task id
   ARGV[3] only when its wait has this kind ('' = any kind)

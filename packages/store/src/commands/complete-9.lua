@@ -23,6 +23,7 @@
 --- @include "includes/skip-dependents"
 --- @include "includes/cancel-remaining"
 --- @include "includes/finish-run"
+--- @include "includes/notice"
 
 local tid, outcome = ARGV[2], ARGV[3]
 local key = taskPrefix .. tid
@@ -52,6 +53,7 @@ local failFast = '0'
 if outcome == 'failed' then
   redis.call('LPUSH', failuresKey, cjson.encode({ runId = redis.call('HGET', runKey, 'id'), taskId = tid, kind = ARGV[6], message = string.sub(ARGV[7], 1, 500), finishedAt = now }))
   redis.call('LTRIM', failuresKey, 0, 99)
+  notice('task_failed', { 'runId', redis.call('HGET', runKey, 'id'), 'taskId', tid, 'kind', ARGV[6], 'message', string.sub(ARGV[7], 1, 1000) })
   remaining = nil
   if redis.call('HGET', runKey, 'failFast') == '1' then
     failFast = '1'
