@@ -1,10 +1,11 @@
 // Real processes: a live "hostd" (a node child whose command line names hostd.js), a dead pid,
 // a zombie, and the pid file's take / refuse / replace / release rules.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHostdProcess, pidAlive, readPidFile, releasePidFile, takePidFile, writePidFile } from '@agentfleet/host-contract';
+import { removeDir, tempDir } from '@agentfleet/testkit';
 
 let dir: string;
 let hostd: ChildProcess;
@@ -15,7 +16,7 @@ function deadPid(): number {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync('/dev/shm/af-host-contract-');
+  dir = tempDir('host-contract');
   // node -e SCRIPT ARG: the argument lands in its command line, as `node <release>/hostd.js` does.
   hostd = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', join(dir, 'releases/x/hostd.js')], { stdio: 'ignore' });
   await new Promise((r) => hostd.once('spawn', r));
@@ -23,7 +24,7 @@ beforeAll(async () => {
 
 afterAll(() => {
   hostd?.kill('SIGKILL');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir) removeDir(dir);
 });
 
 describe('is this process alive', () => {

@@ -1,12 +1,13 @@
 // The start record: the environment's fingerprint names variables and hashes their values
 // (salted, never the values); comparing it with another environment says what changed.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   describeEnvChanges, envChanges, fingerprintEnv, formatLaunchOutcome, hasEnvChanges, parseLaunchOutcome, parseLaunchRequest, parseStartRecord,
   readStartRecord, writeStartRecord,
 } from '@agentfleet/host-contract';
+import { removeDir, tempDir } from '@agentfleet/testkit';
 
 const secret = 'sk-live-0123456789abcdef';
 
@@ -29,7 +30,7 @@ describe('environment fingerprint', () => {
   });
 
   it('is written whole and read back; a record of another shape is no record', () => {
-    const dir = mkdtempSync('/dev/shm/af-start-record-');
+    const dir = tempDir('start-record');
     try {
       const file = join(dir, 'hostd.json');
       const record = { pid: 42, startedAt: '2026-01-01T00:00:00.000Z', releaseDir: '/r/abc', nodePath: '/usr/bin/node', env: fingerprintEnv({ A: 'x' }) };
@@ -40,7 +41,7 @@ describe('environment fingerprint', () => {
       expect(parseStartRecord('not json')).toBeUndefined();
       expect(readStartRecord(join(dir, 'missing.json'))).toBeUndefined();
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeDir(dir);
     }
   });
 });
