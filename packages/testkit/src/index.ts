@@ -13,7 +13,7 @@ export * from './plans.js'; // task, plan, noConfig
 export * from './store.js'; // testStore, runEnded, dropStore
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
-export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync
+export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
 export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
 export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child
 export * from './exposition.js'; // parseSamples, parseExposition, total, seriesKey, counterSeries
