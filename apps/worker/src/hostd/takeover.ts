@@ -27,7 +27,9 @@ async function waitActive(settings: WorkerSettings, logger: Logger, signal: Abor
   const layout = homeLayout(settings.home);
   let said = false;
   while (!signal.aborted) {
-    if (readPidFile(layout.pidFile) !== process.pid) {
+    // A daemon of an older release removes the pid file when it exits, whoever it names: take it back.
+    const named = readPidFile(layout.pidFile) ?? (takePidFile(layout.pidFile).taken ? process.pid : undefined);
+    if (named !== process.pid) {
       logger.info('another daemon was started after this one while it waited; exiting');
       return null;
     }
