@@ -3,6 +3,7 @@
 // and `fleet up` say when this shell's differs; `fleet up --restart` drains it (running tasks
 // finish) and starts it again, with no task lost. And version skew: an old daemon
 // (AGENTFLEET_PROTOCOL=1) leaves a protocol-2 run alone and says so; a current one takes it.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -134,6 +135,23 @@ describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --res
     expect(await hostStatus(store, 'local')).toMatchObject({ pid: current, protocol: PROTOCOL_VERSION, protocolNotice: null });
     expect((await cli.report(runId)).tasks.every((t) => t.host === 'local')).toBe(true);
   }, 180_000);
+
+  it('a daemon of an older release (it removes the pid file on exit, whoever it names) is replaced too', async () => {
+    await cli.ok(['down']);
+    const pidFile = join(cli.home, 'hostd.pid');
+    // It stands in for such a daemon: its command line names hostd.js; on SIGTERM it drains a moment, removes the pid file, exits.
+    const drain = `process.on('SIGTERM', () => setTimeout(() => { require('node:fs').rmSync(${JSON.stringify(pidFile)}, { force: true }); process.exit(0); }, 1500));`;
+    const old = spawn(process.execPath, ['-e', `${drain} setInterval(() => {}, 1000);`, join(dir, 'old-release', 'hostd.js')], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => old.once('exit', r));
+    await new Promise((r) => old.once('spawn', r));
+    writeFileSync(pidFile, `${old.pid}\n`);
+    const out = await cli.ok(['up', '--restart']);
+    expect(out).toMatch(new RegExp(`^local: restarted \\(pid \\d+; pid ${old.pid} drained first: its running tasks finished\\)$`, 'm'));
+    expect(await exited).toBe(0);
+    const current = startedPid(out);
+    expect(readFileSync(pidFile, 'utf8').trim()).toBe(String(current));
+    expect((await hostStatus(store, 'local'))?.pid).toBe(current);
+  }, 60_000);
 
   it('fleet down stops the daemon (and nothing of it is left); fleet up without hosts takes only local as a host name', async () => {
     expect(await cli.ok(['down'])).toContain('local host daemon stopped');
