@@ -10,22 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createRedis, FleetStore } from '@agentfleet/store';
 import {
-  canRunTestHosts, ensureBuilt, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS, removeDir, repoRoot, requireBinaries, runEnded, startTestHosts, tempDir, UserCli, waitFor,
+  canRunTestHosts, ensureBuilt, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS, removeDir, repoRoot, hostStatus, requireBinaries, runEnded, sleepers, startTestHosts, tempDir, UserCli, writeShellPlan, waitFor,
   type TestHosts,
 } from '@agentfleet/testkit';
 
 const enabled = canRunTestHosts() && requireBinaries('redis-server', 'git');
 
 const finished = (store: FleetStore, runId: string) => runEnded(store, runId, 90_000, 250);
-const hostStatus = async (store: FleetStore, name: string) => (await store.hosts.list()).find((h) => h.name === name);
-
-function writePlan(dir: string, name: string, tasks: Record<string, unknown>[]): string {
-  const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ name, defaults: { agent: 'shell', estimate: '2s', retries: 2 }, tasks }));
-  return file;
-}
-
-const sleepers = (prefix: string, n: number, seconds: number) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i + 1}`, run: `sleep ${seconds}` }));
 
 /** Command lines of the host daemons of a unix user. */
 function hostdsOf(user: string): string[] {
@@ -78,7 +69,7 @@ describe.runIf(enabled)('upgrades over a real sshd host: fleet up --restart', ()
     expect(oldPid, up).toBeGreaterThan(0);
     const oldVersion = (await hostStatus(store, 'kaze'))!.version;
 
-    const runId = await cli.submit(writePlan(dir, 'under-upgrade', sleepers('u', 12, 3)));
+    const runId = await cli.submit(writeShellPlan(dir, 'under-upgrade', sleepers('u', 12, 3), { retries: 2 }));
     await waitFor('three tasks running', async () => (await hostStatus(store, 'kaze'))?.slots.busy === 3, 30_000, 100);
 
     const offer = await cli.ok(['up'], withB());
@@ -115,7 +106,7 @@ describe.runIf(enabled)('upgrades over a real sshd host: fleet up --restart', ()
     expect(record).toContain('"MY_VAR"');
     expect(record).not.toContain(first);
 
-    const runId = await cli.submit(writePlan(dir, 'under-env-change', [...sleepers('e', 6, 5), { id: 'sees-second', deps: ['e-1'], run: `test "$MY_VAR" = ${second}` }]));
+    const runId = await cli.submit(writeShellPlan(dir, 'under-env-change', [...sleepers('e', 6, 5), { id: 'sees-second', deps: ['e-1'], run: `test "$MY_VAR" = ${second}` }], { retries: 2 }));
     await waitFor('three tasks running', async () => (await hostStatus(store, 'kaze'))?.slots.busy === 3, 30_000, 100);
     const restart = await cli.ok(['up', '--restart'], changed);
     expect(restart).toMatch(new RegExp(`^kaze: restarted \\(pid \\d+; pid ${running} drained first: its running tasks finished\\)$`, 'm'));

@@ -10,20 +10,11 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@agentfleet/core';
 import { createRedis, FleetStore, type HostStatus } from '@agentfleet/store';
-import { ensureBuilt, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS, removeDir, requireBinaries, runEnded, tempDir, UserCli, waitFor, workerPids } from '@agentfleet/testkit';
+import { ensureBuilt, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS, removeDir, hostStatus, requireBinaries, runEnded, sleepers, tempDir, UserCli, writeShellPlan, waitFor, workerPids } from '@agentfleet/testkit';
 
 const enabled = requireBinaries('redis-server', 'git');
 
 const finished = (store: FleetStore, runId: string) => runEnded(store, runId, 90_000, 250);
-const hostStatus = async (store: FleetStore, name: string) => (await store.hosts.list()).find((h) => h.name === name);
-
-function writePlan(dir: string, name: string, tasks: Record<string, unknown>[]): string {
-  const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify({ name, defaults: { agent: 'shell', estimate: '2s', retries: 0 }, tasks }));
-  return file;
-}
-
-const sleepers = (prefix: string, n: number, seconds: number) => Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i + 1}`, run: `sleep ${seconds}` }));
 /** A task that succeeds only when its agent sees MY_VAR with this value. */
 const seesMyVar = (value: string) => [{ id: 'sees-my-var', run: `test "$MY_VAR" = ${value}` }];
 const startedPid = (out: string) => Number(/^local: (?:started|restarted) \(pid (\d+)/m.exec(out)?.[1]);
@@ -71,7 +62,7 @@ describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --res
     expect(record).not.toContain(one);
 
     // This shell now has another value: the daemon keeps the old one, and each command says so.
-    const check = await cli.run(['run', writePlan(dir, 'check', seesMyVar(two)), '--json'], { env: { MY_VAR: two } });
+    const check = await cli.run(['run', writeShellPlan(dir, 'check', seesMyVar(two)), '--json'], { env: { MY_VAR: two } });
     expect(check.code, check.stderr).toBe(0);
     const older = `fleet: the local host daemon (pid ${first}) runs with an older environment (MY_VAR changed); fleet up --restart applies it (running tasks finish first)`;
     expect(check.stderr.trim()).toBe(older);
@@ -86,7 +77,7 @@ describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --res
     );
 
     // --restart while both workers run tasks: they finish on the old daemon, the rest run on the new one.
-    const busyRun = await cli.submit(writePlan(dir, 'busy', sleepers('b', 6, 3)));
+    const busyRun = await cli.submit(writeShellPlan(dir, 'busy', sleepers('b', 6, 3)));
     await waitFor('both workers busy', async () => (await hostStatus(store, 'local'))?.slots.busy === 2, 30_000, 100);
     const restart = await cli.ok(['up', '--restart'], { env: { MY_VAR: two } });
     expect(restart).toMatch(new RegExp(`^local: restarted \\(pid \\d+; pid ${first} drained first: its running tasks finished\\)$`, 'm'));
@@ -99,7 +90,7 @@ describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --res
     // The retried task ran again after the restart: it sees the new value now.
     await cli.ok(['retry', checkRun], { env: { MY_VAR: two } });
     expect(await finished(store, checkRun)).toBe('succeeded');
-    const after = await cli.run(['run', writePlan(dir, 'after', seesMyVar(two)), '--watch'], { env: { MY_VAR: two } });
+    const after = await cli.run(['run', writeShellPlan(dir, 'after', seesMyVar(two)), '--watch'], { env: { MY_VAR: two } });
     expect(after.code, after.stderr).toBe(0);
     expect(after.stderr).not.toContain('older environment');
     expect(await cli.ok(['up'], { env: { MY_VAR: two } })).toBe(`local: already running (pid ${second})\n`);
@@ -113,7 +104,7 @@ describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --res
       return h?.up && h.pid === old && h.protocol === 1 && h.slots.idle === 2;
     }, 30_000, 100);
 
-    const runId = await cli.submit(writePlan(dir, 'newer', sleepers('n', 4, 0.5)));
+    const runId = await cli.submit(writeShellPlan(dir, 'newer', sleepers('n', 4, 0.5)));
     expect((await store.read.get(runId)).status).toBe('queued');
     const notice = `runs need protocol ${PROTOCOL_VERSION}; this daemon speaks 1: redeploy with fleet up --restart`;
     const host = await waitFor('the notice in the heartbeat', async () => {
