@@ -4,7 +4,7 @@
 // script built from the host contract's names (pid file, start record, the hostd pattern).
 import { posix } from 'node:path';
 import {
-  DAEMON_ENV, HOME_DIR_NAME, HOSTD_ARG_PATTERN, PID_FILE, START_RECORD, parseLaunchOutcome, parseStartRecord, type LaunchRequest,
+  ACTIVE_LOCK, DAEMON_ENV, HOME_DIR_NAME, HOSTD_ARG_PATTERN, PID_FILE, START_RECORD, parseLaunchOutcome, parseStartRecord, type LaunchRequest,
   type StartRecord,
 } from '@agentfleet/host-contract';
 import { SshError } from './errors.js';
@@ -73,13 +73,18 @@ if [ "$4" = info ]; then
   if [ -r "$home/${START_RECORD}" ]; then printf 'record '; head -n 1 "$home/${START_RECORD}"; fi
   exit 0
 fi
-kill -TERM "$pid" 2>/dev/null
+# A daemon still draining after a restart holds the active lock: it is stopped with the newest one.
+others=
+a=$(sed -n 's/.*"pid":\([0-9][0-9]*\).*/\1/p' "$home/${ACTIVE_LOCK}" 2>/dev/null | head -n 1)
+if [ -n "$a" ] && [ "$a" != "$pid" ] && alive "$a"; then others=$a; fi
+anyalive() { for p in "$pid" $others; do alive "$p" && return 0; done; return 1; }
+kill -TERM "$pid" $others 2>/dev/null
 i=0
-while alive "$pid" && [ "$i" -lt "$2" ]; do sleep 0.1; i=$((i + 1)); done
-if alive "$pid"; then
+while anyalive && [ "$i" -lt "$2" ]; do sleep 0.1; i=$((i + 1)); done
+if anyalive; then
   if [ "$3" != 1 ]; then echo "still running $pid"; exit 0; fi
-  kill -KILL "$pid" 2>/dev/null
-  while alive "$pid"; do sleep 0.1; done
+  kill -KILL "$pid" $others 2>/dev/null
+  while anyalive; do sleep 0.1; done
   how=killed
 else
   how=stopped
