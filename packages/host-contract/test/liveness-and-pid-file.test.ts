@@ -41,11 +41,12 @@ describe('is this process alive', () => {
   });
 
   it('a zombie (exited, not reaped) is not alive, though signal 0 still reaches it', async () => {
-    // sh starts `sleep 0` in the background, then becomes `sleep 5`, which never reaps it.
-    const sh = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh starts `sleep 1` in the background, then becomes `sleep 8`, which never reaps it
+    // (the child outlives the exec, so the shell cannot have reaped it first).
+    const sh = spawn('sh', ['-c', 'sleep 1 & echo $!; exec sleep 8'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const zombie = Number(await new Promise<string>((r) => sh.stdout.once('data', (b: Buffer) => r(b.toString().trim()))));
     try {
-      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]?.[0], { timeout: 5000 }).toBe('Z');
+      await expect.poll(() => readFileSync(`/proc/${zombie}/stat`, 'utf8').split(') ')[1]?.[0], { timeout: 6000 }).toBe('Z');
       expect(() => process.kill(zombie, 0)).not.toThrow();
       expect(pidAlive(zombie)).toBe(false);
     } finally {
