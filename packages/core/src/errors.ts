@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'push_failed'
   | 'workspace_error'
   | 'disk_full'
+  | 'check_failed'
+  | 'setup_failed'
   | 'internal';
 
 /** An error a user can act on: its message is shown as is, without a stack trace. */
