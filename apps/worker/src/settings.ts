@@ -1,8 +1,9 @@
 // The only reader of the daemon's (and its workers') environment: the variables the launcher
 // and the supervisor set, named in the host contract, turned into typed settings once.
 import { availableParallelism, hostname, totalmem } from 'node:os';
-import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION } from '@agentfleet/core';
+import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile } from '@agentfleet/core';
 import { DAEMON_ENV, defaultHome, isControlVariable } from '@agentfleet/host-contract';
+import { parseHostFilesEnv } from './attempt/host-files.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -39,6 +40,8 @@ export interface WorkerSettings {
   workerScript: string | null;
   /** The daemon: the pid of the draining daemon this one takes over from (fleet up --restart). */
   replaces: number | null;
+  /** hosts[].files / local.files: copied into every workspace (paths only) */
+  files: HostFile[];
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -71,6 +74,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     stopGraceMs: num(env[DAEMON_ENV.stopGraceMs], 6 * 3600_000),
     workerScript: env[DAEMON_ENV.workerScript] || null,
     replaces: replaces > 0 ? replaces : null,
+    files: parseHostFilesEnv(env[DAEMON_ENV.files]),
   };
 }
 

@@ -38,6 +38,9 @@ async function main(): Promise<void> {
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
     agentEnv: agentEnvironment(slotId),
     secretValues,
+    home: settings.home,
+    slot: settings.slot,
+    hostFiles: settings.files,
     onBusy: (runId, taskId) => busy.busy(runId, taskId),
     onIdle: () => busy.idle(),
   });

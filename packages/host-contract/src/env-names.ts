@@ -13,6 +13,8 @@ export const DAEMON_ENV = {
   gitAuthor: 'AGENTFLEET_GIT_AUTHOR',
   heartbeatTtlMs: 'AGENTFLEET_HEARTBEAT_TTL_MS',
   version: 'AGENTFLEET_VERSION',
+  /** hosts[].files / local.files as JSON [{from, to}]: paths only, the files stay on the host. */
+  files: 'AGENTFLEET_FILES',
   /** Set by the launcher: the release the daemon runs from. */
   releaseDir: 'AGENTFLEET_RELEASE_DIR',
   /** Set by the launcher for a daemon that takes over from a draining one (fleet up --restart). */
@@ -33,10 +35,23 @@ export const DAEMON_ENV = {
   slotId: 'AGENTFLEET_SLOT_ID',
 } as const;
 
+/**
+ * Set by a worker for every process it starts for a task (agent, checks, setup): which task,
+ * which attempt, which slot, and the slot's block of ports (attempt/process-env.ts).
+ */
+export const TASK_ENV = {
+  run: 'AGENTFLEET_RUN',
+  task: 'AGENTFLEET_TASK',
+  attempt: 'AGENTFLEET_ATTEMPT',
+  slot: DAEMON_ENV.slot,
+  portBase: 'AGENTFLEET_PORT_BASE',
+  portCount: 'AGENTFLEET_PORT_COUNT',
+} as const;
+
 /** Variables `fleet up` sets from fleet.yaml itself: hosts[].daemonEnv may not set them. */
 export const SET_BY_FLEET_UP: readonly string[] = [
   DAEMON_ENV.redisUrl, DAEMON_ENV.host, DAEMON_ENV.home, DAEMON_ENV.prefix, DAEMON_ENV.labels, DAEMON_ENV.slots,
-  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version,
+  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files,
 ];
 
 /** Variables only the CLI reads (where its config, bundle and daemon script are). */
