@@ -15,6 +15,7 @@ import {
   type StartRecord,
 } from '@agentfleet/host-contract';
 import type { FleetStore } from '@agentfleet/store';
+import { localHostEnv } from './local-host.js';
 import { waitForHeartbeat } from './heartbeat-wait.js';
 
 export const LOCAL_HOST = 'local';
@@ -44,6 +45,7 @@ export function localDaemonEnv(home: string, redisUrl: string, config: FleetConf
     [DAEMON_ENV.heartbeatTtlMs]: String(config.heartbeatTtlMs),
     // Agents mostly wait on models and git: a laptop runs at least two at once.
     [DAEMON_ENV.slots]: process.env[DAEMON_ENV.slots] ?? String(Math.max(2, defaultSlots(availableParallelism(), totalmem()))),
+    ...localHostEnv(config),
   };
 }
 

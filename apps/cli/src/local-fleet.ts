@@ -7,6 +7,7 @@ import { DAEMON_ENV, envChanges, isHostdProcess, type EnvChanges } from '@agentf
 import { driftReasons } from './daemon-drift.js';
 import type { FleetContext } from './fleet-context.js';
 import { waitForHeartbeat } from './heartbeat-wait.js';
+import { checkLocalHostFiles } from './local-host.js';
 import { awaitLocalDaemon, launchLocalDaemon, localDaemonEnv, localHostName, runningLocalDaemon, stopLocalDaemon } from './local-daemon.js';
 import type { UpOutcome } from './up-outcome.js';
 
@@ -26,6 +27,7 @@ async function protocolOf(fleet: FleetContext): Promise<number | null> {
 }
 
 export async function upLocalFleet(fleet: FleetContext, opts: LocalUpOptions = {}): Promise<UpOutcome> {
+  checkLocalHostFiles(fleet.config);
   const env = localDaemonEnv(fleet.home, fleet.redisUrl, fleet.config);
   const running = runningLocalDaemon(fleet.home);
   if (running && !opts.restart) {

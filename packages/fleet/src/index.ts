@@ -13,3 +13,4 @@ export {
   type StartDaemonOptions, type StartDaemonResult, type StopDaemonOptions, type StopResult, type DaemonHomeOptions, type DaemonInfo,
 } from './daemon.js';
 export { daemonLogFile, readDaemonLog, followDaemonLog, type DaemonLogOptions } from './daemon-log.js';
+export { missingHostFiles } from './host-files.js';

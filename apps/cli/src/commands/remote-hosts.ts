@@ -154,6 +154,8 @@ export function daemonEnvironment(i: DaemonEnvInput): Record<string, string> {
     [DAEMON_ENV.gitAuthor]: i.config.git.author,
     [DAEMON_ENV.heartbeatTtlMs]: String(i.config.heartbeatTtlMs),
     [DAEMON_ENV.version]: i.version,
+    // paths only: the files themselves stay on the host
+    ...(i.spec.files.length ? { [DAEMON_ENV.files]: JSON.stringify(i.spec.files) } : {}),
     ...i.secrets,
   };
 }

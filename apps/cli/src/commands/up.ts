@@ -15,6 +15,7 @@ import { LOCAL_HOST } from '../local-daemon.js';
 import { upLocalFleet } from '../local-fleet.js';
 import { printLines } from '../output.js';
 import { upLine, type UpOutcome } from '../up-outcome.js';
+import { refuseMissingHostFiles } from './host-files-check.js';
 import { loadBundle, deployTo, type Bundle } from './release.js';
 import { parseSeconds } from './remote.js';
 import {
@@ -93,6 +94,7 @@ async function upLocal(names: string[], opts: UpOptions, globals: GlobalOptions,
 
 async function upOne(s: SshSession, h: RemoteHost, ctx: UpContext): Promise<UpOutcome> {
   const { probe, release } = await deployTo(s, h, ctx.bundle);
+  await refuseMissingHostFiles(s, h, probe.home);
   const redisUrl = redisUrlForHost(h, ctx.fleetUrl);
   const env = daemonEnvironment({ config: ctx.config, spec: h.spec, redisUrl, probe, version: ctx.bundle.version, secrets: ctx.secrets });
   const home = absoluteHome(h.spec, probe.home);
