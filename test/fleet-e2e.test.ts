@@ -3,7 +3,7 @@
 // deploy/up/down/logs/scale/drain, a SIGKILLed host, a changed host key, a forwarded secret,
 // and (root) a host cut off by a network-namespace partition that later rejoins.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,6 +13,8 @@ import {
   canRunTestHosts,
   cliBin,
   ensureBuilt,
+  filesContaining,
+  redisDump,
   FAST_DAEMON_ENV as TUNING,
   FAST_HEARTBEAT_TTL_MS as HEARTBEAT_TTL_MS,
   isRoot,
@@ -76,54 +78,6 @@ function probedMemory(): number {
 
 function homeOf(user: string): string {
   return execFileSync('getent', ['passwd', user], { encoding: 'utf8' }).split(':')[5]!;
-}
-
-/** Every key of the Redis, with its value read the way its type needs. */
-async function redisDump(url: string): Promise<string> {
-  const r = createRedis(url);
-  const parts: string[] = [];
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) {
-        parts.push(k);
-        const type = await r.type(k);
-        if (type === 'string') parts.push((await r.get(k)) ?? '');
-        else if (type === 'hash') parts.push(JSON.stringify(await r.hgetall(k)));
-        else if (type === 'list') parts.push(JSON.stringify(await r.lrange(k, 0, -1)));
-        else if (type === 'set') parts.push(JSON.stringify(await r.smembers(k)));
-        else if (type === 'zset') parts.push(JSON.stringify(await r.zrange(k, 0, -1, 'WITHSCORES')));
-        else if (type === 'stream') parts.push(JSON.stringify(await r.xrange(k, '-', '+')));
-      }
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
-  return parts.join('\n');
-}
-
-/** Regular files under dir (symlinks not followed) whose content contains needle. */
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const p = join(d, name);
-      const st = lstatSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size < 64 * 1024 * 1024 && readFileSync(p).includes(needle)) hits.push(p);
-    }
-  };
-  walk(dir);
-  return hits;
 }
 
 const startedPid = (out: string, host: string) => Number(new RegExp(`^${host}: started \\(pid (\\d+)`, 'm').exec(out)?.[1]);
