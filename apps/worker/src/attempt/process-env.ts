@@ -26,13 +26,13 @@ export function packageCaches(home: string): Record<string, string> {
  * The environment of every process the fleet starts for a task: the agent, its checks, the
  * workspace setup. One place, so that what a task's processes see is decided here alone: the
  * worker's agent environment (the daemon's, minus the fleet's own variables), the task
- * variables, the host's shared package caches (unless the daemon sets its own) and the slot's
- * git exclude file (its never-committed paths stay out of an agent's `git add -A`).
+ * variables, the host's shared package caches (always the fleet's own: a daemon started from
+ * `npx` inherits npm's user cache) and the slot's git exclude file (its never-committed paths
+ * stay out of an agent's `git add -A`).
  */
 export function taskProcessEnv(base: NodeJS.ProcessEnv, ids: TaskProcessIds, opts: { home: string; excludesFile?: string }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  for (const [k, v] of Object.entries(packageCaches(opts.home))) env[k] ??= v;
-  Object.assign(env, {
+  Object.assign(env, packageCaches(opts.home), {
     AGENTFLEET_RUN: ids.runId,
     AGENTFLEET_TASK: ids.taskId,
     AGENTFLEET_ATTEMPT: String(ids.attempt),
