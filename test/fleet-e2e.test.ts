@@ -149,6 +149,17 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     for (const u of th.users) expect(psUser(u).filter((p) => p.args.includes('hostd'))).toEqual([]);
   });
 
+  it('up refuses a host file whose from is missing on that host, naming host and path, and starts nothing there', async () => {
+    const config = JSON.parse(readFileSync(cli.config, 'utf8')) as { hosts: Record<string, unknown>[] };
+    config.hosts[0]!.files = [{ from: '~/.config/app/.env', to: '.env' }];
+    const withFiles = join(dir, 'fleet-files.yaml');
+    writeFileSync(withFiles, JSON.stringify(config));
+    const r = await cli.run(['up', 'mugen'], { config: withFiles });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toBe("host 'mugen': files in fleet.yaml: ~/.config/app/.env (to .env) does not exist on mugen; its daemon was not started");
+    for (const u of th.users) expect(psUser(u).filter((p) => p.args.includes('hostd'))).toEqual([]);
+  });
+
   it('up starts both daemons detached: they keep their heartbeat after the CLI and its SSH sessions are gone; a second up starts nothing', async () => {
     const out = await cli.ok(['up']);
     pids.mugen = startedPid(out, 'mugen');
