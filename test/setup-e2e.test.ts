@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { makeRunId, parsePlan } from '@agentfleet/core';
-import type { FleetStore, RunReport, TaskReport } from '@agentfleet/store';
+import type { FleetStore, RunConfig, RunReport, TaskReport } from '@agentfleet/store';
 import { resolveRef, showFile } from '@agentfleet/workspace';
 import {
   commit, ensureBuilt, filesContaining, g, makeNpmProject, noConfig, npmCacheKeys, redisDump, removeDir, requireBinaries, runEnded, startStandin, tempDir, TestHostd, testStore, waitFor,
@@ -29,7 +29,7 @@ function planYaml(tasks: string, setup = `{ run: ${SETUP}, key: [package-lock.js
   return `name: setup\nrepo: { url: ${repo}, setup: ${setup} }\ndefaults: { agent: shell, retries: 2 }\ntasks:\n${tasks}`;
 }
 
-async function run(yaml: string, config = noConfig): Promise<RunReport> {
+async function run(yaml: string, config: RunConfig = noConfig): Promise<RunReport> {
   const plan = parsePlan(yaml, 'plan.yaml');
   const runId = makeRunId(new Date());
   await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: await resolveRef(repo, 'main'), config });
@@ -103,7 +103,7 @@ describe.runIf(ok)('workspace setup with caches', () => {
     daemon(1);
     const standin: OpenAIStandin = await startStandin();
     try {
-      const config = { ...noConfig, providers: [{ name: 'standin', baseURL: standin.url, models: { low: 'standin-small', medium: 'standin-small', high: 'standin-small' }, timeoutMs: 20_000, cooldownMs: 60_000, api: 'chat' as const }] };
+      const config: RunConfig = { ...noConfig, providers: [{ name: 'standin', baseURL: standin.url, models: { low: 'standin-small', medium: 'standin-small', high: 'standin-small' }, timeoutMs: 20_000, cooldownMs: 60_000, api: 'chat' }] };
       const report = await run(planYaml('  - id: build\n    agent: llm\n    prompt: Build it.\n', "{ run: 'echo cannot install: registry unreachable >&2; exit 7' }"), config);
       const t = taskOf(report, 'build');
       expect(t).toMatchObject({ status: 'failed', attempts: 1, error: { kind: 'setup_failed' } });
