@@ -1,6 +1,6 @@
 // @agentfleet/host-contract: what the CLI, `fleet up`, the launcher, the host daemon and its
 // workers agree on about a host. Node builtins only: the launcher runs before anything else.
-export { DAEMON_ENV, SET_BY_FLEET_UP, CLI_ONLY, isControlVariable } from './env-names.js';
+export { DAEMON_ENV, TASK_ENV, SET_BY_FLEET_UP, CLI_ONLY, isControlVariable } from './env-names.js';
 export {
   HOME_DIR_NAME, LOG_DIR, HOSTD_LOG, PID_FILE, ACTIVE_LOCK, START_RECORD, defaultHome, homeLayout, workerLogName,
   type HomeLayout,

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { TASK_ENV } from '@agentfleet/host-contract';
 
 /** Who a process the fleet starts for a task works for: its task, its attempt, its slot. */
 export interface TaskProcessIds {
@@ -33,12 +34,12 @@ export function packageCaches(home: string): Record<string, string> {
 export function taskProcessEnv(base: NodeJS.ProcessEnv, ids: TaskProcessIds, opts: { home: string; excludesFile?: string }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   Object.assign(env, packageCaches(opts.home), {
-    AGENTFLEET_RUN: ids.runId,
-    AGENTFLEET_TASK: ids.taskId,
-    AGENTFLEET_ATTEMPT: String(ids.attempt),
-    AGENTFLEET_SLOT: String(ids.slot),
-    AGENTFLEET_PORT_BASE: String(portBase(ids.slot)),
-    AGENTFLEET_PORT_COUNT: String(PORTS_PER_SLOT),
+    [TASK_ENV.run]: ids.runId,
+    [TASK_ENV.task]: ids.taskId,
+    [TASK_ENV.attempt]: String(ids.attempt),
+    [TASK_ENV.slot]: String(ids.slot),
+    [TASK_ENV.portBase]: String(portBase(ids.slot)),
+    [TASK_ENV.portCount]: String(PORTS_PER_SLOT),
   });
   if (opts.excludesFile) addGitConfig(env, 'core.excludesFile', opts.excludesFile);
   return env;
