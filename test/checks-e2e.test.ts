@@ -2,23 +2,21 @@
 // failing one sends a model-backed agent into a fix round with the output, and the report shows
 // every round. A real repository with a real test command (`npm test` running node --test), a
 // real host daemon and Redis; the only stand-in is the model.
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { configSchema, makeRunId, parsePlan } from '@agentfleet/core';
-import type { FleetStore, RunConfig, RunReport, TaskReport } from '@agentfleet/store';
+import { makeRunId, parsePlan } from '@agentfleet/core';
+import type { FleetStore, RunReport, TaskReport } from '@agentfleet/store';
 import { initRepository, showFile } from '@agentfleet/workspace';
-import { ensureBuilt, pidsWithArg, redisDump, removeDir, reply, requireBinaries, runEnded, runFleetOk, startStandin, tempDir, TestHostd, testStore, type OpenAIStandin } from '@agentfleet/testkit';
+import { ensureBuilt, pidsWithArg, redisDump, removeDir, reply, requireBinaries, runEnded, startModelFleet, tempDir, type ModelFleet, type OpenAIStandin } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git', 'npm');
 const SECRET = `sk-checks-${process.pid}-secret`;
 
+let fleet: ModelFleet;
 let standin: OpenAIStandin;
 let store: FleetStore;
-let daemon: TestHostd;
 let repoDir: string;
 let base: string;
-let cliHome: string;
 
 const ADD_TEST = `import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,16 +27,11 @@ test('add adds', () => {
 });
 `;
 
-function runConfig(): RunConfig {
-  const c = configSchema.parse({ providers: [{ name: 'standin', baseURL: standin.url, apiKeyEnv: 'STANDIN_KEY', models: { low: 'standin-small', medium: 'standin-small', high: 'standin-small' }, timeoutMs: 20_000 }] });
-  return { providers: c.providers, pricing: c.pricing, budgets: c.budgets, git: c.git };
-}
-
 async function run(planYaml: string): Promise<RunReport> {
   const plan = parsePlan(planYaml, 'plan.yaml');
   plan.repo = { url: repoDir, ref: 'main' };
   const runId = makeRunId(new Date());
-  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config: runConfig() });
+  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config: fleet.runConfig() });
   await runEnded(store, runId, 90_000);
   return store.read.report(runId);
 }
@@ -46,35 +39,23 @@ async function run(planYaml: string): Promise<RunReport> {
 const taskOf = (r: RunReport, id: string): TaskReport => r.tasks.find((t) => t.id === id)!;
 const rounds = (t: TaskReport) => t.history.flatMap((h) => h.rounds.map((x) => [x.round, x.check, x.exitCode]));
 
-/** `fleet report RUN` as a user reads it, from the real binary. */
-function reportMarkdown(runId: string): Promise<string> {
-  return runFleetOk(['report', runId], { env: { ...process.env, REDIS_URL: inject('redisUrl'), AGENTFLEET_HOME: cliHome, AGENTFLEET_CONFIG: join(cliHome, 'fleet.yaml') } });
-}
-
 beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
-  standin = await startStandin();
-  store = testStore('checks-e2e', inject('redisUrl'));
+  fleet = await startModelFleet('checks-e2e', inject('redisUrl'), { env: { STANDIN_KEY: SECRET }, apiKeyEnv: 'STANDIN_KEY' });
+  ({ standin, store } = fleet);
   repoDir = join(tempDir('checks-repo'), 'origin');
   base = await initRepository(repoDir, {
     'package.json': JSON.stringify({ name: 'calc', version: '1.0.0', type: 'module', private: true, scripts: { test: 'node --test' } }, null, 2),
     'test/add.test.js': ADD_TEST,
     'README.md': '# calc\n',
   });
-  cliHome = tempDir('checks-cli');
-  writeFileSync(join(cliHome, 'fleet.yaml'), `redis: { prefix: ${store.prefix} }\n`);
-  // One slot: the stand-in's script is served in order, so tasks must not interleave.
-  daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, slots: 1, env: { STANDIN_KEY: SECRET } });
 }, 300_000);
 
 afterAll(async () => {
   if (!ok) return;
-  await daemon.stopAndCleanup(10_000);
-  await store.close();
-  await standin.close();
+  await fleet.stop();
   removeDir(dirname(repoDir));
-  removeDir(cliHome);
 });
 
 describe.runIf(ok)('checks the fleet runs itself, and the fix loop', () => {
@@ -100,7 +81,7 @@ describe.runIf(ok)('checks the fleet runs itself, and the fix loop', () => {
     expect(await showFile(repoDir, t.branch!, 'src/add.js')).toBe('export const add = (a, b) => a + b;\n');
     // Both rounds' usage counts for the task (4 model calls of 10 in / 5 out each).
     expect(t.usage).toEqual({ input: 40, cachedInput: 0, output: 20 });
-    const md = await reportMarkdown(report.run.id);
+    const md = await fleet.cli(['report', report.run.id]);
     expect(md).toMatch(/\*\*add\*\*: round 1: `npm test` exit 1 \([\d.]+s\); round 2: `npm test` exit 0 \([\d.]+s\)/);
   });
 

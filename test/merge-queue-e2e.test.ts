@@ -2,22 +2,20 @@
 // succeeded result in topological order into one branch, runs integrate.check after each merge,
 // and leaves out what conflicts or fails it; a resolver agent (the stand-in model) resolves a
 // conflict. Real repositories, host daemon, Redis and git; the only stand-in is the model.
-import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { configSchema, makeRunId, MERGE_QUEUE_TASK_ID, parsePlan } from '@agentfleet/core';
-import type { FleetStore, RunConfig, RunReport } from '@agentfleet/store';
+import { makeRunId, MERGE_QUEUE_TASK_ID, parsePlan } from '@agentfleet/core';
+import type { FleetStore, RunReport } from '@agentfleet/store';
 import { initRepository, showFile } from '@agentfleet/workspace';
-import { ensureBuilt, g, removeDir, reply, requireBinaries, runEnded, runFleetOk, startStandin, tempDir, TestHostd, testStore, type OpenAIStandin } from '@agentfleet/testkit';
+import { ensureBuilt, g, removeDir, reply, requireBinaries, runEnded, startModelFleet, tempDir, type ModelFleet, type OpenAIStandin } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 
+let fleet: ModelFleet;
 let standin: OpenAIStandin;
 let store: FleetStore;
-let daemon: TestHostd;
 let repo: string;
 let base: string;
-let cliHome: string;
 
 /** The project's own check: no poison, no conflict marker left in greeting.txt. */
 const CHECK_JS = `const fs = require('fs');
@@ -25,15 +23,10 @@ if (fs.existsSync('poison.txt')) { console.error('poison.txt must not exist'); p
 if (/^(<<<<<<<|>>>>>>>)/m.test(fs.readFileSync('greeting.txt', 'utf8'))) { console.error('conflict markers in greeting.txt'); process.exit(2); }
 `;
 
-function runConfig(): RunConfig {
-  const c = configSchema.parse({ providers: [{ name: 'standin', baseURL: standin.url, models: { low: 'standin-small', medium: 'standin-small', high: 'standin-small' }, timeoutMs: 20_000 }] });
-  return { providers: c.providers, pricing: c.pricing, budgets: c.budgets, git: c.git };
-}
-
 async function submit(yaml: string): Promise<string> {
   const plan = parsePlan(yaml, 'plan.yaml');
   const runId = makeRunId(new Date());
-  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config: runConfig(), integrate: plan.integrate?.branch });
+  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config: fleet.runConfig(), integrate: plan.integrate?.branch });
   return runId;
 }
 
@@ -42,7 +35,6 @@ async function report(runId: string): Promise<RunReport> {
   return store.read.report(runId);
 }
 
-const cliEnv = () => ({ ...process.env, REDIS_URL: inject('redisUrl'), AGENTFLEET_HOME: cliHome, AGENTFLEET_CONFIG: join(cliHome, 'fleet.yaml') });
 const outcomes = (r: RunReport) => r.integration?.results?.map((e) => [e.taskId, e.outcome, ...(e.noop ? ['noop'] : []), ...(e.paths ?? [])]);
 const conflicting = (integrate: string) => `name: conflict
 repo: { url: REPO }
@@ -58,22 +50,16 @@ tasks:
 beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
-  standin = await startStandin();
-  store = testStore('merge-queue', inject('redisUrl'));
+  fleet = await startModelFleet('merge-queue', inject('redisUrl'));
+  ({ standin, store } = fleet);
   repo = join(tempDir('mq-repo'), 'origin');
   base = await initRepository(repo, { 'README.md': 'base\n', 'greeting.txt': 'hello\n', 'check.js': CHECK_JS });
-  cliHome = tempDir('mq-cli');
-  writeFileSync(join(cliHome, 'fleet.yaml'), `redis: { prefix: ${store.prefix} }\n`);
-  daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, slots: 1 });
 }, 300_000);
 
 afterAll(async () => {
   if (!ok) return;
-  await daemon.stopAndCleanup(10_000);
-  await store.close();
-  await standin.close();
+  await fleet.stop();
   removeDir(dirname(repo));
-  removeDir(cliHome);
 });
 
 describe.runIf(ok)('the merge queue', () => {
@@ -116,12 +102,12 @@ tasks:
     expect(await showFile(repo, 'int/diamond', 'poison.txt')).toBeNull();
     expect(g(repo, 'rev-parse', 'int/diamond')).toBe(queue.commit);
 
-    const md = await runFleetOk(['report', runId], { env: cliEnv() });
+    const md = await fleet.cli(['report', runId]);
     expect(md).toContain('## Merge queue');
     expect(md).toMatch(/1\. a: merged\n2\. b: merged\n3\. c: merged\n4\. poison: check failed: `node check\.js` exit 1 — poison\.txt must not exist, left out\n5\. same: merged \(already contained: no-op\)\n6\. d: merged/);
 
     // Whatever re-runs, the merge queue runs again after it; the branch holds every result already.
-    const retried = await runFleetOk(['retry', runId], { env: cliEnv() });
+    const retried = await fleet.cli(['retry', runId]);
     expect(retried).toMatch(/re-queued 2 tasks of .*: broken, merge-queue/);
     const again = await report(runId);
     expect(again.tasks.find((t) => t.id === MERGE_QUEUE_TASK_ID)!.history.map((h) => h.status)).toEqual(['succeeded', 'succeeded']);
@@ -143,7 +129,7 @@ tasks:
     const queue = r.tasks.find((t) => t.id === MERGE_QUEUE_TASK_ID)!;
     expect(queue.agent).toBe('llm');
     expect(queue.usage).toEqual({ input: 20, cachedInput: 0, output: 10 }); // the resolver's spend is the queue's
-    expect(await runFleetOk(['report', r.run.id], { env: cliEnv() })).toContain('2. right: resolved by agent (greeting.txt)');
+    expect(await fleet.cli(['report', r.run.id])).toContain('2. right: resolved by agent (greeting.txt)');
   });
 
   it('without a resolver the conflicting result is left out and its paths are named', async () => {
@@ -152,6 +138,6 @@ tasks:
     expect(r.integration!.conflicts).toEqual([{ taskId: 'right', paths: ['greeting.txt'] }]);
     expect(await showFile(repo, 'int/plain', 'greeting.txt')).toBe('hello from left\n');
     expect(r.tasks.find((t) => t.id === MERGE_QUEUE_TASK_ID)!.summary).toBe('merged 1 of 2 results into int/plain; left out: right (conflict in greeting.txt)');
-    expect(await runFleetOk(['report', r.run.id], { env: cliEnv() })).toContain('2. right: conflict (greeting.txt), left out');
+    expect(await fleet.cli(['report', r.run.id])).toContain('2. right: conflict (greeting.txt), left out');
   });
 });

@@ -26,3 +26,4 @@ export * from './tmux.js'; // TmuxServer: a pseudo-terminal whose screen a test 
 export * from './openai-standin.js'; // OpenAIStandin, startStandin, reply: the model stand-in
 export * from './leak-scan.js'; // redisDump, filesContaining: where a secret could leak to
 export * from './npm-project.js'; // makeNpmProject, npmCacheKeys: an npm project whose dependencies are vendored tarballs
+export * from './model-fleet.js'; // startModelFleet: stand-in model, store, one-slot daemon and a CLI home
