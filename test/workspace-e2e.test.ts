@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 describe.runIf(ok)('git workspaces end to end', () => {
-  it('a diamond: dependents see their dependencies files, d merges b and c; branches, commits and diff stats are reported; --integrate merges the leaves', async () => {
+  it('a diamond: dependents see their dependencies files, d merges b and c; branches, commits and diff stats are reported; the merge queue merges every result in topological order', async () => {
     const { store, repo } = await setup();
     const report = await runPlan(
       store,

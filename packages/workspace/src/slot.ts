@@ -213,9 +213,9 @@ export class SlotWorkspace {
     return trackedAmong(this.dir, paths);
   }
 
-  /** The worktree holds nothing to salvage at `head` (the merge queue pushed it, or threw it away). */
-  settle(head: string): void {
-    if (this.state) this.state = writeState(this.slotPath, { ...this.state, phase: 'published', head });
+  /** The worktree holds nothing to salvage: what the merge queue committed there merges pushed results. */
+  settle(): void {
+    if (this.state) this.state = writeState(this.slotPath, { ...this.state, phase: 'published' });
   }
 
   private envFor(author: string | undefined): Record<string, string> {

@@ -204,7 +204,7 @@ describe('SlotWorkspace', () => {
     await resetTo(prep.dir, before, []);
     expect(await headOf(prep.dir)).toBe(before);
     await branch.push(before);
-    ws.settle(before);
+    ws.settle();
     await ws.release();
     expect(g(origin.repo, 'rev-parse', 'integration')).toBe(before);
     expect(g(origin.repo, 'show', 'integration:c.txt')).toBe('c');

@@ -51,15 +51,16 @@ export async function mergeQueueAttempt(d: MergeQueueAttemptDeps): Promise<TaskR
     const opts = { home: d.home, repoUrl: repo.url, pushUrl: repo.push ?? repo.url, branch: name, runId: ctx.runId, base: ctx.run.baseCommit, results, signal: d.signal };
     const branch = await d.events.timed('merge queue', () => MergeQueueBranch.open(opts), (b) => `${name} from ${b.start.slice(0, 12)}${b.tip ? '' : ' (new branch)'}`);
     const ready = await d.ready(branch.start);
+    const slot = d.slot;
+    // What the queue commits are merges of pushed results: nothing to salvage, whatever its end.
     const integration = await runMergeQueue({
-      ctx, slot: d.slot, branchName: name, results, author: d.author, kept: d.kept,
+      ctx, slot, branchName: name, results, author: d.author, kept: d.kept,
       command: d.command(ready), events: d.events, scrub: d.scrub, runs: d.runs, resolve: (prompt) => d.resolve(ready, prompt),
-    });
+    }).finally(() => slot.settle());
     // The fence before the push: an attempt that lost the task leaves the branch to the one that has it.
     if (!(await d.owns())) return null;
     const head = integration.commit!;
     await d.events.timed('push', () => branch.push(head), () => `${name} @ ${head.slice(0, 12)}`);
-    d.slot.settle(head);
     await d.store.integration.record(ctx.runId, integration);
     return { branch: name, commit: integration.commit ?? null, summary: summaryOf(integration, results.length) };
   } catch (e) {
