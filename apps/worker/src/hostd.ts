@@ -6,6 +6,7 @@ import { defaultSlots } from '@agentfleet/core';
 import { createRedis, FleetStore, Reconciler, type HostHeartbeat } from '@agentfleet/store';
 import { createLogger, HostSampler, secretValuesFromEnv, type Logger } from '@agentfleet/telemetry';
 import { runJanitor } from '@agentfleet/workspace';
+import { pruneTranscripts } from './attempt/transcript/transcript-files.js';
 import { readSettings, type WorkerSettings } from './settings.js';
 import { Supervisor } from './supervisor.js';
 
@@ -147,7 +148,8 @@ async function main(): Promise<void> {
 
 async function janitor(settings: WorkerSettings, inUse: Set<string>, logger: Logger): Promise<void> {
   const report = await runJanitor({ home: settings.home, inUse, logger });
-  logger.info({ report }, 'janitor done');
+  const transcripts = pruneTranscripts(settings.transcripts.dir, settings.transcripts.keepOnHostMs);
+  logger.info({ report, transcriptsRemoved: transcripts.length }, 'janitor done');
 }
 
 main().catch((err: Error) => {

@@ -1,6 +1,7 @@
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION } from '@agentfleet/core';
+import { transcriptSettings, type TranscriptSettings } from './attempt/transcript/transcript-settings.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -27,6 +28,8 @@ export interface WorkerSettings {
   gitAuthor: string;
   /** How long a draining worker waits for its task before aborting it. */
   closeGraceMs: number;
+  /** How attempts' transcripts are kept (AGENTFLEET_TRANSCRIPT*). */
+  transcripts: TranscriptSettings;
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -36,11 +39,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
   if (!redisUrl) throw new InputError('REDIS_URL is not set for the host daemon');
   const host = env.AGENTFLEET_HOST ?? hostname().split('.')[0] ?? 'local';
   if (!HOST_NAME_PATTERN.test(host)) throw new InputError(`invalid host name '${host}'`);
+  const home = env.AGENTFLEET_HOME ?? join(homedir(), '.agentfleet');
   return {
     redisUrl,
     prefix: env.AGENTFLEET_PREFIX ?? 'af',
     host,
-    home: env.AGENTFLEET_HOME ?? join(homedir(), '.agentfleet'),
+    home,
     labels: (env.AGENTFLEET_LABELS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     lockMs: num(env.AGENTFLEET_LOCK_MS, 30_000),
     stalledMs: num(env.AGENTFLEET_STALLED_MS, 15_000),
@@ -53,6 +57,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     slot: num(env.AGENTFLEET_SLOT, 0),
     gitAuthor: env.AGENTFLEET_GIT_AUTHOR ?? 'agentfleet <fleet@localhost>',
     closeGraceMs: num(env.AGENTFLEET_CLOSE_GRACE_MS, 6 * 3600_000),
+    transcripts: transcriptSettings(env, home),
   };
 }
 

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
     agentEnv: { ...agentEnvironment(process.env), [SLOT_MARKER]: slotId },
     secretValues,
+    transcripts: settings.transcripts,
     onBusy: (runId, taskId) => busy.busy(runId, taskId),
     onIdle: () => busy.idle(),
   });

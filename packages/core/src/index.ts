@@ -11,3 +11,4 @@ export * from './config/schema.js';
 export * from './slots.js';
 export * from './protocol.js';
 export * from './usage.js';
+export * from './transcript.js';

@@ -12,6 +12,7 @@ import { ScriptRunner } from './scripts/index.js';
 import { TaskAttempts } from './task-attempts.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskWaits } from './task-waits.js';
+import { Transcripts } from './transcripts.js';
 
 /**
  * Run and fleet state in Redis, the only place that knows the key layout: one connection,
@@ -26,6 +27,7 @@ import { TaskWaits } from './task-waits.js';
  *   hosts     daemons' registration, heartbeats, desired slots
  *   pauses    fleet-wide provider pauses
  *   integration  the `--integrate` merge of a run's results
+ *   transcripts  attempts' transcripts (capped streams)
  */
 export class FleetStore {
   readonly keys: Keys;
@@ -40,6 +42,7 @@ export class FleetStore {
   readonly hosts: HostRegistry;
   readonly pauses: RedisProviderPauses;
   readonly integration: RunIntegration;
+  readonly transcripts: Transcripts;
 
   constructor(
     readonly redis: Redis,
@@ -58,10 +61,12 @@ export class FleetStore {
     this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read);
     this.pauses = new RedisProviderPauses(redis, this.keys);
     this.integration = new RunIntegration(redis, this.keys);
+    this.transcripts = new Transcripts(redis, this.keys);
   }
 
   async close(): Promise<void> {
     await this.queues.close();
+    this.transcripts.close();
     this.redis.disconnect();
   }
 }

@@ -1,16 +1,20 @@
 import { UnrecoverableError } from 'bullmq';
 import { FleetError, isModelBacked, jobIdOf, WaitRequest } from '@agentfleet/core';
 import { runBudgetReached, SpendMeter, type ProviderPauses } from '@agentfleet/agents';
-import type { AttemptOwner, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
+import type { AttemptOwner, AttemptStatus, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
 import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
 import { runTaskAgent } from './agent-run.js';
 import { AttemptEnd } from './attempt-end.js';
 import { AttemptEvents } from './attempt-events.js';
 import { AttemptStop } from './attempt-stop.js';
-import { asFleetError, classifyFailure, tailLine } from './failure.js';
+import { asFleetError, classifyFailure } from './failure.js';
 import { integrateRun } from './integrate-run.js';
+import { exitFailure, FailureEvidence } from './real-reason.js';
 import { scrubError, scrubResult, secretsFor } from './secrets.js';
+import { openTranscript } from './transcript/open-transcript.js';
+import type { TranscriptSettings } from './transcript/transcript-settings.js';
+import type { TranscriptWriter } from './transcript/transcript-writer.js';
 
 /** What every attempt of a worker shares. */
 export interface AttemptDeps {
@@ -23,6 +27,8 @@ export interface AttemptDeps {
   agentEnv: NodeJS.ProcessEnv;
   /** values that must not reach Redis: an agent may print them */
   secretValues: readonly string[];
+  /** how transcripts are kept (none when absent) */
+  transcripts?: TranscriptSettings;
 }
 
 /**
@@ -41,6 +47,9 @@ export class TaskAttempt {
   private readonly started = Date.now();
   private result: TaskResult = {};
   private childLog?: Logger;
+  private readonly evidence = new FailureEvidence();
+  private readonly transcript: TranscriptWriter | undefined;
+  private endStatus: AttemptStatus = 'lost';
 
   constructor(
     private readonly deps: AttemptDeps,
@@ -50,8 +59,11 @@ export class TaskAttempt {
     this.workspace = deps.workspaceFor(ctx);
     this.events = new AttemptEvents(deps.logger, () => this.log);
     this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
-    this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner);
+    this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner, (status) => (this.endStatus = status));
     this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.agentEnv);
+    this.events.on(this.evidence.add);
+    this.transcript = openTranscript(deps.store, deps.transcripts, ctx, owner, this.secrets, () => this.log);
+    if (this.transcript) this.events.on(this.transcript.add);
   }
 
   /**
@@ -80,7 +92,7 @@ export class TaskAttempt {
       const prepared = await this.events.timed('workspace', () => this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId), this.stop.signal), (p) => p.base ?? p.dir);
       const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, events: this.events, log: () => this.log, diff: () => this.workspace.diff() });
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
-      if (ran.result.exit !== 0) throw new FleetError('exit_code', `exit code ${ran.result.exit}${tailLine(this.result.outputTail)}`);
+      if (ran.result.exit !== 0) throw exitFailure(ran.result.exit, ctx.spec.agent, this.result, this.evidence);
       // The fence before side effects outside Redis: a worker cut off from Redis may have been
       // replaced; it must not overwrite the newer attempt's branch.
       if (this.workspace.publishes && !(await this.deps.store.attempts.owns(ctx.runId, ctx.taskId, this.owner))) return void (await this.lost());
@@ -91,6 +103,7 @@ export class TaskAttempt {
       await this.failed(scrubError(asFleetError(err, this.stop.reason), this.secrets), attemptsLeft);
     } finally {
       this.stop.dispose();
+      await this.transcript?.close(this.endStatus);
       await this.workspace.release().catch((e: Error) => this.say('warn', { err: e.message }, 'workspace release failed'));
     }
   }
