@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, totalmem } from 'node:os';
 import { defaultSlots, FleetError, secretEnvNames, type FleetConfig } from '@agentfleet/core';
+import { retentionEnv } from './retention-env.js';
 
 /**
  * Without hosts in the config, the fleet is this machine: the same host daemon as on
@@ -64,6 +65,7 @@ export async function ensureLocalDaemon(home: string, redisUrl: string, config: 
       AGENTFLEET_SECRET_NAMES: secretEnvNames(config).join(','),
       AGENTFLEET_GIT_AUTHOR: config.git.author,
       AGENTFLEET_HEARTBEAT_TTL_MS: String(config.heartbeatTtlMs),
+      ...retentionEnv(config),
       // Agents mostly wait on models and git: a laptop runs at least two at once.
       AGENTFLEET_SLOTS: process.env.AGENTFLEET_SLOTS ?? String(Math.max(2, defaultSlots(availableParallelism(), totalmem()))),
     },

@@ -7,6 +7,7 @@ import { createRedis, FleetStore, Reconciler, type HostHeartbeat } from '@agentf
 import { createLogger, HostSampler, secretValuesFromEnv, type Logger } from '@agentfleet/telemetry';
 import { runJanitor } from '@agentfleet/workspace';
 import { pruneTranscripts } from './attempt/transcript/transcript-files.js';
+import { sweepRetention } from './retention/retention-sweep.js';
 import { readSettings, type WorkerSettings } from './settings.js';
 import { Supervisor } from './supervisor.js';
 
@@ -120,6 +121,7 @@ async function main(): Promise<void> {
     every(2000, applyControl, 'applying desired slots'),
     every(Number(process.env.AGENTFLEET_RECONCILE_MS ?? 5000), () => reconciler.tick(), 'reconciler'),
     every(3600_000, () => janitor(settings, supervisor.slotNames(settings.host), logger), 'janitor'),
+    every(settings.retention.everyMs, async () => reconciler.leader && sweepRetention(store, settings.retention, settings.host, logger), 'retention'),
   ];
   void janitor(settings, supervisor.slotNames(settings.host), logger);
   logger.info({ pid: process.pid, slots: supervisor.size, labels: settings.labels, version: settings.version }, 'host daemon started');

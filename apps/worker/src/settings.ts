@@ -2,6 +2,7 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION } from '@agentfleet/core';
 import { transcriptSettings, type TranscriptSettings } from './attempt/transcript/transcript-settings.js';
+import { retentionSettings, type RetentionSettings } from './retention/retention-sweep.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -30,6 +31,8 @@ export interface WorkerSettings {
   closeGraceMs: number;
   /** How attempts' transcripts are kept (AGENTFLEET_TRANSCRIPT*). */
   transcripts: TranscriptSettings;
+  /** Finished runs' retention (AGENTFLEET_RETENTION_*, from fleet.yaml's retention). */
+  retention: RetentionSettings;
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -58,6 +61,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     gitAuthor: env.AGENTFLEET_GIT_AUTHOR ?? 'agentfleet <fleet@localhost>',
     closeGraceMs: num(env.AGENTFLEET_CLOSE_GRACE_MS, 6 * 3600_000),
     transcripts: transcriptSettings(env, home),
+    retention: retentionSettings(env, home),
   };
 }
 

@@ -13,6 +13,8 @@ import { TaskAttempts } from './task-attempts.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskWaits } from './task-waits.js';
 import { Transcripts } from './transcripts.js';
+import { RunArchives } from './retention/archive-index.js';
+import { RunRetention } from './retention/run-retention.js';
 
 /**
  * Run and fleet state in Redis, the only place that knows the key layout: one connection,
@@ -28,6 +30,8 @@ import { Transcripts } from './transcripts.js';
  *   pauses    fleet-wide provider pauses
  *   integration  the `--integrate` merge of a run's results
  *   transcripts  attempts' transcripts (capped streams)
+ *   archives  where archived runs are, and the runs retention keeps (pins)
+ *   retention  finished runs archived, then removed
  */
 export class FleetStore {
   readonly keys: Keys;
@@ -43,6 +47,8 @@ export class FleetStore {
   readonly pauses: RedisProviderPauses;
   readonly integration: RunIntegration;
   readonly transcripts: Transcripts;
+  readonly archives: RunArchives;
+  readonly retention: RunRetention;
 
   constructor(
     readonly redis: Redis,
@@ -62,6 +68,8 @@ export class FleetStore {
     this.pauses = new RedisProviderPauses(redis, this.keys);
     this.integration = new RunIntegration(redis, this.keys);
     this.transcripts = new Transcripts(redis, this.keys);
+    this.archives = new RunArchives(redis, this.keys);
+    this.retention = new RunRetention(redis, this.keys, this.queues, this.read, this.transcripts, this.archives);
   }
 
   async close(): Promise<void> {

@@ -74,6 +74,23 @@ export class RunReader {
     return tasks;
   }
 
+  /** One task's status and attempt count, or null when the run has no such task. */
+  async taskState(runId: string, taskId: string): Promise<{ status: TaskStatus; attempts: number; host: string | null } | null> {
+    const [id, status, attempts, host] = await this.redis.hmget(this.keys.task(runId, taskId), 'id', 'status', 'attempts', 'host');
+    return id ? { status: (status as TaskStatus) ?? 'blocked', attempts: Number(attempts ?? 0), host: host || null } : null;
+  }
+
+  /** Where the run's result branches are pushed (null for a run without a repository). */
+  async pushUrl(runId: string): Promise<string | null> {
+    const repo = JSON.parse((await this.redis.hget(this.keys.run(runId), 'repo')) ?? 'null') as { url?: string; push?: string } | null;
+    return repo?.push ?? repo?.url ?? null;
+  }
+
+  /** The run's task ids, in topological order. */
+  taskIds(runId: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.runTasks(runId), 0, -1);
+  }
+
   /** Tasks running now, with the host/worker that holds them. */
   async running(runId: string): Promise<{ taskId: string; host: string; worker: string; startedAt: number }[]> {
     const ids = await this.redis.smembers(this.keys.runInflight(runId));

@@ -9,6 +9,7 @@ import { defaultSlots, FleetError, InputError, secretEnvNames, type FleetConfig,
 import { resolveHost, SshSession, type HostProbe, type ResolvedHost } from '@agentfleet/fleet';
 import { redactRedisUrl } from '@agentfleet/store';
 import { findConfigFile } from '../config-file.js';
+import { retentionEnv } from '../retention-env.js';
 
 export interface RemoteHost {
   spec: HostSpec;
@@ -156,6 +157,7 @@ export function daemonEnvironment(i: DaemonEnvInput): Record<string, string> {
     AGENTFLEET_GIT_AUTHOR: i.config.git.author,
     AGENTFLEET_HEARTBEAT_TTL_MS: String(i.config.heartbeatTtlMs),
     AGENTFLEET_VERSION: i.version,
+    ...retentionEnv(i.config),
     ...i.secrets,
   };
 }

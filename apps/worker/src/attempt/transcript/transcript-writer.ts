@@ -74,8 +74,17 @@ export class TranscriptWriter {
     await new Promise<void>((resolve) => (this.file ? this.file.end(resolve) : resolve()));
   }
 
+  /** Gathered output as entries of about OUTPUT_BATCH characters each, cut at line ends. */
   private takeOutput(all: boolean): void {
-    for (const o of this.lines.take(all)) this.enqueue({ type: 'output', stream: o.stream, text: o.text });
+    for (const o of this.lines.take(all)) {
+      for (let at = 0; at < o.text.length; ) {
+        let end = Math.min(o.text.length, at + OUTPUT_BATCH);
+        const nl = end < o.text.length ? o.text.lastIndexOf('\n', end - 1) : -1;
+        if (nl >= at) end = nl + 1;
+        this.enqueue({ type: 'output', stream: o.stream, text: o.text.slice(at, end) });
+        at = end;
+      }
+    }
   }
 
   private enqueue(e: TranscriptEvent): void {
