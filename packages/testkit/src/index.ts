@@ -25,3 +25,4 @@ export * from './tls-certs.js'; // generateTestCerts, redisTlsArgs
 export * from './tmux.js'; // TmuxServer: a pseudo-terminal whose screen a test reads
 export * from './openai-standin.js'; // OpenAIStandin, startStandin, reply: the model stand-in
 export * from './redis-dump.js'; // redisText: every value under a prefix, as text
+export * from './browser.js'; // launchChromium: Debian's chromium through playwright-core

@@ -97,7 +97,7 @@ export class TaskAttempt {
       // replaced; it must not overwrite the newer attempt's branch.
       if (this.workspace.publishes && !(await this.deps.store.attempts.owns(ctx.runId, ctx.taskId, this.owner))) return void (await this.lost());
       const published = await this.events.timed('publish', () => this.workspace.publish(ctx, prepared.base), (p) => p?.branch);
-      await this.succeeded({ ...this.result, ...(published ?? {}), durationMs: Date.now() - this.started });
+      await this.succeeded({ ...this.result, ...(published ?? {}), base: prepared.base, durationMs: Date.now() - this.started });
     } catch (err) {
       if (err instanceof WaitRequest && !this.stop.reason) return void (await this.parked(err));
       await this.failed(scrubError(asFleetError(err, this.stop.reason), this.secrets), attemptsLeft);
