@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The web console in a real browser (Debian's chromium through playwright-core) during a real
 // run: a host daemon with its workers, a git repository, Redis, and `fleet monitor` as a user
 // starts it. The run page draws every task with its status colour and follows the run live; a
@@ -65,7 +66,7 @@ afterAll(async () => {
 });
 
 async function nodeStatuses(p: import('playwright-core').Page): Promise<Record<string, string>> {
-  return p.$$eval('.node', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-task'), [...n.classList].find((c) => c.startsWith('s-'))?.slice(2)])));
+  return p.$$eval('.node', (nodes) => Object.fromEntries(nodes.map((n) => [n.getAttribute('data-task'), Array.from(n.classList).find((c) => c.startsWith('s-'))?.slice(2)])));
 }
 
 describe.runIf(ok)('the web console in chromium', () => {

@@ -73,7 +73,7 @@ export function queues(): QueueCount[] {
 }
 
 export function runs(): (RunWithCounts & { costUsd: number })[] {
-  const counts = { blocked: 10, ready: 0, queued: 7, running: 2, succeeded: 20, failed: 1, skipped: 0, cancelled: 0 };
+  const counts = { blocked: 10, ready: 0, queued: 7, running: 2, parked: 0, awaiting_approval: 0, succeeded: 20, failed: 1, skipped: 0, cancelled: 0 };
   return [
     {
       id: '01JXRUNAAAAAAAAAAAAAAAAAAA', name: 'issue-715', status: 'running', schedule: 'deps', baseCommit: 'abc123',
@@ -83,7 +83,7 @@ export function runs(): (RunWithCounts & { costUsd: number })[] {
     {
       id: '01JXRUNBBBBBBBBBBBBBBBBBBB', name: 'nightly', status: 'succeeded', schedule: 'levels', baseCommit: 'def456',
       createdAt: new Date(NOW - 9e6).toISOString(), startedAt: new Date(NOW - 8.9e6).toISOString(), finishedAt: new Date(NOW - 1e6).toISOString(),
-      counts: { blocked: 0, ready: 0, queued: 0, running: 0, succeeded: 12, failed: 0, skipped: 0, cancelled: 0 }, total: 12, costUsd: 3,
+      counts: { blocked: 0, ready: 0, queued: 0, running: 0, parked: 0, awaiting_approval: 0, succeeded: 12, failed: 0, skipped: 0, cancelled: 0 }, total: 12, costUsd: 3,
     },
   ];
 }
