@@ -49,12 +49,13 @@ export class Transcripts {
     return this.keys.transcript(ref.runId, ref.taskId, ref.attempt);
   }
 
-  /** Appends entries in order (one round trip). */
-  async append(ref: TranscriptRef, entries: readonly TranscriptEntry[]): Promise<void> {
-    if (!entries.length) return;
+  /** Appends entries in order (one round trip); `encoded`: entries already as JSON text. */
+  async append(ref: TranscriptRef, entries: readonly TranscriptEntry[] | { encoded: readonly string[] }): Promise<void> {
+    const texts = 'encoded' in entries ? entries.encoded : entries.map((e) => JSON.stringify(e));
+    if (!texts.length) return;
     const key = this.key(ref);
     const pipe = this.redis.pipeline();
-    for (const e of entries) pipe.xadd(key, 'MAXLEN', '~', TRANSCRIPT_HARD_MAX_ENTRIES, '*', 'e', JSON.stringify(e));
+    for (const text of texts) pipe.xadd(key, 'MAXLEN', '~', TRANSCRIPT_HARD_MAX_ENTRIES, '*', 'e', text);
     pipe.sadd(this.keys.runTranscripts(ref.runId), `${ref.taskId}:${ref.attempt}`);
     await pipe.exec();
   }

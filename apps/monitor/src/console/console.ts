@@ -42,6 +42,17 @@ export class Console {
     this.deps = { store: opts.store, layouts: new LayoutCache(), diffs: new DiffCache(opts.store, opts.home) };
     this.runs = new RunWatch(opts.store, logger);
     this.transcripts = new TranscriptWatch(opts.store, logger);
+    this.warmer = setInterval(() => void this.warmLayouts().catch(() => undefined), 10_000);
+    this.warmer.unref();
+  }
+
+  private readonly warmer: NodeJS.Timeout;
+
+  /** Lays out the active runs not laid out yet, so that their first view need not wait for it. */
+  private async warmLayouts(): Promise<void> {
+    for (const run of await this.opts.store.read.list({ active: true })) {
+      if (!this.deps.layouts.has(run.id)) this.deps.layouts.get(run.id, await this.opts.store.read.graph(run.id));
+    }
   }
 
   /** Handles the request when it is the console's; false otherwise. */
@@ -152,6 +163,7 @@ export class Console {
   }
 
   close(): void {
+    clearInterval(this.warmer);
     this.runs.close();
     this.transcripts.close();
   }

@@ -50,6 +50,10 @@ export class LayoutCache {
 
   constructor(private readonly max = 32) {}
 
+  has(runId: string): boolean {
+    return this.cache.has(runId);
+  }
+
   get(runId: string, tasks: readonly GraphTask[]): DagLayout {
     const hit = this.cache.get(runId);
     if (hit && hit.size === tasks.length) {

@@ -42,6 +42,8 @@ export class TranscriptWriter {
   private closed = false;
   private cappedSaid = false;
   private staleTimer: NodeJS.Timeout | undefined;
+  /** a flush is due at once (output piled up past a batch) */
+  private soon = false;
 
   constructor(private readonly opts: TranscriptWriterOptions) {
     this.budget = new RedisBudget(opts.settings);
@@ -92,13 +94,15 @@ export class TranscriptWriter {
   }
 
   private schedule(ms: number): void {
-    if (this.timer && ms > 0) return;
+    if (this.timer && (ms > 0 || this.soon)) return;
     clearTimeout(this.timer);
+    this.soon = ms === 0;
     this.timer = setTimeout(() => this.tick(), ms);
   }
 
   private tick(): void {
     this.timer = undefined;
+    this.soon = false;
     this.takeOutput(false);
     void this.flush();
     // an unfinished line (a prompt, progress dots) is shown a second later all the same
@@ -120,21 +124,23 @@ export class TranscriptWriter {
     return this.flushing;
   }
 
+  /** Each entry is serialized once: the JSONL line, and (unless it had to be cut) the Redis copy. */
   private async write(batch: TranscriptEntry[]): Promise<void> {
-    this.appendFile(batch);
-    const kept: TranscriptEntry[] = [];
-    for (const entry of batch) {
+    const lines = batch.map((e) => JSON.stringify(e));
+    this.appendFile(lines);
+    const kept: string[] = [];
+    batch.forEach((entry, i) => {
       const cut = cutEntry(entry, this.opts.settings.maxEntryBytes);
-      const size = JSON.stringify(cut).length;
+      const text = cut === entry ? lines[i]! : JSON.stringify(cut);
       const last = entry.type === 'step' && entry.step === 'attempt' && this.closed;
-      if (last) this.budget.count(size);
-      else if (!this.budget.admit(cut, size)) {
-        if (this.budget.capped && !this.cappedSaid) kept.push(this.cappedNote(entry));
-        continue;
+      if (last) this.budget.count(text.length);
+      else if (!this.budget.admit(cut, text.length)) {
+        if (!this.cappedSaid) kept.push(JSON.stringify(this.cappedNote(entry)));
+        return;
       }
-      kept.push(cut);
-    }
-    await this.opts.transcripts.append(this.opts.ref, kept);
+      kept.push(text);
+    });
+    await this.opts.transcripts.append(this.opts.ref, { encoded: kept });
   }
 
   private cappedNote(after: TranscriptEntry): TranscriptEntry {
@@ -145,7 +151,7 @@ export class TranscriptWriter {
     return { type: 'step', step: 'transcript', status: 'skipped', detail, at: after.at, seq: after.seq };
   }
 
-  private appendFile(batch: TranscriptEntry[]): void {
+  private appendFile(lines: string[]): void {
     if (this.file === undefined) {
       try {
         mkdirSync(dirname(this.path), { recursive: true });
@@ -159,7 +165,7 @@ export class TranscriptWriter {
         this.warn(e as Error);
       }
     }
-    this.file?.write(batch.map((b) => JSON.stringify(b)).join('\n') + '\n');
+    this.file?.write(lines.join('\n') + '\n');
   }
 
   private warn(e: Error): void {
