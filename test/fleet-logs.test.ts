@@ -97,6 +97,24 @@ describe.runIf(ok)('fleet logs RUN TASK', () => {
   });
 });
 
+describe.runIf(ok)('console and retention settings', () => {
+  it('a bad retention duration or a missing console token exits 2 with one clear message', async () => {
+    const bad = join(home, 'bad.yaml');
+    writeFileSync(bad, `redis: { prefix: ${store.prefix} }\nretention:\n  runs: soon\n`);
+    const r = await runFleet(['prune', '--dry-run'], { env: { ...env(), AGENTFLEET_CONFIG: bad }, timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:3:\d+.*'soon' is not a duration/);
+    const noToken = join(home, 'token.yaml');
+    writeFileSync(noToken, `redis: { prefix: ${store.prefix} }\nmonitor: { tokenEnv: NOT_SET_TOKEN_${process.pid} }\n`);
+    const m = await runFleet(['monitor', '--listen', '127.0.0.1:0'], { env: { ...env(), AGENTFLEET_CONFIG: noToken }, timeoutMs: 30_000 });
+    expect(m.code).toBe(2);
+    expect(m.stderr).toContain(`monitor.tokenEnv names NOT_SET_TOKEN_${process.pid}, but NOT_SET_TOKEN_${process.pid} is not set`);
+    const age = await fleet(['prune', '--older-than', 'later']);
+    expect(age.code).toBe(2);
+    expect(age.stderr).toContain('not a duration');
+  });
+});
+
 describe.runIf(ok)('the real reason a task failed', () => {
   it('the real codex CLI failing on 429s is reported with its own error, not its stderr', async () => {
     for (let i = 0; i < 30; i++) standin.enqueue(reply.status(429, { 'retry-after': '0' }, 'Rate limit reached'));
