@@ -95,7 +95,7 @@ async function pageLatency(store: FleetStore, monitorUrl: string): Promise<numbe
     w.lat = [];
     new MutationObserver((records) => {
       const now = Date.now();
-      for (const r of records) for (const n of r.addedNodes) for (const m of (n.textContent ?? '').matchAll(/tick (\d+)/g)) w.lat.push(now - Number(m[1]));
+      for (const r of records) for (const n of Array.from(r.addedNodes)) for (const m of (n.textContent ?? '').matchAll(/tick (\d+)/g)) w.lat.push(now - Number(m[1]));
     }).observe(document.getElementById('transcript')!, { childList: true });
   });
   await page.waitForSelector('#live >> text=ended', { timeout: 60_000 });

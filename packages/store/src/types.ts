@@ -141,6 +141,12 @@ export interface HostStatus {
   workers: WorkerStatus[];
   restarts: number;
   cores: number;
+  /** The daemon's pid (from its heartbeat; null when down). */
+  pid: number | null;
+  /** The protocol the daemon speaks (null when down, or a release that does not say). */
+  protocol: number | null;
+  /** Runs in Redis need a newer protocol than the daemon speaks: "runs need protocol N; this daemon speaks M: ..." */
+  protocolNotice: string | null;
 }
 
 /** Upper bounds (seconds) of the duration histogram buckets kept durably in Redis. */

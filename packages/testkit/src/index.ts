@@ -9,11 +9,11 @@ export * from './ports.js'; // freePort, portOpen
 export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
-export * from './plans.js'; // task, plan, noConfig
-export * from './store.js'; // testStore, runEnded, dropStore
+export * from './plans.js'; // task, plan, noConfig, writeShellPlan, sleepers
+export * from './store.js'; // testStore, runEnded, dropStore, hostStatus
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
-export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync
+export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
 export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
 export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child
 export * from './exposition.js'; // parseSamples, parseExposition, total, seriesKey, counterSeries

@@ -4,7 +4,7 @@ import { InputError, isBranchName, isRunId, makeRunId, type Plan, type Schedule 
 import { resolveRef } from '@agentfleet/workspace';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
 import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
-import { awaitLocalDaemon, ensureLocalDaemon, LOCAL_HOST } from '../local-daemon.js';
+import { ensureLocalFleet } from '../local-fleet.js';
 import { loadPlanFile } from '../plan-file.js';
 import { printJson, printLines } from '../output.js';
 import { reportMarkdown } from '../report/markdown.js';
@@ -45,15 +45,6 @@ export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptio
   await fleet.store.runs.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate: opts.integrate });
   await ensureLocalFleet(fleet);
   return runId;
-}
-
-/** With no hosts configured, this machine is the fleet: make sure its daemon runs. */
-export async function ensureLocalFleet(fleet: FleetContext): Promise<void> {
-  if (fleet.config.hosts.length > 0) return;
-  const daemon = await ensureLocalDaemon(fleet.home, fleet.redisUrl, fleet.config);
-  if (!daemon.started) return;
-  const host = process.env.AGENTFLEET_HOST ?? LOCAL_HOST;
-  await awaitLocalDaemon(fleet.home, daemon.pid, async () => (await fleet.store.hosts.list()).some((h) => h.name === host && h.up));
 }
 
 async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
