@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DAEMON_ENV } from '@agentfleet/host-contract';
 import type { FleetStore } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 import { deleteRemoteBranches } from '@agentfleet/workspace';
@@ -14,8 +15,8 @@ export interface RetentionSettings {
 }
 
 export function retentionSettings(env: NodeJS.ProcessEnv, home: string): RetentionSettings {
-  const every = Number(env.AGENTFLEET_RETENTION_EVERY_MS);
-  return { runsMs: retentionRunsMs(env), branches: env.AGENTFLEET_RETENTION_BRANCHES === '1', everyMs: Number.isFinite(every) && every > 0 ? every : 600_000, archiveDir: join(home, 'archive') };
+  const every = Number(env[DAEMON_ENV.retentionEveryMs]);
+  return { runsMs: retentionRunsMs(env), branches: env[DAEMON_ENV.retentionBranches] === '1', everyMs: Number.isFinite(every) && every > 0 ? every : 600_000, archiveDir: join(home, 'archive') };
 }
 
 /**

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { DAEMON_ENV } from '@agentfleet/host-contract';
 
 /** How a host keeps transcripts (settings.ts reads them from the daemon's environment). */
 export interface TranscriptSettings {
@@ -24,19 +25,19 @@ const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' &
 
 /** The retention of finished runs in Redis (retention.runs; fleet up passes it), default 30 days. */
 export function retentionRunsMs(env: NodeJS.ProcessEnv): number {
-  return num(env.AGENTFLEET_RETENTION_RUNS_MS, 30 * DAY);
+  return num(env[DAEMON_ENV.retentionRunsMs], 30 * DAY);
 }
 
 export function transcriptSettings(env: NodeJS.ProcessEnv, home: string): TranscriptSettings {
   return {
-    enabled: env.AGENTFLEET_TRANSCRIPTS !== '0' && env.AGENTFLEET_TRANSCRIPTS !== 'off',
+    enabled: env[DAEMON_ENV.transcripts] !== '0' && env[DAEMON_ENV.transcripts] !== 'off',
     dir: join(home, 'transcripts'),
-    maxEntries: num(env.AGENTFLEET_TRANSCRIPT_MAX_ENTRIES, 5000),
-    maxBytes: num(env.AGENTFLEET_TRANSCRIPT_MAX_BYTES, 2 * 1024 * 1024),
-    maxEntryBytes: num(env.AGENTFLEET_TRANSCRIPT_MAX_ENTRY_BYTES, 16 * 1024),
+    maxEntries: num(env[DAEMON_ENV.transcriptMaxEntries], 5000),
+    maxBytes: num(env[DAEMON_ENV.transcriptMaxBytes], 2 * 1024 * 1024),
+    maxEntryBytes: num(env[DAEMON_ENV.transcriptMaxEntryBytes], 16 * 1024),
     // kept until retention archives the run, plus a week for a run that outlives its attempts
-    ttlMs: num(env.AGENTFLEET_TRANSCRIPT_TTL_MS, retentionRunsMs(env) + 7 * DAY),
-    flushMs: num(env.AGENTFLEET_TRANSCRIPT_FLUSH_MS, 100),
-    keepOnHostMs: num(env.AGENTFLEET_RETENTION_TRANSCRIPTS_MS, 14 * DAY),
+    ttlMs: num(env[DAEMON_ENV.transcriptTtlMs], retentionRunsMs(env) + 7 * DAY),
+    flushMs: num(env[DAEMON_ENV.transcriptFlushMs], 100),
+    keepOnHostMs: num(env[DAEMON_ENV.retentionTranscriptsMs], 14 * DAY),
   };
 }
