@@ -4,6 +4,8 @@ import { availableParallelism, hostname, totalmem } from 'node:os';
 import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile } from '@agentfleet/core';
 import { DAEMON_ENV, defaultHome, isControlVariable } from '@agentfleet/host-contract';
 import { parseHostFilesEnv } from './attempt/host-files.js';
+import { transcriptSettings, type TranscriptSettings } from './attempt/transcript/transcript-settings.js';
+import { retentionSettings, type RetentionSettings } from './retention/retention-sweep.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -42,6 +44,10 @@ export interface WorkerSettings {
   replaces: number | null;
   /** hosts[].files / local.files: copied into every workspace (paths only) */
   files: HostFile[];
+  /** How attempts' transcripts are kept (AGENTFLEET_TRANSCRIPT*). */
+  transcripts: TranscriptSettings;
+  /** Finished runs' retention (AGENTFLEET_RETENTION_*, from fleet.yaml's retention). */
+  retention: RetentionSettings;
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -52,11 +58,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
   const host = env[DAEMON_ENV.host] ?? hostname().split('.')[0] ?? 'local';
   if (!HOST_NAME_PATTERN.test(host)) throw new InputError(`invalid host name '${host}'`);
   const replaces = num(env[DAEMON_ENV.replaces], 0);
+  const home = defaultHome(env);
   return {
     redisUrl,
     prefix: env[DAEMON_ENV.prefix] ?? 'af',
     host,
-    home: defaultHome(env),
+    home,
     labels: (env[DAEMON_ENV.labels] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     lockMs: num(env[DAEMON_ENV.lockMs], 30_000),
     stalledMs: num(env[DAEMON_ENV.stalledMs], 15_000),
@@ -75,6 +82,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     workerScript: env[DAEMON_ENV.workerScript] || null,
     replaces: replaces > 0 ? replaces : null,
     files: parseHostFilesEnv(env[DAEMON_ENV.files]),
+    transcripts: transcriptSettings(env, home),
+    retention: retentionSettings(env, home),
   };
 }
 

@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     home: settings.home,
     slot: settings.slot,
     hostFiles: settings.files,
+    transcripts: settings.transcripts,
     onBusy: (runId, taskId) => busy.busy(runId, taskId),
     onIdle: () => busy.idle(),
   });

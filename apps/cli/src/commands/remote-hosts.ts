@@ -10,6 +10,7 @@ import { resolveHost, SshSession, type HostProbe, type ResolvedHost } from '@age
 import { DAEMON_ENV, HOME_DIR_NAME, SET_BY_FLEET_UP } from '@agentfleet/host-contract';
 import { redactRedisUrl } from '@agentfleet/store';
 import { findConfigFile } from '../config-file.js';
+import { retentionEnv } from '../retention-env.js';
 
 export interface RemoteHost {
   spec: HostSpec;
@@ -156,6 +157,7 @@ export function daemonEnvironment(i: DaemonEnvInput): Record<string, string> {
     [DAEMON_ENV.version]: i.version,
     // paths only: the files themselves stay on the host
     ...(i.spec.files.length ? { [DAEMON_ENV.files]: JSON.stringify(i.spec.files) } : {}),
+    ...retentionEnv(i.config),
     ...i.secrets,
   };
 }

@@ -3,8 +3,8 @@ import type { Logger } from '@agentfleet/telemetry';
 
 /**
  * The one sink of everything an attempt reports: its agents' events and the fleet's own
- * steps. Today they go to the worker's debug log; every consumer (stall watch, transcript)
- * hangs off `emit`.
+ * steps: the worker's debug log, the stall watch, the failure evidence and the transcript
+ * all hang off `emit`.
  */
 export class AttemptEvents {
   private readonly sinks: ((e: AgentEvent) => void)[] = [];
@@ -46,5 +46,9 @@ export class AttemptEvents {
 function logEvent(log: Logger, e: AgentEvent): void {
   if (e.type === 'output') log.debug({ stream: e.stream }, e.text.trimEnd());
   else if (e.type === 'step') log.debug({ step: e.step, status: e.status, durationMs: e.durationMs }, e.detail ?? e.step);
-  else if (e.type !== 'usage') log.debug({ event: e.type }, 'text' in e ? e.text : e.name);
+  else if (e.type === 'command') log.debug({ event: 'command', phase: e.phase, exitCode: e.exitCode }, e.command);
+  else if (e.type === 'tool_call') log.debug({ event: e.type }, `${e.name} ${e.args ?? ''}`);
+  else if (e.type === 'file_change') log.debug({ event: e.type }, e.paths.join(', '));
+  else if (e.type === 'error') log.debug({ event: e.type, transient: e.transient }, e.message);
+  else if (e.type !== 'usage') log.debug({ event: e.type }, e.text);
 }
