@@ -8,6 +8,7 @@ export { PLAN_NAME_PATTERN, LABEL_PATTERN } from './plan/schema.js';
 export { closestName, didYouMean } from './plan/suggest.js';
 export * from './dag/index.js';
 export * from './config/schema.js';
+export * from './config/provider-api.js';
 export * from './slots.js';
 export * from './protocol.js';
 export * from './usage.js';
