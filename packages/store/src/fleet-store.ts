@@ -5,6 +5,7 @@ import { HostRegistry } from './host-registry.js';
 import { Keys } from './keys.js';
 import { Notices } from './notices.js';
 import { RedisProviderPauses } from './provider-pauses.js';
+import { RedisProviderPermits } from './provider-permits.js';
 import { RunIntegration } from './run-integration.js';
 import { RunReader } from './run-reader.js';
 import { RunWriter } from './run-writer.js';
@@ -25,6 +26,7 @@ import { TaskWaits } from './task-waits.js';
  *   notices   what people are told of (runs finished, tasks failed, ...), a durable stream
  *   hosts     daemons' registration, heartbeats, desired slots
  *   pauses    fleet-wide provider pauses
+ *   permits   fleet-wide provider concurrency (maxConcurrent), fair leases per endpoint
  *   integration  the `--integrate` merge of a run's results
  */
 export class FleetStore {
@@ -39,6 +41,7 @@ export class FleetStore {
   readonly notices: Notices;
   readonly hosts: HostRegistry;
   readonly pauses: RedisProviderPauses;
+  readonly permits: RedisProviderPermits;
   readonly integration: RunIntegration;
 
   constructor(
@@ -55,12 +58,14 @@ export class FleetStore {
     this.waits = new TaskWaits(redis, this.keys, scripts, this.queues);
     this.read = new RunReader(redis, this.keys);
     this.hosts = new HostRegistry(redis, this.keys);
-    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read);
     this.pauses = new RedisProviderPauses(redis, this.keys);
+    this.permits = new RedisProviderPermits(redis, this.keys);
+    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits });
     this.integration = new RunIntegration(redis, this.keys);
   }
 
   async close(): Promise<void> {
+    await this.permits.close();
     await this.queues.close();
     this.redis.disconnect();
   }

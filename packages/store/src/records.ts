@@ -65,6 +65,7 @@ export function toTaskReport(h: Record<string, string>, runId: string): TaskRepo
     review: json(h.review, null),
     summary: h.summary || null,
     history: json(h.history, [] as AttemptHistoryEntry[]),
+    wait: h.waitKind ? { kind: h.waitKind, reason: h.waitReason ?? '', until: h.waitUntil ? Number(h.waitUntil) : null, since: h.waitingSince ? Number(h.waitingSince) : null } : null,
   };
 }
 
