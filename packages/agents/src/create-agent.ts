@@ -11,8 +11,8 @@ export interface AgentDeps {
   cooldowns?: CooldownRegistry;
   /** llm: most model turns before giving up (default 50). */
   maxTurns?: number;
-  /** llm/codex: longest wait for fleet-wide 429 pauses before provider_unavailable (default: until aborted). */
-  maxPauseWaitMs?: number;
+  /** llm/codex/claude: waits for every provider longer than this park the task (default 60 s). */
+  parkAfterMs?: number;
   /** Binaries; default $AGENTFLEET_CODEX_BIN / $AGENTFLEET_CLAUDE_BIN, then codex / claude. */
   codexBin?: string;
   /** codex: where per-job CODEX_HOMEs are made (default ~/.agentfleet/codex-homes). */
@@ -29,9 +29,9 @@ export function createAgent(kind: AgentKind, deps: AgentDeps = {}): Agent {
     case 'noop':
       return new NoopAgent();
     case 'llm':
-      return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs });
+      return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });
     case 'codex':
-      return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs, homesDir: deps.codexHomesDir });
+      return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs, homesDir: deps.codexHomesDir });
     case 'claude':
       return new ClaudeAgent({ bin: deps.claudeBin, models: deps.claudeModels });
   }

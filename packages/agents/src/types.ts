@@ -36,7 +36,33 @@ export interface AgentTask {
 export interface ProviderPauses {
   /** Epoch ms until which the provider is paused; 0 if it is not. */
   pausedUntil(provider: string): Promise<number>;
-  pause(provider: string, untilMs: number): Promise<void>;
+  /** `reason` says why, for people (status, notices): "429 from lan", "claude usage limit". */
+  pause(provider: string, untilMs: number, reason?: string): Promise<void>;
+}
+
+/** A permit for one request (or one CLI run) to a capped endpoint (providers[].maxConcurrent). */
+export interface PermitRequest {
+  /** the endpoint: every run that uses this baseURL shares its permits */
+  baseURL: string;
+  provider: string;
+  /** the cap this run declares; when runs declare different caps, the smallest holds */
+  limit: number;
+  /** wait: queue up, first come first served; try: a permit now, or null */
+  mode: 'wait' | 'try';
+  signal: AbortSignal;
+  holder?: { runId: string; taskId: string };
+  /** told when the place in the queue changes (1 = next) */
+  onWait?: (w: { position: number; holders: number; cap: number }) => void;
+}
+
+export interface PermitLease {
+  readonly waitedMs: number;
+  release(): Promise<void>;
+}
+
+/** Fleet-wide concurrency per provider endpoint (Redis leases in production, in-process in tests and one-offs). */
+export interface ProviderPermits {
+  acquire(req: PermitRequest): Promise<PermitLease | null>;
 }
 
 export interface AgentBudget {
@@ -60,6 +86,13 @@ export interface AgentRunRequest {
   meter: SpendMeter;
   config: FleetConfig;
   pauses: ProviderPauses;
+  /** fleet-wide permits of capped providers; default: this process's own (MemoryProviderPermits) */
+  permits?: ProviderPermits;
+  /**
+   * The agent runs inside the fleet's own sandbox (the least-privilege issue sets it): claude
+   * then gets IS_SANDBOX=1, which it needs to run without permission prompts as root.
+   */
+  sandboxed?: boolean;
   logger?: Logger;
   /** Directories besides the workdir that a sandboxed agent (codex) may write; the git common dir is added on its own. */
   extraWritableDirs?: string[];
