@@ -1,6 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
-import { FleetError, isModelBacked, jobIdOf, WaitRequest } from '@agentfleet/core';
-import { runBudgetReached, SpendMeter, type ProviderPauses } from '@agentfleet/agents';
+import { FleetError, jobIdOf, WaitRequest } from '@agentfleet/core';
+import { SpendMeter, type ProviderPauses, type ProviderPermits } from '@agentfleet/agents';
 import type { AttemptOwner, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
 import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
@@ -8,6 +8,7 @@ import { runTaskAgent } from './agent-run.js';
 import { AttemptEnd } from './attempt-end.js';
 import { AttemptEvents } from './attempt-events.js';
 import { AttemptStop } from './attempt-stop.js';
+import { budgetGate } from './budget-gate.js';
 import { asFleetError, classifyFailure, tailLine } from './failure.js';
 import { integrateRun } from './integrate-run.js';
 import { scrubError, scrubResult, secretsFor } from './secrets.js';
@@ -17,6 +18,8 @@ export interface AttemptDeps {
   store: FleetStore;
   logger: Logger;
   pauses: ProviderPauses;
+  /** fleet-wide permits of capped providers (maxConcurrent) */
+  permits?: ProviderPermits;
   /** git worktree when the run has a repository, scratch dir otherwise */
   workspaceFor: (ctx: TaskContext) => TaskWorkspace;
   /** the environment agents get (secrets reach them here, never through Redis) */
@@ -74,11 +77,9 @@ export class TaskAttempt {
   async run(attemptsLeft: number): Promise<void> {
     const { ctx } = this;
     try {
-      if (isModelBacked(ctx.spec.agent) && runBudgetReached(ctx.run.config, ctx.run.costUsd)) {
-        throw new FleetError('budget_exceeded', `run ${ctx.runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`);
-      }
+      budgetGate(ctx);
       const prepared = await this.events.timed('workspace', () => this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId), this.stop.signal), (p) => p.base ?? p.dir);
-      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, meter: this.meter, stop: this.stop, events: this.events, log: () => this.log, diff: () => this.workspace.diff() });
+      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, permits: this.deps.permits, meter: this.meter, stop: this.stop, events: this.events, log: () => this.log, diff: () => this.workspace.diff() });
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
       if (ran.result.exit !== 0) throw new FleetError('exit_code', `exit code ${ran.result.exit}${tailLine(this.result.outputTail)}`);
       // The fence before side effects outside Redis: a worker cut off from Redis may have been
