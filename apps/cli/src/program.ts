@@ -9,6 +9,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerTopCommand } from './commands/top.js';
 import { registerRemoteCommands } from './commands/remote.js';
+import { registerBudgetCommand } from './commands/budget.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerMonitorCommand(program);
   registerTopCommand(program);
   registerRemoteCommands(program);
+  registerBudgetCommand(program);
   return program;
 }
 
