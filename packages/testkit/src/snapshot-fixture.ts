@@ -60,6 +60,7 @@ export function stats(scale = 1): FleetStats {
     wait: { buckets: [10, 20, 10, 5, 5, 3, 1, 1, 0, 0, 0].map((n) => n * scale), sum: 80 * scale, count: 55 * scale },
     runs: [{ status: 'succeeded', count: 3 * scale }, { status: 'failed', count: 1 * scale }],
     workerRestarts: [{ host: 'mugen', count: 1 * scale }],
+    permitWaits: [{ provider: 'lan', count: 14 * scale, seconds: 42 * scale }],
   };
 }
 
@@ -73,17 +74,17 @@ export function queues(): QueueCount[] {
 }
 
 export function runs(): (RunWithCounts & { costUsd: number })[] {
-  const counts = { blocked: 10, ready: 0, queued: 7, running: 2, succeeded: 20, failed: 1, skipped: 0, cancelled: 0 };
+  const counts = { blocked: 10, ready: 0, queued: 7, running: 2, parked: 0, awaiting_approval: 0, succeeded: 20, failed: 1, skipped: 0, cancelled: 0 };
   return [
     {
       id: '01JXRUNAAAAAAAAAAAAAAAAAAA', name: 'issue-715', status: 'running', schedule: 'deps', baseCommit: 'abc123',
       createdAt: new Date(NOW - 600_000).toISOString(), startedAt: new Date(NOW - 590_000).toISOString(), finishedAt: null,
-      counts, total: 40, costUsd: 61.5,
+      counts, total: 40, costUsd: 61.5, budgetUsd: 50,
     },
     {
       id: '01JXRUNBBBBBBBBBBBBBBBBBBB', name: 'nightly', status: 'succeeded', schedule: 'levels', baseCommit: 'def456',
       createdAt: new Date(NOW - 9e6).toISOString(), startedAt: new Date(NOW - 8.9e6).toISOString(), finishedAt: new Date(NOW - 1e6).toISOString(),
-      counts: { blocked: 0, ready: 0, queued: 0, running: 0, succeeded: 12, failed: 0, skipped: 0, cancelled: 0 }, total: 12, costUsd: 3,
+      counts: { blocked: 0, ready: 0, queued: 0, running: 0, parked: 0, awaiting_approval: 0, succeeded: 12, failed: 0, skipped: 0, cancelled: 0 }, total: 12, costUsd: 3, budgetUsd: null,
     },
   ];
 }
