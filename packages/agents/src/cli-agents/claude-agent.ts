@@ -4,7 +4,7 @@ import { ProviderChain, waitForPause, type ProviderChoice } from '../providers/c
 import type { CooldownRegistry } from '../providers/cooldowns.js';
 import { tierFor } from '../tiers.js';
 import type { Agent, AgentResult, AgentRunRequest, PermitLease } from '../types.js';
-import { costForModel } from '../usage.js';
+import { costForModel, priceFor } from '../usage.js';
 import { claudeUsageSoFar, newClaudeState, parseClaudeLine, type ClaudeStreamState } from './claude-events.js';
 import { watchClaudeLimits, type ClaudeLimits } from './claude-limits.js';
 import { assertClaudeRuns, claudeEnv } from './claude-setup.js';
@@ -67,11 +67,10 @@ export class ClaudeAgent implements Agent {
     const limits: ClaudeLimits = {};
     const pausing: Promise<void>[] = [];
     const share = req.meter.share();
-    // The result event's total_cost_usd is what Anthropic billed; until it comes, the price table's estimate.
     const track = () => {
       const usage = claudeUsageSoFar(state);
       const model = state.model ?? requestedModel;
-      share.set(usage, state.result?.costUsd ?? costForModel(usage, req.config.pricing, model), { provider: providerName, model });
+      share.set(usage, claudeCost(req, state, model), { provider: providerName, model });
     };
     const run = await runJsonlCli(req, bin, claudeArgs(requestedModel), {
       env: claudeEnv(req, picked?.provider),
@@ -99,7 +98,7 @@ export class ClaudeAgent implements Agent {
   private result(req: AgentRunRequest, state: ClaudeStreamState, run: { exit: number; outputTail: string }, requestedModel: string, providerName: string): AgentResult {
     const usage = claudeUsageSoFar(state);
     const model = state.model ?? requestedModel;
-    const costUsd = state.result?.costUsd ?? costForModel(usage, req.config.pricing, model);
+    const costUsd = claudeCost(req, state, model);
     const failed = run.exit !== 0 || !state.result || state.result.isError;
     const exit = run.exit !== 0 ? run.exit : failed ? 1 : 0;
     const summary = !failed
@@ -109,6 +108,17 @@ export class ClaudeAgent implements Agent {
     if (over) throw over;
     return { exit, summary, usage, costUsd, provider: providerName, model, outputTail: run.outputTail };
   }
+}
+
+/**
+ * What the run cost: by the price table when it prices the model (a gateway's own models,
+ * negotiated prices), else the result event's total_cost_usd (Claude Code's own price list);
+ * before the result comes, the table's estimate.
+ */
+function claudeCost(req: AgentRunRequest, state: ClaudeStreamState, model: string): number {
+  const usage = claudeUsageSoFar(state);
+  if (priceFor(req.config.pricing, model)) return costForModel(usage, req.config.pricing, model);
+  return state.result?.costUsd ?? 0;
 }
 
 /** claude gave up on the endpoint itself (refused, unreachable): the next attempt should try the next provider. */
