@@ -31,6 +31,8 @@ export type StandinReply =
   | { kind: 'refuse' };
 
 export interface RecordedRequest {
+  /** epoch ms it arrived */
+  at: number;
   method: string;
   path: string;
   headers: IncomingMessage['headers'];
@@ -98,6 +100,8 @@ export abstract class StandinServer {
   readonly billedByModel = new Map<string, BilledUsage>();
   readonly figures: ServiceFigures = { served: 0, stalled: 0, maxInFlight: 0, busyMs: 0, firstStartAt: null, lastEndAt: null };
   protected readonly queue: ScriptedReply[] = [];
+  /** answers requests once the script is used up (respondWith) */
+  private responder: ((req: RecordedRequest) => StandinReply) | undefined;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   protected readonly hanging = new Set<ServerResponse>();
@@ -112,8 +116,18 @@ export abstract class StandinServer {
     return this;
   }
 
-  /** Drops replies not served yet, recorded requests and billed usage. */
+  /**
+   * Answers every request the script has no reply for, e.g. by the task a request is for
+   * (byTask): tasks that run at once on several slots get their own replies in order.
+   */
+  respondWith(fn: ((req: RecordedRequest) => StandinReply) | undefined): this {
+    this.responder = fn;
+    return this;
+  }
+
+  /** Drops replies not served yet, the responder, recorded requests and billed usage. */
   reset(): void {
+    this.responder = undefined;
     this.queue.length = 0;
     this.requests.length = 0;
     this.billedByModel.clear();
@@ -173,7 +187,7 @@ export abstract class StandinServer {
   }
 
   protected nextReply(recorded: RecordedRequest): StandinReply {
-    const next = this.queue.shift();
+    const next = this.queue.shift() ?? this.responder;
     return next === undefined ? { kind: 'error', status: 500, message: 'stand-in: no scripted reply left' } : typeof next === 'function' ? next(recorded) : next;
   }
 
@@ -187,7 +201,7 @@ export abstract class StandinServer {
     } catch {
       return this.json(res, 400, { error: { message: 'body is not JSON', type: 'invalid_request_error' } });
     }
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, headers: req.headers, body };
+    const recorded: RecordedRequest = { at: Date.now(), method: req.method ?? 'GET', path: (req.url ?? '/').split('?')[0]!, headers: req.headers, body };
     this.requests.push(recorded);
     if (this.route(recorded, res)) return;
     if (this.capacity.capacity !== undefined && this.inFlight >= this.capacity.capacity) {
@@ -229,4 +243,18 @@ export abstract class StandinServer {
     this.figures.lastEndAt = ended;
     release();
   }
+}
+
+/**
+ * A responder that answers each task from its own script, by the task id the built-in llm
+ * agent puts first in its prompt ("Task 'build': ..."); a task with no reply left gets a 500.
+ */
+export function byTask(scripts: Record<string, StandinReply[]>): (req: RecordedRequest) => StandinReply {
+  return (req) => {
+    const messages = Array.isArray(req.body.messages) ? (req.body.messages as { role?: string; content?: unknown }[]) : [];
+    const first = messages.find((m) => m.role === 'user');
+    const id = /^Task '([^']+)'/.exec(typeof first?.content === 'string' ? first.content : '')?.[1];
+    const next = id ? scripts[id]?.shift() : undefined;
+    return next ?? { kind: 'error', status: 500, message: `stand-in: no reply left for task ${id ?? '?'}` };
+  };
 }

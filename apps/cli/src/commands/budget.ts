@@ -3,7 +3,7 @@ import { isRunId } from '@agentfleet/core';
 import { openFleet, type GlobalOptions } from '../fleet-context.js';
 import { ensureLocalFleet } from './run.js';
 import { printJson, printLines } from '../output.js';
-import { budgetLine } from '../report/progress.js';
+import { budgetLine, money } from '../report/progress.js';
 
 /** Dollars to add: a positive amount, at most a million. */
 export function parseUsd(value: string): number {
@@ -38,8 +38,8 @@ export function registerBudgetCommand(program: Command): void {
         if (res.woken.length) await ensureLocalFleet(fleet);
         const woken = res.woken.map((t) => t.taskId);
         if (opts.json) return printJson({ runId, status: res.status, spentUsd: res.spentUsd, budgetUsd: res.budgetUsd, woken });
-        const still = res.status === 'paused' ? `; still paused: it spent $${res.spentUsd.toFixed(2)}, raise it further` : '';
-        printLines([`${runId}: budget raised to $${res.budgetUsd.toFixed(2)} (spent $${res.spentUsd.toFixed(2)}), ${res.status}${woken.length ? `; ${woken.length} waiting tasks queued again: ${woken.join(', ')}` : ''}${still}`]);
+        const still = res.status === 'paused' ? `; still paused: it spent ${money(res.spentUsd)}, raise it further` : '';
+        printLines([`${runId}: budget raised to ${money(res.budgetUsd)} (spent ${money(res.spentUsd)}), ${res.status}${woken.length ? `; ${woken.length} waiting tasks queued again: ${woken.join(', ')}` : ''}${still}`]);
       } finally {
         await fleet.close();
       }

@@ -36,9 +36,13 @@ export function statusLines(run: RunWithCounts, waiting: readonly WaitingTask[] 
   ]);
 }
 
-/** `spent $4.20 of $5.00 (paused at its budget)` */
+/** Dollars in a line: cents from a dollar on, else up to four decimals ($0.006, $0.0125). */
+export function money(usd: number): string {
+  return `$${usd >= 1 ? usd.toFixed(2) : String(Number(usd.toFixed(4)))}`;
+}
+
+/** `spent $4.20 of $5.00 (paused at its budget: ...)` */
 export function budgetLine(run: Pick<RunWithCounts, 'id' | 'costUsd' | 'budgetUsd' | 'status'>): string {
-  const spent = `$${run.costUsd.toFixed(run.costUsd < 0.01 && run.costUsd > 0 ? 4 : 2)}`;
-  if (run.budgetUsd === null) return `spent ${spent} (no budget)`;
-  return `spent ${spent} of $${run.budgetUsd.toFixed(2)}${run.status === 'paused' ? ` (paused at its budget: fleet budget ${run.id} --raise USD resumes it)` : ''}`;
+  if (run.budgetUsd === null) return `spent ${money(run.costUsd)} (no budget)`;
+  return `spent ${money(run.costUsd)} of ${money(run.budgetUsd)}${run.status === 'paused' ? ` (paused at its budget: fleet budget ${run.id} --raise USD resumes it)` : ''}`;
 }
