@@ -126,6 +126,22 @@ describe.runIf(ok)('provider economics through the fleet', () => {
     expect(r.tasks.find((t) => t.id === 'second')!.history.map((h) => h.status)).toEqual(['parked', 'succeeded']);
   });
 
+  it('fleet plan show plans for the slots of the fleet it reaches; with no fleet it says it took the default', async () => {
+    const plan = join(home, 'fan.yaml');
+    writeFileSync(plan, `name: fan\ntasks:\n${['a', 'b', 'c', 'd'].map((id) => `  - id: ${id}\n    agent: noop\n    estimate: 10m\n`).join('')}`);
+    const live = join(home, 'live.yaml');
+    writeFileSync(live, `redis: { url: "${inject('redisUrl')}", prefix: "${store.prefix}" }\n`);
+    const env = { ...process.env, AGENTFLEET_HOME: home, REDIS_URL: undefined };
+    const json = JSON.parse(await runFleetOk(['--config', live, 'plan', 'show', plan, '--json'], { env })) as { slots: number; slotsFrom: string; predictedMinutes: { deps: number } };
+    expect(json).toMatchObject({ slots: 2, slotsFrom: 'fleet', predictedMinutes: { deps: 20 } });
+    expect(await runFleetOk(['--config', live, 'plan', 'show', plan], { env })).toMatch(/2 slots: the fleet's hosts that are up now/);
+    const none = join(home, 'none.yaml');
+    writeFileSync(none, 'redis: { url: "redis://127.0.0.1:1" }\n');
+    const fallback = await runFleetOk(['--config', none, 'plan', 'show', plan], { env });
+    expect(fallback).toMatch(/predicted makespan on 18 slots/);
+    expect(fallback).toMatch(/18 slots: the default: no fleet reachable and no hosts in fleet.yaml; --slots N plans for another count/);
+  });
+
   it('every attempt counts, whatever its end: retried, failed, stalled, timed out and cancelled attempts are in the totals as billed', async () => {
     standin.reset();
     standin.respondWith(

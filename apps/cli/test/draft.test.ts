@@ -87,7 +87,7 @@ describe.runIf(ok)('fleet doctor', () => {
     const res = await fleet(['doctor'], { REDIS_URL: inject('redisUrl') });
     expect(res.code, res.stdout + res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^ok {3}redis {2}redis:\/\/127\.0\.0\.1:\d+ \(\d+\.\d+\.\d+, noeviction\)$/m);
-    expect(res.stdout).toMatch(/^ok {3}provider standin {2}http:\/\/127\.0\.0\.1:\d+\/v1 \(2 models: standin-small, standin-large\)$/m);
+    expect(res.stdout).toMatch(/^ok {3}provider standin {2}http:\/\/127\.0\.0\.1:\d+\/v1 \(2 models: standin-small, standin-large; api chat, for llm tasks\)$/m);
     expect(res.stdout).toMatch(/^ok {3}git {2}git version \d/m);
     expect(res.stdout).toMatch(/^(ok {3}|warn )codex/m);
   });

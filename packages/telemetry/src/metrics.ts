@@ -1,7 +1,7 @@
 // The `agentfleet_*` metric families. A fresh Registry is filled from one snapshot on every
 // scrape (collect-on-scrape): nothing accumulates in the monitor process, and counters are the
 // durable totals kept in Redis, so a restarted monitor neither loses nor double-counts.
-// Labels stay bounded: host, slot, agent, model, kind, status, state, queue; never a run or task id.
+// Labels stay bounded: host, slot, agent, model, kind, status, state, queue, provider; never a run or task id.
 import { Counter, Gauge, Registry } from 'prom-client';
 import { TotalsHistogram } from './histogram-totals.js';
 import { addProviderMetrics } from './provider-metrics.js';

@@ -98,5 +98,7 @@ export function snapshot(scale = 1): MetricsSnapshot {
     redis: { usedMemory: 52e6, maxMemory: 1e9 },
     histogramBounds: { durationSeconds: DURATION_BUCKETS_SECONDS, waitSeconds: WAIT_BUCKETS_SECONDS },
     runBudgetUsd: 50,
+    // pauses are read against the clock of the scrape
+    providers: { pauses: [{ provider: 'groq', until: Date.now() + 30_000, reason: '429 from groq' }], permits: [{ provider: 'lan', limit: 4, inUse: 4, waiting: 14 }] },
   };
 }
