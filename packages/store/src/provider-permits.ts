@@ -106,7 +106,8 @@ export class RedisProviderPermits {
         if (r[0] === 'busy') return null;
         waited = true;
         if (Number(r[1]) !== position) req.onWait?.({ position: (position = Number(r[1])), holders: Number(r[2]), cap: Number(r[3]) });
-        await this.grantOrPoll(lease, req.signal);
+        // a grant heard on the channel means the script made this lease a holder already
+        if ((await this.grantOrPoll(lease, req.signal)) === 'granted') break;
       }
     } catch (e) {
       await this.giveBack(keys, lease);
@@ -181,18 +182,20 @@ export class RedisProviderPermits {
     await this.redis.multi().hincrby(this.keys.stats(), `permit_waits|${provider}`, 1).hincrbyfloat(this.keys.stats(), `permit_wait_sum|${provider}`, waitedMs / 1000).exec();
   }
 
-  private grantOrPoll(lease: string, signal: AbortSignal): Promise<void> {
-    if (this.early.delete(lease)) return Promise.resolve();
+  /** Resolves 'granted' when the grant is heard, 'poll' when it is time to ask again (or the caller gave up). */
+  private grantOrPoll(lease: string, signal: AbortSignal): Promise<'granted' | 'poll'> {
+    if (this.early.delete(lease)) return Promise.resolve('granted');
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (how: 'granted' | 'poll') => {
         clearTimeout(timer);
         this.wakers.delete(lease);
-        signal.removeEventListener('abort', done);
-        resolve();
+        signal.removeEventListener('abort', onAbort);
+        resolve(how);
       };
-      const timer = setTimeout(done, this.pollMs);
-      this.wakers.set(lease, done);
-      signal.addEventListener('abort', done, { once: true });
+      const onAbort = () => done('poll');
+      const timer = setTimeout(() => done('poll'), this.pollMs);
+      this.wakers.set(lease, () => done('granted'));
+      signal.addEventListener('abort', onAbort, { once: true });
     });
   }
 
