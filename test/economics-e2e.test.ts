@@ -73,6 +73,7 @@ describe.runIf(ok)('provider economics through the fleet', () => {
     const runId = await submit(`name: ratelimit\ntasks:\n${llmTask('a')}${llmTask('b')}`, runConfig());
     const limited = await waitFor('the 429 to pause the provider', async () => (await store.pauses.list())[0], 30_000, 50);
     expect(limited).toMatchObject({ provider: 'lan', reason: '429 from lan' });
+
     expect(await runEnded(store, runId, 60_000)).toBe('succeeded');
     const calls = standin.modelRequests;
     // a's first request met the 429
@@ -124,6 +125,32 @@ describe.runIf(ok)('provider economics through the fleet', () => {
     const r = await report(runId);
     expect(r.totals.costUsd).toBeCloseTo(cost(standin.billed), 9);
     expect(r.tasks.find((t) => t.id === 'second')!.history.map((h) => h.status)).toEqual(['parked', 'succeeded']);
+  });
+
+  it('fleet status and fleet hosts say what waits on which provider until when', async () => {
+    const runId = await submit(`name: shown\ntasks:\n  - id: s\n    agent: shell\n    run: "true"\n`, runConfig());
+    await runEnded(store, runId, 30_000);
+    const until = Date.now() + 120_000;
+    await store.pauses.pause('cloud', until, 'claude usage limit (five_hour)');
+    const holder = await store.permits.acquire({ baseURL: 'http://10.0.0.9:11434/v1', provider: 'mini', limit: 1, mode: 'wait', signal: new AbortController().signal, holder: { runId, taskId: 's' } });
+    const waiting = new AbortController();
+    const waiter = store.permits.acquire({ baseURL: 'http://10.0.0.9:11434/v1', provider: 'mini', limit: 1, mode: 'wait', signal: waiting.signal, holder: { runId, taskId: 'next' } }).catch(() => null);
+    await waitFor('the waiter', async () => (await store.permits.list()).find((p) => p.provider === 'mini')?.waiting === 1, 10_000, 50);
+    try {
+      const [status, hosts, json] = await Promise.all([cli(['status', runId]), cli(['hosts']), cli(['status', runId, '--json'])]);
+      const paused = `cloud: paused until ${new Date(until).toISOString()} \\(in 1\\d\\d s\\) — claude usage limit \\(five_hour\\)`;
+      expect(status).toMatch(new RegExp(`providers\\s+${paused}`));
+      expect(status).toMatch(/mini: 1\/1 permits in use, 1 waiting \(next\)/);
+      expect(hosts).toMatch(new RegExp(`\\nproviders\\n\\s+${paused}`));
+      expect(hosts).toMatch(new RegExp(`mini: 1/1 permits in use, 1 waiting \\(${runId}/next\\)`));
+      const parsed = JSON.parse(json) as { providers: { pauses: { provider: string; until: number }[]; permits: { provider: string; inUse: number; waiting: number }[] } };
+      expect(parsed.providers.pauses).toContainEqual(expect.objectContaining({ provider: 'cloud', until }));
+      expect(parsed.providers.permits).toContainEqual(expect.objectContaining({ provider: 'mini', inUse: 1, waiting: 1 }));
+    } finally {
+      waiting.abort(new Error('done'));
+      await waiter;
+      await holder!.release();
+    }
   });
 
   it('fleet plan show plans for the slots of the fleet it reaches; with no fleet it says it took the default', async () => {

@@ -27,11 +27,11 @@ beforeEach(() => {
   }
 });
 
-/** Two llm tasks at once on one process's permits, like two workers of a fleet. */
-async function twoAtOnce(providers: ReturnType<typeof provider>[]) {
+/** llm tasks at once (two by default) on one process's permits, like workers of a fleet. */
+async function twoAtOnce(providers: ReturnType<typeof provider>[], n = 2) {
   const permits = new MemoryProviderPermits();
   const cooldowns = new CooldownRegistry();
-  const runs = ['t1', 't2'].map((taskId) => {
+  const runs = Array.from({ length: n }, (_, i) => `t${i + 1}`).map((taskId) => {
     const h = request({ workdir: dir, permits, config: config({ providers }), task: { taskId, prompt: 'answer' } });
     return { h, done: createAgent('llm', { cooldowns }).run(h.req) };
   });
@@ -41,13 +41,17 @@ async function twoAtOnce(providers: ReturnType<typeof provider>[]) {
 const statuses = (events: { type: string; text?: string }[]) => events.filter((e) => e.type === 'status').map((e) => e.text!);
 
 describe('provider economics', () => {
-  it('maxConcurrent: never more requests in flight than the cap; the second waits for a permit and says so (spill when-down: no spill)', async () => {
-    a.enqueue(reply.text('one'), reply.text('two'));
-    const [r1, r2] = await twoAtOnce([provider('lan', a.url, { maxConcurrent: 1 }), provider('cloud', b.url)]);
-    expect([r1!.result.summary, r2!.result.summary].sort()).toEqual(['one', 'two']);
+  it('maxConcurrent: never more requests in flight than the cap; the others wait for a permit and say so, and the wait does not count against the provider timeout', async () => {
+    a.enqueue(reply.text('one'), reply.text('two'), reply.text('three'));
+    // each answer takes 300 ms: the third waits 600 ms for its permit, past the 500 ms timeout
+    const served = await twoAtOnce([provider('lan', a.url, { maxConcurrent: 1, timeoutMs: 500 }), provider('cloud', b.url)], 3);
+    expect(served.map((r) => r.result.summary).sort()).toEqual(['one', 'three', 'two']);
+    expect(served.every((r) => r.result.provider === 'lan')).toBe(true);
     expect(a.figures.maxInFlight).toBe(1);
     expect(b.modelRequests).toHaveLength(0);
-    expect([...statuses(r1!.events), ...statuses(r2!.events)]).toContainEqual('waiting for a permit of lan: next (1/1 in use)');
+    const said = served.flatMap((r) => statuses(r.events));
+    expect(said).toContainEqual('waiting for a permit of lan: next (1/1 in use)');
+    expect(said).toContainEqual('waiting for a permit of lan: 1 ahead (1/1 in use)');
   });
 
   it('spill: when-busy hands a request to the next provider while every permit is taken', async () => {
