@@ -1,6 +1,7 @@
 import type { AgentKind, Tier } from '@agentfleet/core';
 import { ClaudeAgent } from './cli-agents/claude-agent.js';
 import { CodexAgent } from './cli-agents/codex-agent.js';
+import { GeminiAgent } from './cli-agents/gemini-agent.js';
 import { LlmAgent } from './llm/llm-agent.js';
 import type { CooldownRegistry } from './providers/cooldowns.js';
 import { NoopAgent, ShellAgent } from './shell-agent.js';
@@ -18,6 +19,8 @@ export interface AgentDeps {
   /** codex: where per-job CODEX_HOMEs are made (default ~/.agentfleet/codex-homes). */
   codexHomesDir?: string;
   claudeBin?: string;
+  /** Binary of the gemini agent; default $AGENTFLEET_GEMINI_BIN, then gemini. */
+  geminiBin?: string;
   /** claude: model per tier (default haiku / sonnet / opus). */
   claudeModels?: Partial<Record<Tier, string>>;
 }
@@ -33,6 +36,8 @@ export function createAgent(kind: AgentKind, deps: AgentDeps = {}): Agent {
     case 'codex':
       return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs, homesDir: deps.codexHomesDir });
     case 'claude':
-      return new ClaudeAgent({ bin: deps.claudeBin, models: deps.claudeModels });
+      return new ClaudeAgent({ bin: deps.claudeBin, models: deps.claudeModels, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });
+    case 'gemini':
+      return new GeminiAgent({ bin: deps.geminiBin, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });
   }
 }

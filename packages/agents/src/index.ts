@@ -28,6 +28,9 @@ export { parseCodexLine, newCodexState, codexRateLimitReset, type CodexStreamSta
 export { ClaudeAgent, claudeArgs, CLAUDE_PROVIDER, type ClaudeAgentOptions } from './cli-agents/claude-agent.js';
 export { parseClaudeLine, newClaudeState, claudeUsage, claudeUsageSoFar, type ClaudeStreamState } from './cli-agents/claude-events.js';
 export { gitWriteDirs } from './cli-agents/git-dirs.js';
+export { GeminiAgent, GEMINI_PROVIDER, type GeminiAgentOptions } from './cli-agents/gemini-agent.js';
+export { parseGeminiLine, newGeminiState, geminiUsage, geminiRetryAfterMs, type GeminiStreamState } from './cli-agents/gemini-events.js';
+export { geminiArgs } from './cli-agents/gemini-setup.js';
 export { claudeRefusal, claudeEnv } from './cli-agents/claude-setup.js';
 export { watchClaudeLimits, type ClaudeLimits } from './cli-agents/claude-limits.js';
 export { codexLimit, type CodexLimit } from './cli-agents/codex-limits.js';

@@ -25,4 +25,5 @@ export * from './tls-certs.js'; // generateTestCerts, redisTlsArgs
 export * from './tmux.js'; // TmuxServer: a pseudo-terminal whose screen a test reads
 export * from './openai-standin.js'; // OpenAIStandin, startStandin, reply: the model stand-in
 export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
+export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user

@@ -9,7 +9,7 @@ export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 /** One line of `fleet doctor`; `--json` prints these with their extra figures. */
 export interface DoctorCheck {
-  /** What was checked: redis, redis persistence, provider NAME, providers, git, codex, claude. */
+  /** What was checked: redis, redis persistence, provider NAME, providers, git, codex, claude, gemini. */
   name: string;
   status: CheckStatus;
   detail: string;
@@ -36,7 +36,7 @@ export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
     .description('check Redis, the model providers and the agent binaries this fleet needs')
-    .option('--agents <kinds>', 'agents the plans will use: their binaries become required (codex, claude; llm needs a provider)', parseAgents)
+    .option('--agents <kinds>', 'agents the plans will use: their binaries become required (codex, claude, gemini; llm needs a provider)', parseAgents)
     .option('--json', 'print { ok, checks: [{ name, status, detail, ... }] }')
     .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')
     .addHelpText(
@@ -60,14 +60,15 @@ export function registerDoctorCommand(program: Command): void {
 /** Every check at once (they are independent), reported in a fixed order. */
 export async function runDoctor(config: FleetConfig, globals: GlobalOptions, required: readonly AgentKind[]): Promise<DoctorCheck[]> {
   const bins = agentBinaries();
-  const [redis, providers, git, codex, claude] = await Promise.all([
+  const [redis, providers, git, codex, claude, gemini] = await Promise.all([
     checkRedis(config, globals),
     checkProviders(config.providers, required.includes('llm')),
     binaryCheck('git', 'git', true, 'every task with a repository'),
     binaryCheck('codex', bins.codex, required.includes('codex'), 'codex tasks'),
     binaryCheck('claude', bins.claude, required.includes('claude'), 'claude tasks'),
+    binaryCheck('gemini', bins.gemini, required.includes('gemini'), 'gemini tasks'),
   ]);
-  return [...redis, ...providers, git, codex, claudeAsThisUser(claude, required.includes('claude'))];
+  return [...redis, ...providers, git, codex, claudeAsThisUser(claude, required.includes('claude')), gemini];
 }
 
 /** `ok   redis  redis://... (7.0.15, noeviction)` / `FAIL provider lan: connection refused (...)`. */
