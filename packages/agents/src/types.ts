@@ -1,8 +1,8 @@
-import type { AgentKind, Complexity, FleetConfig, Usage } from '@agentfleet/core';
+import type { AgentKind, Complexity, FleetConfig, PermitLease, PermitRequest, Usage } from '@agentfleet/core';
 import type { Logger } from '@agentfleet/telemetry';
 import type { SpendMeter } from './spend-meter.js';
 
-export type { Usage } from '@agentfleet/core';
+export type { PermitLease, PermitRequest, Usage } from '@agentfleet/core';
 
 /** A step of the fleet's own around the agent (workspace ready, setup, check, publish, ...). */
 export interface StepEvent {
@@ -38,26 +38,6 @@ export interface ProviderPauses {
   pausedUntil(provider: string): Promise<number>;
   /** `reason` says why, for people (status, notices): "429 from lan", "claude usage limit". */
   pause(provider: string, untilMs: number, reason?: string): Promise<void>;
-}
-
-/** A permit for one request (or one CLI run) to a capped endpoint (providers[].maxConcurrent). */
-export interface PermitRequest {
-  /** the endpoint: every run that uses this baseURL shares its permits */
-  baseURL: string;
-  provider: string;
-  /** the cap this run declares; when runs declare different caps, the smallest holds */
-  limit: number;
-  /** wait: queue up, first come first served; try: a permit now, or null */
-  mode: 'wait' | 'try';
-  signal: AbortSignal;
-  holder?: { runId: string; taskId: string };
-  /** told when the place in the queue changes (1 = next) */
-  onWait?: (w: { position: number; holders: number; cap: number }) => void;
-}
-
-export interface PermitLease {
-  readonly waitedMs: number;
-  release(): Promise<void>;
 }
 
 /** Fleet-wide concurrency per provider endpoint (Redis leases in production, in-process in tests and one-offs). */

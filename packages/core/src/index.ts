@@ -12,3 +12,4 @@ export * from './config/provider-api.js';
 export * from './slots.js';
 export * from './protocol.js';
 export * from './usage.js';
+export type { PermitLease, PermitRequest } from './permits.js';

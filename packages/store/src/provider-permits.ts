@@ -1,29 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import type { PermitLease, PermitRequest } from '@agentfleet/core';
 import type { Keys } from './keys.js';
 import { KeyedScripts } from './scripts/keyed-scripts.js';
 
-/** What a caller asks for: a permit for one request (or one CLI run) to an endpoint. */
-export interface PermitRequest {
-  /** the endpoint (a provider's baseURL): every run that uses it shares its permits */
-  baseURL: string;
-  /** the provider's name, shown in status and metrics */
-  provider: string;
-  /** the cap this run declares (providers[].maxConcurrent); the smallest declared holds */
-  limit: number;
-  /** wait: queue up until granted; try: a permit now or null */
-  mode: 'wait' | 'try';
-  signal: AbortSignal;
-  holder?: { runId: string; taskId: string };
-  /** told when the position in the queue changes (1 = next) */
-  onWait?: (w: { position: number; holders: number; cap: number }) => void;
-}
-
-export interface PermitLease {
-  /** how long the permit was waited for */
-  readonly waitedMs: number;
-  release(): Promise<void>;
-}
+export type { PermitLease, PermitRequest } from '@agentfleet/core';
 
 /** One endpoint's permits as `fleet status`, `fleet top` and the monitor show them. */
 export interface PermitStatus {

@@ -2,8 +2,8 @@
 // budget_reached notice), and `fleet budget --raise` resumes it and wakes what waited for it.
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { InputError, makeRunId } from '@agentfleet/core';
-import type { AttemptOwner, FleetStore } from '../src/index.js';
-import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
+import type { FleetStore } from '../src/index.js';
+import { claimAs as claimed, dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
 
 const stores: FleetStore[] = [];
 afterEach(async () => {
@@ -14,12 +14,6 @@ function open(name: string) {
   const s = testStore(name, inject('redisUrl'));
   stores.push(s);
   return s;
-}
-
-async function claimed(store: FleetStore, runId: string, taskId: string): Promise<AttemptOwner> {
-  const c = await store.attempts.claim(runId, taskId, 'h', 'h-0');
-  if (!c.ok) throw new Error(`claim of ${taskId} failed: ${c.status}`);
-  return { host: 'h', worker: 'h-0', attempt: c.attempts, startedAt: c.startedAt };
 }
 
 const spend = (costUsd: number) => ({ provider: 'lan', model: 'm', usage: { input: 100, cachedInput: 0, output: 10 }, costUsd });

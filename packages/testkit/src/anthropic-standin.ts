@@ -9,13 +9,6 @@ import { argsText, nextId, splitText, StandinServer, usageOf, type BilledUsage, 
 type Reply = Extract<StandinReply, { kind: 'reply' }>;
 
 export class AnthropicStandin extends StandinServer {
-  constructor(
-    private readonly models: string[] = ['standin-small', 'standin-large'],
-    capacity: CapacityOptions = {},
-  ) {
-    super(capacity);
-  }
-
   /** What ANTHROPIC_BASE_URL takes (the client appends /v1/messages). */
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -45,12 +38,6 @@ export class AnthropicStandin extends StandinServer {
   protected answer(req: RecordedRequest, res: ServerResponse, r: StandinReply, bill: (model: string, u: BilledUsage) => void): void {
     const model = typeof req.body.model === 'string' ? req.body.model : 'standin';
     switch (r.kind) {
-      case 'refuse':
-        res.socket?.destroy();
-        return;
-      case 'hang':
-        this.hanging.add(res);
-        return;
       case 'error': {
         const type = r.status === 429 ? 'rate_limit_error' : r.status === 529 ? 'overloaded_error' : r.status >= 500 ? 'api_error' : 'invalid_request_error';
         return this.json(res, r.status, { type: 'error', error: { type, message: r.message ?? `stand-in error ${r.status}` } }, r.headers);

@@ -9,13 +9,6 @@ type Reply = Extract<StandinReply, { kind: 'reply' }>;
 const MODEL_CALL = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent)$/;
 
 export class GeminiStandin extends StandinServer {
-  constructor(
-    private readonly models: string[] = ['standin-small', 'standin-large'],
-    capacity: CapacityOptions = {},
-  ) {
-    super(capacity);
-  }
-
   /** What GOOGLE_GEMINI_BASE_URL takes (the SDK appends /v1beta/models/...). */
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -40,10 +33,6 @@ export class GeminiStandin extends StandinServer {
   protected answer(req: RecordedRequest, res: ServerResponse, r: StandinReply, bill: (model: string, u: BilledUsage) => void): void {
     const [, model = 'standin', method] = MODEL_CALL.exec(req.path) ?? [];
     switch (r.kind) {
-      case 'refuse':
-        res.socket?.destroy();
-        return;
-      case 'hang':
       case 'hang-mid-stream':
         this.hanging.add(res);
         return;

@@ -10,7 +10,7 @@ export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
 export * from './plans.js'; // task, plan, noConfig
-export * from './store.js'; // testStore, runEnded, dropStore
+export * from './store.js'; // testStore, runEnded, dropStore, claimAs
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
 export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync

@@ -108,7 +108,11 @@ export abstract class StandinServer {
   private inFlight = 0;
   port = 0;
 
-  constructor(protected readonly capacity: CapacityOptions = {}) {}
+  constructor(
+    /** what its model listing names */
+    protected readonly models: string[] = ['standin-small', 'standin-large'],
+    protected readonly capacity: CapacityOptions = {},
+  ) {}
 
   /** Appends replies to the script (served first in, first out, across endpoints). */
   enqueue(...replies: ScriptedReply[]): this {
@@ -178,7 +182,7 @@ export abstract class StandinServer {
 
   /** Routes that are not model calls (listings, health); undefined: a model call. */
   protected abstract route(req: RecordedRequest, res: ServerResponse): boolean;
-  /** Answers one model call with a scripted reply. */
+  /** Answers one model call with a scripted reply (refusals and hangs are done already). */
   protected abstract answer(req: RecordedRequest, res: ServerResponse, r: StandinReply, bill: (model: string, u: BilledUsage) => void): void;
 
   protected json(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}): void {
@@ -212,6 +216,7 @@ export abstract class StandinServer {
     }
     const r = this.nextReply(recorded);
     if (r.kind === 'refuse') return void req.socket.destroy();
+    if (r.kind === 'hang') return void this.hanging.add(res);
     await this.serve(recorded, res, r);
   }
 

@@ -1,3 +1,5 @@
+import { jsonLine } from '../json-text.js';
+
 /**
  * What Claude Code's stream-json says about rate and usage limits, read line by line beside
  * the event parser: its own 429 retries (`system/api_retry` with the delay it honours, which
@@ -16,12 +18,8 @@ const UNKNOWN_RESET_MS = 15 * 60_000;
 
 export function watchClaudeLimits(line: string, limits: ClaudeLimits, now = Date.now()): 'retry' | 'usage_limit' | undefined {
   if (!line.includes('api_retry') && !line.includes('rate_limit_event')) return undefined;
-  let ev: Record<string, unknown>;
-  try {
-    ev = JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
+  const ev = jsonLine(line);
+  if (!ev) return undefined;
   if (ev.type === 'system' && ev.subtype === 'api_retry' && ev.error_status === 429) {
     const delay = typeof ev.retry_delay_ms === 'number' && Number.isFinite(ev.retry_delay_ms) ? ev.retry_delay_ms : 0;
     if (delay < 1000) return undefined; // claude's own backoff, not a reset the provider reported

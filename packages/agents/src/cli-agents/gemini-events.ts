@@ -1,3 +1,4 @@
+import { jsonLine } from '../json-text.js';
 import type { AgentEvent, Usage } from '../types.js';
 
 /** What a `gemini --output-format stream-json` stream said, accumulated line by line. */
@@ -32,14 +33,9 @@ export function geminiUsage(stats: Record<string, unknown> | undefined): Usage {
 
 /** Maps one line of Gemini CLI's stream-json output (init, message, tool_use, tool_result, error, result) to agent events. */
 export function parseGeminiLine(line: string, state: GeminiStreamState): AgentEvent[] {
-  const trimmed = line.trim();
-  if (!trimmed) return [];
-  let ev: Record<string, unknown>;
-  try {
-    ev = JSON.parse(trimmed) as Record<string, unknown>;
-  } catch {
-    return [{ type: 'output', stream: 'stdout', text: line + '\n' }];
-  }
+  const ev = jsonLine(line);
+  if (ev === undefined) return [];
+  if (ev === null) return [{ type: 'output', stream: 'stdout', text: line + '\n' }];
   switch (ev.type) {
     case 'init':
       state.model = typeof ev.model === 'string' ? ev.model : state.model;
