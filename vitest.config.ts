@@ -13,6 +13,7 @@ export default defineConfig({
       '@agentfleet/fleet': pkg('fleet'),
       '@agentfleet/telemetry': pkg('telemetry'),
       '@agentfleet/testkit': pkg('testkit'),
+      '@agentfleet/host-contract': pkg('host-contract'),
     },
   },
   test: {

@@ -170,7 +170,7 @@ const locatedIn = (file: string) => new RegExp(`^${escapeRe(file)}:\\d+:\\d+: `)
 async function expectUntouched(): Promise<void> {
   expect(await keysWithPrefix()).toEqual([]);
   expect(readdirSync(embeddedHome).sort()).toEqual(['fleet.yaml']);
-  expect(existsSync(join(home, 'local-daemon.json'))).toBe(false);
+  expect(existsSync(join(home, 'hostd.json'))).toBe(false);
   expect(workerPids(home)).toEqual([]);
   expect(workerPids(embeddedHome)).toEqual([]);
 }

@@ -3,7 +3,7 @@
 // deploy/up/down/logs/scale/drain, a SIGKILLed host, a changed host key, a forwarded secret,
 // and (root) a host cut off by a network-namespace partition that later rejoins.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,6 +13,8 @@ import {
   canRunTestHosts,
   cliBin,
   ensureBuilt,
+  filesContaining,
+  redisDump,
   FAST_DAEMON_ENV as TUNING,
   FAST_HEARTBEAT_TTL_MS as HEARTBEAT_TTL_MS,
   isRoot,
@@ -20,57 +22,17 @@ import {
   removeDir,
   requireBinaries,
   runEnded,
-  runFleet,
   startNetnsHosts,
   startTestHosts,
   tempDir,
   TestRedis,
+  UserCli as Cli,
   waitFor,
-  type CliResult,
   type NetnsHosts,
   type TestHosts,
 } from '@agentfleet/testkit';
 
 const enabled = canRunTestHosts() && requireBinaries('redis-server', 'git', 'ssh-keygen');
-
-interface ReportJson {
-  run: { status: string };
-  tasks: { id: string; status: string; host: string | null; attempts: number; startedAt: string | null; error: { message: string } | null }[];
-  totals: { tasks: number; succeeded: number };
-}
-
-/** The CLI as a user runs it: its own home, the given fleet.yaml, no REDIS_URL from outside. */
-class Cli {
-  constructor(
-    readonly config: string,
-    readonly home: string,
-    readonly env: Record<string, string> = {},
-  ) {}
-
-  run(args: string[], opts: { env?: Record<string, string | undefined>; config?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-    const env = { ...process.env, REDIS_URL: undefined, AGENTFLEET_CONFIG: undefined, AGENTFLEET_HOME: this.home, ...this.env, ...opts.env };
-    return runFleet(['--config', opts.config ?? this.config, ...args], { env, timeoutMs: opts.timeoutMs ?? 120_000 });
-  }
-
-  async ok(args: string[], opts: Parameters<Cli['run']>[1] = {}): Promise<string> {
-    const r = await this.run(args, opts);
-    expect(r.code, `fleet ${args.join(' ')}\n${r.stderr}${r.stdout}`).toBe(0);
-    return r.stdout;
-  }
-
-  async hosts(): Promise<HostStatus[]> {
-    return JSON.parse(await this.ok(['hosts', '--json'])) as HostStatus[];
-  }
-
-  async report(runId: string): Promise<ReportJson> {
-    return JSON.parse(await this.ok(['report', runId, '--format', 'json'])) as ReportJson;
-  }
-
-  /** Submits without waiting; returns the run id. */
-  async submit(plan: string): Promise<string> {
-    return (JSON.parse(await this.ok(['run', plan, '--json'])) as { runId: string }).runId;
-  }
-}
 
 function writePlan(dir: string, name: string, tasks: Record<string, unknown>[], defaults: Record<string, unknown> = {}): string {
   const file = join(dir, `${name}.json`);
@@ -116,54 +78,6 @@ function probedMemory(): number {
 
 function homeOf(user: string): string {
   return execFileSync('getent', ['passwd', user], { encoding: 'utf8' }).split(':')[5]!;
-}
-
-/** Every key of the Redis, with its value read the way its type needs. */
-async function redisDump(url: string): Promise<string> {
-  const r = createRedis(url);
-  const parts: string[] = [];
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) {
-        parts.push(k);
-        const type = await r.type(k);
-        if (type === 'string') parts.push((await r.get(k)) ?? '');
-        else if (type === 'hash') parts.push(JSON.stringify(await r.hgetall(k)));
-        else if (type === 'list') parts.push(JSON.stringify(await r.lrange(k, 0, -1)));
-        else if (type === 'set') parts.push(JSON.stringify(await r.smembers(k)));
-        else if (type === 'zset') parts.push(JSON.stringify(await r.zrange(k, 0, -1, 'WITHSCORES')));
-        else if (type === 'stream') parts.push(JSON.stringify(await r.xrange(k, '-', '+')));
-      }
-    } while (cursor !== '0');
-  } finally {
-    r.disconnect();
-  }
-  return parts.join('\n');
-}
-
-/** Regular files under dir (symlinks not followed) whose content contains needle. */
-function filesContaining(dir: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (d: string) => {
-    let entries: string[];
-    try {
-      entries = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const name of entries) {
-      const p = join(d, name);
-      const st = lstatSync(p, { throwIfNoEntry: false });
-      if (!st) continue;
-      if (st.isDirectory()) walk(p);
-      else if (st.isFile() && st.size < 64 * 1024 * 1024 && readFileSync(p).includes(needle)) hits.push(p);
-    }
-  };
-  walk(dir);
-  return hits;
 }
 
 const startedPid = (out: string, host: string) => Number(new RegExp(`^${host}: started \\(pid (\\d+)`, 'm').exec(out)?.[1]);
@@ -232,6 +146,17 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("host 'mugen' forwards MY_SECRET");
     expect(r.stderr).not.toMatch(/\n\s+at /);
+    for (const u of th.users) expect(psUser(u).filter((p) => p.args.includes('hostd'))).toEqual([]);
+  });
+
+  it('up refuses a host file whose from is missing on that host, naming host and path, and starts nothing there', async () => {
+    const config = JSON.parse(readFileSync(cli.config, 'utf8')) as { hosts: Record<string, unknown>[] };
+    config.hosts[0]!.files = [{ from: '~/.config/app/.env', to: '.env' }];
+    const withFiles = join(dir, 'fleet-files.yaml');
+    writeFileSync(withFiles, JSON.stringify(config));
+    const r = await cli.run(['up', 'mugen'], { config: withFiles });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toBe("host 'mugen': files in fleet.yaml: ~/.config/app/.env (to .env) does not exist on mugen; its daemon was not started");
     for (const u of th.users) expect(psUser(u).filter((p) => p.args.includes('hostd'))).toEqual([]);
   });
 
@@ -313,7 +238,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
   }, 180_000);
 
   it('drain: the host finishes its running tasks and takes no new ones', async () => {
-    const runId = await cli.submit(writePlan(dir, 'drain', sleepers('d', 40, 2)));
+    const runId = await cli.submit(writePlan(dir, 'drain', sleepers('d', 60, 2)));
     await waitFor('majin busy', async () => (await hostStatus(store, 'majin'))!.slots.busy >= 2, 30_000, 100);
     try {
       expect(await cli.ok(['drain', 'majin'])).toContain('majin: draining');
@@ -323,7 +248,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
       expect(report.tasks.filter((t) => t.status !== 'succeeded' || t.attempts !== 1)).toEqual([]);
       expect(report.tasks.filter((t) => t.host === 'majin').length).toBeGreaterThanOrEqual(2);
       // Everything started after the drain (a second of slack for a job fetched while the
-      // message travelled) ran on mugen; 40 tasks on 18 slots leave some for later.
+      // message travelled) ran on mugen; 60 tasks on 18 slots leave some for later.
       const later = report.tasks.filter((t) => Date.parse(t.startedAt!) > drainedAt + 1000);
       expect(later.length).toBeGreaterThan(0);
       expect(later.filter((t) => t.host !== 'mugen')).toEqual([]);

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { makeRunId, type TaskSpec } from '@agentfleet/core';
 import type { FleetStore, RunReport } from '@agentfleet/store';
 import { initRepository, showFile, resolveRef } from '@agentfleet/workspace';
-import { ensureBuilt, g, noConfig, plan, requireBinaries, runEnded, task, tempDir, TestHostd, testStore, waitFor } from '@agentfleet/testkit';
+import { ensureBuilt, g, noConfig, plan, requireBinaries, runEnded, task, tempDir, TestHostd, testStore } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 const stores: FleetStore[] = [];
@@ -28,7 +28,6 @@ async function runPlan(store: FleetStore, repo: string, tasks: TaskSpec[], integ
   const base = await resolveRef(repo, 'main');
   await store.runs.submit({ ...plan(tasks, 'ws'), repo: { url: repo, ref: 'main' } }, { runId, schedule: 'deps', failFast: false, baseCommit: base, config, integrate });
   await runEnded(store, runId, 90_000);
-  await waitFor('integration recorded', async () => !(await store.integration.pending(runId)), 30_000, 100);
   return store.read.report(runId);
 }
 
@@ -43,7 +42,7 @@ afterAll(async () => {
 });
 
 describe.runIf(ok)('git workspaces end to end', () => {
-  it('a diamond: dependents see their dependencies files, d merges b and c; branches, commits and diff stats are reported; --integrate merges the leaves', async () => {
+  it('a diamond: dependents see their dependencies files, d merges b and c; branches, commits and diff stats are reported; the merge queue merges every result in topological order', async () => {
     const { store, repo } = await setup();
     const report = await runPlan(
       store,
@@ -65,8 +64,10 @@ describe.runIf(ok)('git workspaces end to end', () => {
     expect(report.tasks.find((t) => t.id === 'c')!.diff).toEqual({ files: 2, insertions: 2, deletions: 0 });
     const author = g(repo, 'log', '-1', '--format=%an <%ae>|%s', d.commit!);
     expect(author).toBe(`Fleet Bot <bot@example.com>|fleet: ${report.run.id}/d: task d`);
+    // The merge queue ran as the run's last task: every result in topological order.
+    expect(report.tasks.at(-1)).toMatchObject({ id: 'merge-queue', status: 'succeeded', branch: 'integrated', commit: report.integration!.commit });
     expect(report.integration).toMatchObject({ branch: 'integrated', conflicts: [] });
-    expect(report.integration!.merged.sort()).toEqual(['d', 'solo']);
+    expect(report.integration!.merged).toEqual(['a', 'solo', 'b', 'c', 'd']);
     expect(await showFile(repo, 'integrated', 'd.txt')).toBe('from-a\nfrom-b\nfrom-c\n');
     expect(await showFile(repo, 'integrated', 'solo.txt')).toBe('solo\n');
     expect(await showFile(repo, `fleet/${report.run.id}/solo`, 'a.txt')).toBeNull(); // inherit:false started from the base

@@ -1,7 +1,7 @@
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// The agentfleet home on this machine (the CLI's state, the embedded Redis, the local fleet).
+import { defaultHome } from '@agentfleet/host-contract';
 
-/** The agentfleet home on this machine: $AGENTFLEET_HOME or ~/.agentfleet. */
+/** $AGENTFLEET_HOME or ~/.agentfleet. */
 export function fleetHome(): string {
-  return process.env.AGENTFLEET_HOME ?? join(homedir(), '.agentfleet');
+  return defaultHome(process.env);
 }

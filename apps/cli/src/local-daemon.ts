@@ -1,111 +1,122 @@
+// The local fleet's daemon: without hosts in the config the fleet is this machine, and the same
+// host daemon as on remote hosts is started by the same launcher (apps/worker/dist/launcher.js,
+// a LaunchRequest on its stdin), only spawned here instead of over SSH. It inherits this
+// shell's environment; its start record (host contract) tells when the CLI would start it
+// with another one, and `fleet up --restart` replaces it (the old one drains first).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism, totalmem } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defaultSlots, FleetError, secretEnvNames, type FleetConfig } from '@agentfleet/core';
+import {
+  DAEMON_ENV, homeLayout, isHostdProcess, parseLaunchOutcome, readLock, readPidFile, readStartRecord, type LaunchOutcome, type LaunchRequest,
+  type StartRecord,
+} from '@agentfleet/host-contract';
+import type { FleetStore } from '@agentfleet/store';
+import { localHostEnv } from './local-host.js';
+import { waitForHeartbeat } from './heartbeat-wait.js';
 
-/**
- * Without hosts in the config, the fleet is this machine: the same host daemon as on
- * remote hosts, spawned detached (it outlives the CLI) instead of started over SSH.
- */
 export const LOCAL_HOST = 'local';
 
-function hostdScript(): string {
-  return process.env.AGENTFLEET_HOSTD ?? fileURLToPath(new URL('../../worker/dist/hostd.js', import.meta.url));
+/** apps/worker/dist (from `npm run build`), or the directory of $AGENTFLEET_HOSTD. */
+function releaseDir(): string {
+  const hostd = process.env.AGENTFLEET_HOSTD ?? fileURLToPath(new URL('../../worker/dist/hostd.js', import.meta.url));
+  return dirname(hostd);
 }
 
-interface DaemonState {
+/** The host name the local daemon registers under. */
+export function localHostName(): string {
+  return process.env[DAEMON_ENV.host] ?? LOCAL_HOST;
+}
+
+/** The local daemon's environment: this shell's, with what the fleet sets from its config. */
+export function localDaemonEnv(home: string, redisUrl: string, config: FleetConfig): Record<string, string> {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
+  return {
+    ...inherited,
+    [DAEMON_ENV.redisUrl]: redisUrl,
+    [DAEMON_ENV.host]: localHostName(),
+    [DAEMON_ENV.home]: home,
+    [DAEMON_ENV.prefix]: config.redis.prefix,
+    [DAEMON_ENV.secretNames]: secretEnvNames(config).join(','),
+    [DAEMON_ENV.gitAuthor]: config.git.author,
+    [DAEMON_ENV.heartbeatTtlMs]: String(config.heartbeatTtlMs),
+    // Agents mostly wait on models and git: a laptop runs at least two at once.
+    [DAEMON_ENV.slots]: process.env[DAEMON_ENV.slots] ?? String(Math.max(2, defaultSlots(availableParallelism(), totalmem()))),
+    ...localHostEnv(config),
+  };
+}
+
+export interface LocalDaemon {
   pid: number;
-  redisUrl: string;
-  prefix: string;
+  /** What it was started with; absent for a daemon started before start records existed. */
+  record?: StartRecord;
 }
 
-function stateFile(home: string): string {
-  return join(home, 'local-daemon.json');
+/** The daemon the pid file names, if it is a live host daemon. */
+export function runningLocalDaemon(home: string): LocalDaemon | null {
+  const layout = homeLayout(home);
+  const pid = readPidFile(layout.pidFile);
+  if (pid === undefined || !isHostdProcess(pid)) return null;
+  const record = readStartRecord(layout.startRecord);
+  return record?.pid === pid ? { pid, record } : { pid };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+/** Runs the launcher; `replace` drains a running daemon and lets the new one take over after it. */
+export async function launchLocalDaemon(env: Record<string, string>, replace: boolean): Promise<LaunchOutcome> {
+  const dir = releaseDir();
+  if (!existsSync(join(dir, 'hostd.js')) || !existsSync(join(dir, 'launcher.js'))) {
+    throw new FleetError('internal', `host daemon not built: ${dir} has no hostd.js/launcher.js (run npm run build)`);
   }
+  const request: LaunchRequest = { env, releaseDir: dir, nodePath: process.execPath, ...(replace ? { replace: true } : {}) };
+  const child = spawn(process.execPath, [join(dir, 'launcher.js')], { stdio: ['pipe', 'pipe', 'pipe'], env: process.env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdin.end(JSON.stringify(request));
+  const code = await new Promise<number | null>((r) => child.once('close', r));
+  const outcome = code === 0 ? parseLaunchOutcome(stdout) : undefined;
+  if (!outcome) throw new FleetError('internal', `cannot start the local host daemon (launcher exit ${code}): ${(stderr.trim() || stdout.trim()).replace(/^launcher: /, '')}`);
+  return outcome;
 }
 
-function readState(home: string): DaemonState | null {
-  try {
-    const s = JSON.parse(readFileSync(stateFile(home), 'utf8')) as DaemonState;
-    return alive(s.pid) ? s : null;
-  } catch {
-    return null;
-  }
-}
-
-export async function ensureLocalDaemon(home: string, redisUrl: string, config: FleetConfig): Promise<{ pid: number; started: boolean }> {
-  const state = readState(home);
-  if (state && state.redisUrl === redisUrl && state.prefix === config.redis.prefix) return { pid: state.pid, started: false };
-  if (state) await stopLocalDaemon(home);
-  const script = hostdScript();
-  if (!existsSync(script)) throw new FleetError('internal', `host daemon not built: ${script} is missing (run npm run build)`);
-  const logDir = join(home, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  const out = openSync(join(logDir, 'hostd.log'), 'a');
-  const child = spawn(process.execPath, [script], {
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: {
-      ...process.env,
-      REDIS_URL: redisUrl,
-      AGENTFLEET_HOST: process.env.AGENTFLEET_HOST ?? LOCAL_HOST,
-      AGENTFLEET_HOME: home,
-      AGENTFLEET_PREFIX: config.redis.prefix,
-      AGENTFLEET_SECRET_NAMES: secretEnvNames(config).join(','),
-      AGENTFLEET_GIT_AUTHOR: config.git.author,
-      AGENTFLEET_HEARTBEAT_TTL_MS: String(config.heartbeatTtlMs),
-      // Agents mostly wait on models and git: a laptop runs at least two at once.
-      AGENTFLEET_SLOTS: process.env.AGENTFLEET_SLOTS ?? String(Math.max(2, defaultSlots(availableParallelism(), totalmem()))),
-    },
-  });
-  child.unref();
-  if (!child.pid) throw new FleetError('internal', 'cannot start the local host daemon');
-  writeFileSync(stateFile(home), JSON.stringify({ pid: child.pid, redisUrl, prefix: config.redis.prefix } satisfies DaemonState));
-  return { pid: child.pid, started: true };
-}
-
-/** SIGTERM: the daemon drains (running tasks finish) and exits; SIGKILL after the timeout. */
-export async function stopLocalDaemon(home: string, timeoutMs = 30_000): Promise<boolean> {
-  const state = readState(home);
-  rmSync(stateFile(home), { force: true });
-  if (!state) return false;
-  process.kill(state.pid, 'SIGTERM');
+async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (alive(state.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(state.pid)) process.kill(state.pid, 'SIGKILL');
+  while (pids.some(isHostdProcess) && Date.now() < deadline) await sleep(100);
+  for (const pid of pids.filter(isHostdProcess)) process.kill(pid, 'SIGKILL');
+}
+
+/**
+ * SIGTERM: the daemon drains (running tasks finish) and exits; SIGKILL after the timeout. A
+ * daemon still draining after a restart (it holds the active lock) is stopped with it.
+ */
+export async function stopLocalDaemon(home: string, timeoutMs = 30_000): Promise<boolean> {
+  const layout = homeLayout(home);
+  const pids = [readPidFile(layout.pidFile), readLock(layout.activeLock)?.pid].filter((p): p is number => p !== undefined && isHostdProcess(p));
+  if (!pids.length) return false;
+  for (const pid of new Set(pids)) process.kill(pid, 'SIGTERM');
+  await waitGone([...new Set(pids)], timeoutMs);
   return true;
+}
+
+function logTail(home: string): string {
+  try {
+    return readFileSync(homeLayout(home).hostdLog, 'utf8').trim().split('\n').slice(-5).join('\n');
+  } catch {
+    return '';
+  }
 }
 
 /**
  * Waits until the freshly started daemon's heartbeat shows up; if the process dies first,
  * the error carries the end of its log so the user sees why.
  */
-export async function awaitLocalDaemon(home: string, pid: number, isUp: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await isUp()) return;
-    if (!alive(pid)) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  let tail = '';
-  try {
-    tail = readFileSync(join(home, 'logs', 'hostd.log'), 'utf8').trim().split('\n').slice(-5).join('\n');
-  } catch {
-    // no log yet
-  }
-  throw new FleetError('internal', `the local host daemon did not come up${alive(pid) ? ` within ${timeoutMs / 1000}s` : ' (it exited)'}; last lines of ${join(home, 'logs', 'hostd.log')}:\n${tail}`);
-}
-
-export function localDaemonPid(home: string): number | null {
-  return readState(home)?.pid ?? null;
+export async function awaitLocalDaemon(store: FleetStore, home: string, pid: number, timeoutMs = 20_000): Promise<void> {
+  const r = await waitForHeartbeat(store, localHostName(), pid, { timeoutMs, alive: () => isHostdProcess(pid), aliveEveryMs: 200 });
+  if (r === 'up') return;
+  const log = homeLayout(home).hostdLog;
+  throw new FleetError('internal', `the local host daemon did not come up${r === 'timeout' ? ` within ${timeoutMs / 1000}s` : ' (it exited)'}; last lines of ${log}:\n${logTail(home)}`);
 }

@@ -9,6 +9,7 @@ import { registerDoctorCommand } from './commands/doctor.js';
 import { registerMonitorCommand } from './commands/monitor.js';
 import { registerTopCommand } from './commands/top.js';
 import { registerRemoteCommands } from './commands/remote.js';
+import { registerUpCommand } from './commands/up.js';
 import { registerBudgetCommand } from './commands/budget.js';
 
 /**
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   registerMonitorCommand(program);
   registerTopCommand(program);
   registerRemoteCommands(program);
+  registerUpCommand(program);
   registerBudgetCommand(program);
   return program;
 }

@@ -36,12 +36,8 @@ export async function watchRun(store: FleetStore, runId: string, opts: { plan?: 
       out.write(`${lines[0]}\n`);
       lastLine = lines[0]!;
     }
-    if (TERMINAL.includes(run.status)) {
-      // The worker that ended the run merges --integrate results right after: wait for it.
-      const deadline = Date.now() + 120_000;
-      while ((await store.integration.pending(runId)) && Date.now() < deadline) await sleep(200);
-      return run.status;
-    }
+    // (a run with a merge queue ends after it: its merges are in once the run is over)
+    if (TERMINAL.includes(run.status)) return run.status;
     await sleep(opts.intervalMs ?? 500);
   }
 }

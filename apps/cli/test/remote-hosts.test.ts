@@ -85,4 +85,12 @@ describe('the daemon environment', () => {
     // 8 cores, 16 GiB: 3/4 of the cores.
     expect(daemonEnvironment({ config, spec: local1!, redisUrl: 'redis://127.0.0.1:6379', probe, version: 'v', secrets: {} }).AGENTFLEET_SLOTS).toBe('6');
   });
+
+  it('carries the host files as paths only (AGENTFLEET_FILES), which daemonEnv may not set', () => {
+    const files = [{ from: '~/.config/app/.env', to: '.env' }];
+    const env = daemonEnvironment({ config, spec: { ...mugen!, files }, redisUrl: 'redis://10.0.0.1:6379', probe, version: 'v', secrets: { MY_KEY: 'v' } });
+    expect(JSON.parse(env.AGENTFLEET_FILES!)).toEqual(files);
+    expect(daemonEnvironment({ config, spec: mugen!, redisUrl: 'redis://10.0.0.1:6379', probe, version: 'v', secrets: {} })).not.toHaveProperty('AGENTFLEET_FILES');
+    expect(() => forwardedSecrets({ ...mugen!, daemonEnv: { AGENTFLEET_FILES: '[]' } }, { MY_KEY: 'v' })).toThrow(/daemonEnv may not set AGENTFLEET_FILES/);
+  });
 });

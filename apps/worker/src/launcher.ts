@@ -1,30 +1,27 @@
-// fleet-hostd launcher, run over SSH as `<node> <release>/launcher.js` with a JSON payload on
-// stdin: { env, args, releaseDir?, nodePath?, graceMs? }. Secrets arrive in `env` through stdin
-// only (never argv), so they end up in the daemon's environment and nowhere else.
-// Idempotent: a live daemon named in the pid file means "already running <pid>".
-// Otherwise it spawns `<node> <release>/hostd.js ...args` in a new session (setsid), with output
-// to <home>/logs/hostd.log, writes <home>/hostd.pid, prints "started <pid>" and exits: the daemon
-// outlives the SSH session. Only node: builtins here: this file runs before anything else exists.
-import { spawn } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+// fleet-hostd launcher, run over SSH (or by the CLI for the local fleet) as
+// `<node> <release>/launcher.js` with a LaunchRequest as JSON on stdin (host-contract). Secrets
+// arrive in `env` through stdin only (never argv), so they end up in the daemon's environment
+// and nowhere else. Under the launch lock:
+// - a live daemon named in the pid file means "already running <pid>", unless `replace` asks
+//   for a restart: then the new daemon starts waiting, the old one is told to drain (SIGTERM:
+//   its running tasks finish) and the new one takes over when it has exited ("replacing");
+// - otherwise it spawns `<node> <release>/hostd.js ...args` in a new session (setsid), with
+//   output to <home>/logs/hostd.log, and prints "started <pid>".
+// Either way it writes the pid file and the start record (hostd.json: the environment's
+// fingerprint, never its values) and exits: the daemon outlives the SSH session.
+// Node builtins and the host contract only: this file runs before anything else exists.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-
-interface Payload {
-  env?: Record<string, string>;
-  args?: string[];
-  releaseDir?: string;
-  nodePath?: string;
-  graceMs?: number;
-}
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  DAEMON_ENV, defaultHome, fingerprintEnv, formatLaunchOutcome, homeLayout, isHostdProcess, parseLaunchRequest, readPidFile, withLock,
+  writePidFile, writeStartRecord, type HomeLayout, type LaunchOutcome, type LaunchRequest,
+} from '@agentfleet/host-contract';
 
 const LOG_ROTATE_BYTES = 50 * 1024 * 1024;
-const LOCK_STALE_MS = 30_000;
 
-function fail(message: string): never {
-  process.stderr.write(`launcher: ${message}\n`);
-  process.exit(1);
-}
+class LaunchError extends Error {}
 
 function readStdin(): Promise<string> {
   return new Promise((res, rej) => {
@@ -35,81 +32,14 @@ function readStdin(): Promise<string> {
   });
 }
 
-function parsePayload(text: string): Payload {
-  let p: unknown;
+function openLog(layout: HomeLayout): number {
+  mkdirSync(layout.logs, { recursive: true, mode: 0o700 });
   try {
-    p = JSON.parse(text || '{}');
-  } catch (e) {
-    fail(`stdin is not JSON: ${(e as Error).message}`);
-  }
-  if (typeof p !== 'object' || p === null || Array.isArray(p)) fail('stdin must be a JSON object {env, args}');
-  const o = p as Payload;
-  if (o.env !== undefined && (typeof o.env !== 'object' || o.env === null || Object.values(o.env).some((v) => typeof v !== 'string'))) fail('env must map names to strings');
-  if (o.args !== undefined && (!Array.isArray(o.args) || o.args.some((a) => typeof a !== 'string'))) fail('args must be an array of strings');
-  return o;
-}
-
-/** A live process whose command line names hostd (a reused pid of something else does not count). */
-function isHostdAlive(pid: number): boolean {
-  try {
-    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-    return argv.some((a) => /hostd[^/]*$/.test(a));
-  } catch {
-    return false;
-  }
-}
-
-function readPid(file: string): number | undefined {
-  try {
-    const n = Number(readFileSync(file, 'utf8').split('\n')[0]?.trim());
-    return Number.isInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Serialises concurrent launchers (two `fleet up` at once) with an O_EXCL lock file. */
-async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    try {
-      closeSync(openSync(file, 'wx', 0o600));
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      try {
-        if (Date.now() - statSync(file).mtimeMs > LOCK_STALE_MS) unlinkSync(file);
-      } catch {
-        // the holder just released it
-      }
-      if (Date.now() > deadline) fail(`another launcher holds ${file}; remove it if no launcher is running`);
-      await sleep(100);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    try {
-      unlinkSync(file);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-function openLog(logDir: string): number {
-  mkdirSync(logDir, { recursive: true, mode: 0o700 });
-  const log = join(logDir, 'hostd.log');
-  try {
-    if (statSync(log).size > LOG_ROTATE_BYTES) renameSync(log, `${log}.1`);
+    if (statSync(layout.hostdLog).size > LOG_ROTATE_BYTES) renameSync(layout.hostdLog, `${layout.hostdLog}.1`);
   } catch {
     // no log yet
   }
-  return openSync(log, 'a', 0o600);
+  return openSync(layout.hostdLog, 'a', 0o600);
 }
 
 function tail(file: string, lines: number): string {
@@ -120,51 +50,71 @@ function tail(file: string, lines: number): string {
   }
 }
 
-async function main(): Promise<void> {
-  const payload = parsePayload(await readStdin());
-  const env: Record<string, string | undefined> = { ...process.env, ...(payload.env ?? {}) };
-  const home = resolve(env.AGENTFLEET_HOME || join(homedir(), '.agentfleet'));
-  const releaseDir = payload.releaseDir ?? dirname(resolve(process.argv[1] ?? '.'));
-  const nodePath = payload.nodePath ?? process.execPath;
-  if (!isAbsolute(nodePath)) fail(`node path '${nodePath}' is not absolute`);
-  const script = join(releaseDir, 'hostd.js');
-  if (!existsSync(script)) fail(`${script} does not exist (deploy the release first)`);
-  mkdirSync(home, { recursive: true, mode: 0o700 });
-  const pidFile = join(home, 'hostd.pid');
+interface Launch {
+  req: LaunchRequest;
+  env: Record<string, string | undefined>;
+  layout: HomeLayout;
+  releaseDir: string;
+  nodePath: string;
+}
 
-  const outcome = await withLock(`${pidFile}.launch`, async () => {
-    const existing = readPid(pidFile);
-    if (existing !== undefined && isHostdAlive(existing)) return `already running ${existing}`;
-    const logFd = openLog(join(home, 'logs'));
-    env.AGENTFLEET_HOME = home;
-    env.AGENTFLEET_RELEASE_DIR = releaseDir;
-    const child = spawn(nodePath, [script, ...(payload.args ?? [])], {
-      detached: true,
-      stdio: ['ignore', logFd, logFd],
-      env,
-      cwd: home,
-    });
-    closeSync(logFd);
-    const pid = child.pid;
-    if (pid === undefined) {
-      const err = await new Promise<Error>((r) => child.once('error', r));
-      fail(`cannot spawn ${nodePath}: ${err.message}`);
+/** Spawns hostd detached; a daemon that dies at once (bad config, no Redis URL) is reported, not hidden. */
+async function spawnDaemon(l: Launch, replaces: number | undefined): Promise<number> {
+  const logFd = openLog(l.layout);
+  const env = { ...l.env, [DAEMON_ENV.replaces]: replaces === undefined ? undefined : String(replaces) };
+  const child: ChildProcess = spawn(l.nodePath, [join(l.releaseDir, 'hostd.js'), ...(l.req.args ?? [])], { detached: true, stdio: ['ignore', logFd, logFd], env, cwd: l.layout.home });
+  closeSync(logFd);
+  const pid = child.pid;
+  if (pid === undefined) {
+    const err = await new Promise<Error>((r) => child.once('error', r));
+    throw new LaunchError(`cannot spawn ${l.nodePath}: ${err.message}`);
+  }
+  writePidFile(l.layout.pidFile, pid);
+  const early = await Promise.race([
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal }))),
+    sleep(l.req.graceMs ?? 500).then(() => undefined),
+  ]);
+  if (early) {
+    if (readPidFile(l.layout.pidFile) === pid) {
+      if (replaces !== undefined) writePidFile(l.layout.pidFile, replaces);
+      else unlinkSync(l.layout.pidFile);
     }
-    writeFileSync(pidFile, `${pid}\n`, { mode: 0o600 });
-    // Watch briefly: a daemon that dies at once (bad config, no Redis URL) is reported, not hidden.
-    const early = await Promise.race([
-      new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal }))),
-      sleep(payload.graceMs ?? 500).then(() => undefined),
-    ]);
-    if (early) {
-      if (readPid(pidFile) === pid) unlinkSync(pidFile);
-      fail(`hostd exited at once (${early.signal ?? `code ${early.code}`}); last lines of ${join(home, 'logs', 'hostd.log')}:\n${tail(join(home, 'logs', 'hostd.log'), 20)}`);
-    }
-    child.unref();
-    return `started ${pid}`;
-  });
-  process.stdout.write(`${outcome}\n`);
+    throw new LaunchError(`hostd exited at once (${early.signal ?? `code ${early.code}`}); last lines of ${l.layout.hostdLog}:\n${tail(l.layout.hostdLog, 20)}`);
+  }
+  child.unref();
+  return pid;
+}
+
+async function launch(l: Launch): Promise<LaunchOutcome> {
+  const existing = readPidFile(l.layout.pidFile);
+  const live = existing !== undefined && isHostdProcess(existing) ? existing : undefined;
+  if (live !== undefined && !l.req.replace) return { kind: 'running', pid: live };
+  const pid = await spawnDaemon(l, live);
+  // Only once the new daemon is known to start is the old one asked to drain.
+  if (live !== undefined) process.kill(live, 'SIGTERM');
+  writeStartRecord(l.layout.startRecord, { pid, startedAt: new Date().toISOString(), releaseDir: l.releaseDir, nodePath: l.nodePath, env: fingerprintEnv(l.req.env ?? {}) });
+  return live === undefined ? { kind: 'started', pid } : { kind: 'replacing', pid, replaces: live };
+}
+
+async function main(): Promise<void> {
+  const req = parseLaunchRequest(await readStdin());
+  const env: Record<string, string | undefined> = { ...process.env, ...(req.env ?? {}) };
+  const home = resolve(defaultHome(env));
+  const releaseDir = req.releaseDir ?? dirname(resolve(process.argv[1] ?? '.'));
+  const nodePath = req.nodePath ?? process.execPath;
+  if (!isAbsolute(nodePath)) throw new LaunchError(`node path '${nodePath}' is not absolute`);
+  if (!existsSync(join(releaseDir, 'hostd.js'))) throw new LaunchError(`${join(releaseDir, 'hostd.js')} does not exist (deploy the release first)`);
+  mkdirSync(home, { recursive: true, mode: 0o700 });
+  env[DAEMON_ENV.home] = home;
+  env[DAEMON_ENV.releaseDir] = releaseDir;
+  const layout = homeLayout(home);
+  const busyError = () => new LaunchError(`another launcher holds ${layout.launchLock}`);
+  const outcome = await withLock(layout.launchLock, { waitMs: 20_000, purpose: 'launcher', busyError }, () => launch({ req, env, layout, releaseDir, nodePath }));
+  process.stdout.write(`${formatLaunchOutcome(outcome)}\n`);
   process.exit(0);
 }
 
-main().catch((e: unknown) => fail(e instanceof Error ? e.message : String(e)));
+main().catch((e: unknown) => {
+  process.stderr.write(`launcher: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

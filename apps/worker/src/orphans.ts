@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { DAEMON_ENV } from '@agentfleet/host-contract';
 
 /** Agents carry this variable so a restarted worker can find what its predecessor left running. */
-export const SLOT_MARKER = 'AGENTFLEET_SLOT_ID';
+export const SLOT_MARKER = DAEMON_ENV.slotId;
 
 /**
  * A worker killed mid-task (SIGKILL, OOM) cannot stop its agent, which runs in its own

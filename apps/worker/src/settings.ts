@@ -1,6 +1,9 @@
-import { homedir, hostname } from 'node:os';
-import { join } from 'node:path';
-import { HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION } from '@agentfleet/core';
+// The only reader of the daemon's (and its workers') environment: the variables the launcher
+// and the supervisor set, named in the host contract, turned into typed settings once.
+import { availableParallelism, hostname, totalmem } from 'node:os';
+import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile } from '@agentfleet/core';
+import { DAEMON_ENV, defaultHome, isControlVariable } from '@agentfleet/host-contract';
+import { parseHostFilesEnv } from './attempt/host-files.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -27,32 +30,51 @@ export interface WorkerSettings {
   gitAuthor: string;
   /** How long a draining worker waits for its task before aborting it. */
   closeGraceMs: number;
+  /** The daemon: worker slots until `fleet scale` says otherwise. */
+  defaultSlots: number;
+  /** The daemon: how often the reconciler runs. */
+  reconcileMs: number;
+  /** The daemon: how long a stop waits for running tasks before killing the workers. */
+  stopGraceMs: number;
+  /** The daemon: the worker script to fork (default: worker-process.js next to hostd.js). */
+  workerScript: string | null;
+  /** The daemon: the pid of the draining daemon this one takes over from (fleet up --restart). */
+  replaces: number | null;
+  /** hosts[].files / local.files: copied into every workspace (paths only) */
+  files: HostFile[];
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
-  const redisUrl = env.REDIS_URL;
+  const redisUrl = env[DAEMON_ENV.redisUrl];
   if (!redisUrl) throw new InputError('REDIS_URL is not set for the host daemon');
-  const host = env.AGENTFLEET_HOST ?? hostname().split('.')[0] ?? 'local';
+  const host = env[DAEMON_ENV.host] ?? hostname().split('.')[0] ?? 'local';
   if (!HOST_NAME_PATTERN.test(host)) throw new InputError(`invalid host name '${host}'`);
+  const replaces = num(env[DAEMON_ENV.replaces], 0);
   return {
     redisUrl,
-    prefix: env.AGENTFLEET_PREFIX ?? 'af',
+    prefix: env[DAEMON_ENV.prefix] ?? 'af',
     host,
-    home: env.AGENTFLEET_HOME ?? join(homedir(), '.agentfleet'),
-    labels: (env.AGENTFLEET_LABELS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
-    lockMs: num(env.AGENTFLEET_LOCK_MS, 30_000),
-    stalledMs: num(env.AGENTFLEET_STALLED_MS, 15_000),
-    heartbeatMs: num(env.AGENTFLEET_HEARTBEAT_MS, 2_000),
-    heartbeatTtlMs: num(env.AGENTFLEET_HEARTBEAT_TTL_MS, 15_000),
-    minDiskFree: num(env.AGENTFLEET_MIN_DISK_FREE, 1024 ** 3),
-    secretNames: (env.AGENTFLEET_SECRET_NAMES ?? '').split(',').filter(Boolean),
-    version: env.AGENTFLEET_VERSION ?? '0.1.0',
-    protocol: Math.min(PROTOCOL_VERSION, num(env.AGENTFLEET_PROTOCOL, PROTOCOL_VERSION)),
-    slot: num(env.AGENTFLEET_SLOT, 0),
-    gitAuthor: env.AGENTFLEET_GIT_AUTHOR ?? 'agentfleet <fleet@localhost>',
-    closeGraceMs: num(env.AGENTFLEET_CLOSE_GRACE_MS, 6 * 3600_000),
+    home: defaultHome(env),
+    labels: (env[DAEMON_ENV.labels] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    lockMs: num(env[DAEMON_ENV.lockMs], 30_000),
+    stalledMs: num(env[DAEMON_ENV.stalledMs], 15_000),
+    heartbeatMs: num(env[DAEMON_ENV.heartbeatMs], 2_000),
+    heartbeatTtlMs: num(env[DAEMON_ENV.heartbeatTtlMs], 15_000),
+    minDiskFree: num(env[DAEMON_ENV.minDiskFree], 1024 ** 3),
+    secretNames: (env[DAEMON_ENV.secretNames] ?? '').split(',').filter(Boolean),
+    version: env[DAEMON_ENV.version] ?? '0.1.0',
+    protocol: Math.min(PROTOCOL_VERSION, num(env[DAEMON_ENV.protocol], PROTOCOL_VERSION)),
+    slot: num(env[DAEMON_ENV.slot], 0),
+    gitAuthor: env[DAEMON_ENV.gitAuthor] ?? 'agentfleet <fleet@localhost>',
+    closeGraceMs: num(env[DAEMON_ENV.closeGraceMs], 6 * 3600_000),
+    defaultSlots: num(env[DAEMON_ENV.slots], defaultSlots(availableParallelism(), totalmem())),
+    reconcileMs: num(env[DAEMON_ENV.reconcileMs], 5000),
+    stopGraceMs: num(env[DAEMON_ENV.stopGraceMs], 6 * 3600_000),
+    workerScript: env[DAEMON_ENV.workerScript] || null,
+    replaces: replaces > 0 ? replaces : null,
+    files: parseHostFilesEnv(env[DAEMON_ENV.files]),
   };
 }
 
@@ -60,9 +82,14 @@ export function slotName(host: string, slot: number): string {
   return `${host}-${slot}`;
 }
 
-/** Agents get the daemon's environment minus the fleet's own control variables. */
-export function agentEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** What a worker process of `slot` gets: the daemon's environment with its slot number. */
+export function workerEnvironment(slot: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...env, [DAEMON_ENV.replaces]: undefined, [DAEMON_ENV.slot]: String(slot) };
+}
+
+/** Agents get the daemon's environment minus the fleet's own control variables, plus the slot marker. */
+export function agentEnvironment(slotId: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const out = { ...env };
-  for (const k of Object.keys(out)) if (k.startsWith('AGENTFLEET_') || k === 'REDIS_URL') delete out[k];
-  return out;
+  for (const k of Object.keys(out)) if (isControlVariable(k)) delete out[k];
+  return { ...out, [DAEMON_ENV.slotId]: slotId };
 }

@@ -1,6 +1,9 @@
+// Keeps the host daemon's worker processes alive, one per slot (see the class below).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { workerLogName } from '@agentfleet/host-contract';
 import type { Logger } from '@agentfleet/telemetry';
 import type { WorkerStatus } from '@agentfleet/store';
 import type { FromWorker, ToWorker } from './ipc.js';
@@ -26,7 +29,8 @@ interface Slot {
 
 export interface SupervisorOptions {
   workerScript: string;
-  env: NodeJS.ProcessEnv;
+  /** The environment of the worker process of a slot. */
+  workerEnv: (slot: number) => NodeJS.ProcessEnv;
   logDir: string;
   logger: Logger;
   onRestart?: (slot: number, cause: string) => void;
@@ -157,9 +161,9 @@ export class Supervisor {
   }
 
   private spawn(s: Slot): void {
-    const log = openSync(join(this.opts.logDir, `worker-${s.slot}.log`), 'a');
+    const log = openSync(join(this.opts.logDir, workerLogName(s.slot)), 'a');
     const child = fork(this.opts.workerScript, [], {
-      env: { ...this.opts.env, AGENTFLEET_SLOT: String(s.slot) },
+      env: this.opts.workerEnv(s.slot),
       stdio: ['ignore', log, log, 'ipc'],
       serialization: 'json',
     });
@@ -219,7 +223,7 @@ export class Supervisor {
     const deadline = Date.now() + timeoutMs;
     while (this.alive() > 0) {
       if (Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     return true;
   }

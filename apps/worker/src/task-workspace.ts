@@ -1,4 +1,4 @@
-import { diffText, integrate, SlotWorkspace } from '@agentfleet/workspace';
+import { diffText, SlotWorkspace, type KeptPaths } from '@agentfleet/workspace';
 import type { TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 
@@ -15,9 +15,10 @@ export interface Published {
 export interface TaskWorkspace {
   /** whether publish() pushes anything (then the attempt fences it first) */
   readonly publishes: boolean;
-  prepare(ctx: TaskContext, jobId: string, signal?: AbortSignal): Promise<{ dir: string; base: string | null }>;
-  /** `--integrate BRANCH`: merge the run's leaf results into BRANCH (git workspaces only). */
-  integrate?(ctx: TaskContext, branch: string, results: { taskId: string; commit: string }[]): Promise<{ merged: string[]; conflicts: { taskId: string; paths: string[] }[]; commit?: string }>;
+  /** `opts.base`: start there instead of the run's base (the merge queue: its branch's tip). */
+  prepare(ctx: TaskContext, jobId: string, signal?: AbortSignal, opts?: { kept?: KeptPaths; base?: string }): Promise<{ dir: string; base: string | null }>;
+  /** git workspaces: the slot's worktree (setup, host files, merges); none for a scratch directory */
+  readonly slot?: SlotWorkspace;
   publish(ctx: TaskContext, base: string | null): Promise<Published | null>;
   changedSince(ms: number): Promise<boolean>;
   /** The task's changes so far as a unified diff (what a reviewer reads). */
@@ -28,19 +29,19 @@ export interface TaskWorkspace {
 /** A persistent git worktree per slot (see @agentfleet/workspace). */
 export class GitWorkspace implements TaskWorkspace {
   readonly publishes = true;
-  private readonly slot: SlotWorkspace;
+  readonly slot: SlotWorkspace;
   private current: { dir: string; base: string } | null = null;
 
   constructor(private readonly opts: { home: string; slot: string; author: string; logger?: Logger }) {
     this.slot = new SlotWorkspace(opts);
   }
 
-  integrate(ctx: TaskContext, branch: string, results: { taskId: string; commit: string }[]) {
-    const repo = ctx.run.repo!;
-    return integrate({ home: this.opts.home, repoUrl: repo.url, pushUrl: repo.push ?? repo.url, branch, results, author: ctx.run.config.git?.author ?? this.opts.author, runId: ctx.runId, base: ctx.run.baseCommit ?? undefined, logger: this.opts.logger });
+  /** "Name <email>" of the run's host-side commits. */
+  authorOf(ctx: TaskContext): string {
+    return ctx.run.config.git?.author ?? this.opts.author;
   }
 
-  async prepare(ctx: TaskContext, jobId: string, signal?: AbortSignal): Promise<{ dir: string; base: string }> {
+  async prepare(ctx: TaskContext, jobId: string, signal?: AbortSignal, opts: { kept?: KeptPaths; base?: string } = {}): Promise<{ dir: string; base: string }> {
     const repo = ctx.run.repo!;
     const prepared = await this.slot.prepare({
       runId: ctx.runId,
@@ -49,11 +50,12 @@ export class GitWorkspace implements TaskWorkspace {
       title: ctx.spec.title,
       repoUrl: repo.url,
       pushUrl: repo.push ?? repo.url,
-      baseCommit: ctx.run.baseCommit!,
-      deps: ctx.depResults,
+      baseCommit: opts.base ?? ctx.run.baseCommit!,
+      deps: opts.base ? [] : ctx.depResults,
       clean: ctx.run.clean,
       author: ctx.run.config.git?.author,
       signal,
+      kept: opts.kept,
     });
     this.current = { dir: prepared.dir, base: prepared.base };
     return this.current;

@@ -7,7 +7,7 @@ import { ScratchWorkspace } from '@agentfleet/workspace';
 import { createLogger, secretValuesFromEnv } from '@agentfleet/telemetry';
 import { TaskRunner } from './attempt/task-runner.js';
 import type { FromWorker, ToWorker } from './ipc.js';
-import { killOrphanAgents, SLOT_MARKER } from './orphans.js';
+import { killOrphanAgents } from './orphans.js';
 import { agentEnvironment, readSettings, slotName } from './settings.js';
 import { GitWorkspace } from './task-workspace.js';
 import { BusyReporter } from './worker/busy-reporter.js';
@@ -37,8 +37,11 @@ async function main(): Promise<void> {
     pauses: store.pauses,
     permits: store.permits,
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
-    agentEnv: { ...agentEnvironment(process.env), [SLOT_MARKER]: slotId },
+    agentEnv: agentEnvironment(slotId),
     secretValues,
+    home: settings.home,
+    slot: settings.slot,
+    hostFiles: settings.files,
     onBusy: (runId, taskId) => busy.busy(runId, taskId),
     onIdle: () => busy.idle(),
   });

@@ -9,7 +9,7 @@ export * from './stall-watch.js';
 export * from './review.js';
 export * from './plan-draft.js';
 export * from './binaries.js';
-export { killGroup, TailBuffer } from './process-group.js';
+export { killGroup, spawnGroup, TailBuffer } from './process-group.js';
 export { firstJsonObject } from './json-text.js';
 export { LlmAgent, LLM_SYSTEM_PROMPT, type LlmAgentOptions } from './llm/llm-agent.js';
 export { TOOL_DEFINITIONS, runTool, type ToolContext, type ToolOutcome } from './llm/tools.js';

@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'push_failed'
   | 'workspace_error'
   | 'disk_full'
+  | 'check_failed'
+  | 'setup_failed'
   /** the agent cannot run on this host as it is set up (claude as root outside the sandbox): retries would not help */
   | 'agent_unusable'
   | 'internal';

@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { SFTPWrapper } from 'ssh2';
+import { HOME_DIR_NAME, homeLayout } from '@agentfleet/host-contract';
 import type { Logger } from '@agentfleet/telemetry';
 import { SshError } from './errors.js';
 import type { SshSession } from './session.js';
@@ -58,10 +59,10 @@ export async function remoteHome(s: SshSession): Promise<string> {
 export async function deployBundle(s: SshSession, bundleDir: string, opts: DeployOptions = {}): Promise<DeployResult> {
   const hash = opts.hash ?? hashBundle(bundleDir);
   const sftp = await s.sftp();
-  const root = posix.resolve(await remoteHome(s), opts.root ?? '.agentfleet');
-  const releases = posix.join(root, 'releases');
+  const layout = homeLayout(posix.resolve(await remoteHome(s), opts.root ?? HOME_DIR_NAME));
+  const releases = layout.releases;
   const releaseDir = posix.join(releases, hash);
-  const currentLink = posix.join(releases, 'current');
+  const currentLink = layout.currentRelease;
   let uploaded = false;
 
   if (!(await isDir(sftp, releaseDir))) {

@@ -9,6 +9,8 @@ export { SshSession, type ConnectOptions, type ExecOptions, type ExecResult } fr
 export { probeHost, parseProbe, defaultSlots, MIN_NODE_MAJOR, type HostProbe } from './probe.js';
 export { deployBundle, hashBundle, remoteHome, type DeployOptions, type DeployResult } from './deploy.js';
 export {
-  startDaemon, stopDaemon, daemonStatus,
-  type StartDaemonOptions, type StopDaemonOptions, type StopResult, type DaemonHomeOptions,
+  startDaemon, stopDaemon, daemonStatus, daemonInfo, launchEnvironment,
+  type StartDaemonOptions, type StartDaemonResult, type StopDaemonOptions, type StopResult, type DaemonHomeOptions, type DaemonInfo,
 } from './daemon.js';
+export { daemonLogFile, readDaemonLog, followDaemonLog, type DaemonLogOptions } from './daemon-log.js';
+export { missingHostFiles } from './host-files.js';

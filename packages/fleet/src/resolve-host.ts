@@ -91,7 +91,6 @@ export function resolveHost(spec: Pick<HostSpec, 'name'> & Partial<HostSpec>, op
 function resolveWithDepth(spec: Pick<HostSpec, 'name'> & Partial<HostSpec>, opts: ResolveOptions, depth: number): ResolvedHost {
   const home = opts.home ?? homedir();
   const localUser = opts.localUser ?? userInfo().username;
-  const baseDir = opts.baseDir ?? process.cwd();
   const sshConfigPath = opts.sshConfigPath ?? join(home, '.ssh', 'config');
   const dest = parseDestination(spec.ssh ?? spec.name);
   const config = loadSshConfig(sshConfigPath);
@@ -103,29 +102,13 @@ function resolveWithDepth(spec: Pick<HostSpec, 'name'> & Partial<HostSpec>, opts
   const port = dest.port ?? (configPort ? Number(configPort) : 22);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new InputError(`host '${spec.name}': ssh port '${configPort}' in ${sshConfigPath} is not valid`);
   const user = dest.user ?? first(get('User')) ?? localUser;
+  const paths = pathExpander({ home, localUser, user, hostName, port, alias: dest.host, baseDir: opts.baseDir ?? process.cwd() });
 
-  const expand = (p: string) => {
-    const t = p
-      .replace(/%%/g, '\0')
-      .replace(/%d/g, home)
-      .replace(/%u/g, localUser)
-      .replace(/%r/g, user)
-      .replace(/%h/g, hostName)
-      .replace(/%p/g, String(port))
-      .replace(/%n/g, dest.host)
-      .replace(/\0/g, '%');
-    const tilde = t === '~' ? home : t.startsWith('~/') ? join(home, t.slice(2)) : t;
-    return isAbsolute(tilde) ? tilde : resolve(baseDir, tilde);
-  };
-  // ssh's own relative paths in ssh_config are relative to ~/.ssh; fleet.yaml paths to the config file.
-  const expandSsh = (p: string) => (p.startsWith('~') || p.startsWith('%d') || isAbsolute(p) ? expand(p) : join(home, '.ssh', p));
-
-  const configured = all(get('IdentityFile')).map(expandSsh);
+  const configured = all(get('IdentityFile')).map(paths.ssh);
   const defaults = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(home, '.ssh', f));
-  const identityFiles = [...new Set([...(spec.identityFile ? [expand(spec.identityFile)] : []), ...configured, ...defaults])];
-
+  const identityFiles = [...new Set([...(spec.identityFile ? [paths.fleet(spec.identityFile)] : []), ...configured, ...defaults])];
   const userKnownHosts = first(get('UserKnownHostsFile'))?.split(/\s+/)[0];
-  const knownHostsFile = spec.knownHosts ? expand(spec.knownHosts) : userKnownHosts ? expandSsh(userKnownHosts) : join(home, '.ssh', 'known_hosts');
+  const knownHostsFile = spec.knownHosts ? paths.fleet(spec.knownHosts) : userKnownHosts ? paths.ssh(userKnownHosts) : join(home, '.ssh', 'known_hosts');
 
   const resolved: ResolvedHost = {
     name: spec.name,
@@ -143,11 +126,41 @@ function resolveWithDepth(spec: Pick<HostSpec, 'name'> & Partial<HostSpec>, opts
   if (proxyJump && proxyJump.toLowerCase() !== 'none') {
     if (depth >= MAX_JUMPS) throw new InputError(`host '${spec.name}': ProxyJump chain longer than ${MAX_JUMPS} hops (a loop in ${sshConfigPath}?)`);
     resolved.proxyJump = proxyJump;
-    resolved.jumpHosts = proxyJump.split(',').map((hop) => {
-      const j = resolveWithDepth({ name: hop, ssh: hop }, opts, depth + 1);
-      // Jumps of a hop come before the hop itself.
-      return j;
-    });
+    // Jumps of a hop come before the hop itself.
+    resolved.jumpHosts = proxyJump.split(',').map((hop) => resolveWithDepth({ name: hop, ssh: hop }, opts, depth + 1));
   }
   return resolved;
+}
+
+interface ExpandContext {
+  home: string;
+  localUser: string;
+  user: string;
+  hostName: string;
+  port: number;
+  /** the name the host was asked by (ssh's %n) */
+  alias: string;
+  baseDir: string;
+}
+
+/**
+ * ssh_config's % tokens and ~ in paths. fleet.yaml paths are relative to the config file;
+ * ssh's own relative paths in ssh_config are relative to ~/.ssh.
+ */
+function pathExpander(c: ExpandContext): { fleet: (p: string) => string; ssh: (p: string) => string } {
+  const fleet = (p: string) => {
+    const t = p
+      .replace(/%%/g, '\0')
+      .replace(/%d/g, c.home)
+      .replace(/%u/g, c.localUser)
+      .replace(/%r/g, c.user)
+      .replace(/%h/g, c.hostName)
+      .replace(/%p/g, String(c.port))
+      .replace(/%n/g, c.alias)
+      .replace(/\0/g, '%');
+    const tilde = t === '~' ? c.home : t.startsWith('~/') ? join(c.home, t.slice(2)) : t;
+    return isAbsolute(tilde) ? tilde : resolve(c.baseDir, tilde);
+  };
+  const ssh = (p: string) => (p.startsWith('~') || p.startsWith('%d') || isAbsolute(p) ? fleet(p) : join(c.home, '.ssh', p));
+  return { fleet, ssh };
 }

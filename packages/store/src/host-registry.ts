@@ -18,6 +18,10 @@ export interface HostHeartbeat {
   acceptingWork: boolean;
   notAcceptingReason: string | null;
   workers: WorkerStatus[];
+  /** The protocol the daemon speaks (absent in heartbeats of releases before it was sent). */
+  protocol?: number;
+  /** Set when Redis holds runs of a newer protocol than the daemon speaks: what to do about it. */
+  protocolNotice?: string | null;
 }
 
 export interface HostControl {
@@ -117,6 +121,9 @@ export class HostRegistry {
         workers,
         restarts: Number(res[4 * i + 3]?.[1] ?? 0),
         cores: hb?.cores ?? reg.cores ?? 0,
+        pid: hb?.pid ?? null,
+        protocol: hb?.protocol ?? null,
+        protocolNotice: hb?.protocolNotice ?? null,
       };
     });
   }

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
-import { FleetError, InputError, isRunId, jobIdOf, PROTOCOL_VERSION, type Plan } from '@agentfleet/core';
+import { FleetError, InputError, isRunId, jobIdOf, mergeQueueTask, PROTOCOL_VERSION, type Plan } from '@agentfleet/core';
 import type { FleetEvents } from './fleet-events.js';
 import type { Keys } from './keys.js';
+import { withMergeQueueAgain } from './merge-queue-retry.js';
 import { emptyCounts } from './records.js';
 import { buildSchedule } from './schedule.js';
 import { cancelScript, raiseBudgetScript, retryScript, type RaiseBudgetResult, type ScriptRunner } from './scripts/index.js';
@@ -43,12 +44,12 @@ export class RunWriter {
   }
 
   private submitTransaction(plan: Plan, opts: SubmitOptions) {
-    const sched = buildSchedule(plan.tasks, opts.schedule);
+    const sched = buildSchedule(plan.tasks, opts.schedule, opts.integrate ? mergeQueueTask(plan, opts.integrate) : undefined);
     const now = Date.now();
     const k = this.keys;
     const runId = opts.runId;
     const tx = this.redis.multi();
-    const realCount = plan.tasks.length;
+    const realCount = sched.order.length;
     tx.hset(k.run(runId), {
       id: runId,
       name: plan.name,
@@ -97,6 +98,7 @@ export class RunWriter {
         priority: node.priority,
         attempts: 0,
         spec: JSON.stringify(spec),
+        ...(node.finally ? { finally: '1' } : {}),
         ...(ready ? { readyAt: now, queuedAt: now } : {}),
       });
       if (ready) {
@@ -139,14 +141,17 @@ export class RunWriter {
       if (wanted(t.status) && t.deps.every((d) => info.get(d)?.status === 'succeeded' || chosen.has(d))) chosen.add(id);
     }
     if (chosen.size === 0) return { reopened: [], ready: [] };
-    const items = [...chosen].map((id) => {
-      const t = info.get(id)!;
-      return { id, pending: t.deps.filter((d) => chosen.has(d)).length, next: t.dependents.filter((d) => chosen.has(d)) };
-    });
+    const items = withMergeQueueAgain(
+      [...chosen].map((id) => {
+        const t = info.get(id)!;
+        return { id, pending: t.deps.filter((d) => chosen.has(d)).length, next: t.dependents.filter((d) => chosen.has(d)) };
+      }),
+      (id) => info.get(id)?.status,
+    );
     // (the script gives each re-opened task a new job id: old failed jobs stay as they are)
     const ready = await this.scripts.run(retryScript, { runId, items });
     await this.queues.add(ready);
-    return { reopened: [...chosen], ready };
+    return { reopened: items.map((i) => i.id), ready };
   }
 
   /** `fleet budget RUN --raise USD`: a paused run under its new budget resumes, its budget-parked tasks queued again. */

@@ -13,6 +13,8 @@ export interface ScheduleNode {
   dependents: string[];
   /** BullMQ priority (1 = first): the longer the path still ahead of a task, the sooner it starts. */
   priority: number;
+  /** starts once every other task has ended, whatever their outcome (the merge queue) */
+  finally?: boolean;
 }
 
 /** Largest BullMQ priority is 2^21 - 1; a million steps is resolution enough. */
@@ -33,7 +35,20 @@ export function barrierId(level: number): string {
  * `deps`: a task waits for its own dependencies. `levels`: a task waits for every task of
  * the previous level, through one zero-cost barrier per level (n + m edges, not n x m).
  */
-export function buildSchedule(tasks: readonly TaskSpec[], schedule: Schedule): RunSchedule {
+export function buildSchedule(tasks: readonly TaskSpec[], schedule: Schedule, finallyTask?: TaskSpec): RunSchedule {
+  const built = buildTaskSchedule(tasks, schedule);
+  return finallyTask ? withFinally(built, finallyTask) : built;
+}
+
+/** The finally node waits for every real task; each of them releases it, whatever its outcome (release.lua). */
+function withFinally(s: RunSchedule, spec: TaskSpec): RunSchedule {
+  const real = s.nodes.filter((n) => !n.barrier);
+  for (const n of real) n.next = [...n.next, spec.id];
+  const node: ScheduleNode = { id: spec.id, barrier: false, spec, pending: real.length, next: [], dependents: [], priority: PRIORITY_STEPS + 1, finally: true };
+  return { nodes: [...s.nodes, node], order: [...s.order, spec.id] };
+}
+
+function buildTaskSchedule(tasks: readonly TaskSpec[], schedule: Schedule): RunSchedule {
   const dag = buildDag(tasks);
   const layering = layerDag(dag);
   const levels = levelIds(dag, layering);

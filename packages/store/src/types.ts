@@ -84,10 +84,31 @@ export interface ReviewRecord {
 
 export interface IntegrationResult {
   branch: string;
+  /** results now in the branch (merged, resolved by the agent, or contained already) */
   merged: string[];
+  /** conflicts left unresolved */
   conflicts: { taskId: string; paths: string[] }[];
   commit?: string;
   error?: string;
+  /** every result in the order the merge queue took them, with what became of it */
+  results?: MergeQueueEntry[];
+}
+
+/** One result in the merge queue: merged (noop when the branch held it already), conflict, resolved by the agent, check failed. */
+export interface MergeQueueEntry {
+  taskId: string;
+  commit: string;
+  outcome: 'merged' | 'conflict' | 'resolved' | 'check_failed';
+  noop?: boolean;
+  /** conflict, resolved: the conflicting paths */
+  paths?: string[];
+  /** check_failed: the command, its exit code and its last output lines (scrubbed) */
+  check?: string;
+  exitCode?: number;
+  outputTail?: string;
+  /** resolved or not: what the resolver said, or why its resolution was refused */
+  note?: string;
+  durationMs: number;
 }
 
 export interface RunReport {
@@ -131,6 +152,12 @@ export interface HostStatus {
   workers: WorkerStatus[];
   restarts: number;
   cores: number;
+  /** The daemon's pid (from its heartbeat; null when down). */
+  pid: number | null;
+  /** The protocol the daemon speaks (null when down, or a release that does not say). */
+  protocol: number | null;
+  /** Runs in Redis need a newer protocol than the daemon speaks: "runs need protocol N; this daemon speaks M: ..." */
+  protocolNotice: string | null;
 }
 
 /** Upper bounds (seconds) of the duration histogram buckets kept durably in Redis. */
@@ -266,6 +293,8 @@ export interface AttemptHistoryEntry {
   sandbox: string | null;
   rounds: { round: number; check: string; exitCode: number; durationMs: number }[];
   setup: 'ran' | 'reused' | null;
+  /** how long the setup took (its command when it ran; the check that it was still good when reused) */
+  setupMs?: number | null;
   /** parked attempts: what the task waited for */
   wait?: { kind: string; reason: string; until?: number };
 }

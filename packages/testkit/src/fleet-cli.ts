@@ -1,6 +1,8 @@
 // The built `fleet` CLI run as a child process, as a user runs it: the exit code and all it
-// printed, asynchronously (so servers in the test process can answer it) or synchronously.
+// printed, asynchronously (so servers in the test process can answer it) or synchronously;
+// and UserCli, a user's CLI with its own home and fleet.yaml.
 import { spawn, spawnSync } from 'node:child_process';
+import type { HostStatus } from '@agentfleet/store';
 import { cliBin } from './built-apps.js';
 
 export interface CliResult {
@@ -36,4 +38,47 @@ export async function runFleetOk(args: string[], opts: FleetRunOptions = {}): Pr
 export function runFleetSync(args: string[], opts: FleetRunOptions = {}): CliResult {
   const r = spawnSync(process.execPath, [cliBin, ...args], { env: opts.env ?? process.env, cwd: opts.cwd, encoding: 'utf8', timeout: opts.timeoutMs });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The parts of `fleet report --format json` the end-to-end suites read. */
+export interface ReportJson {
+  run: { status: string };
+  tasks: { id: string; status: string; host: string | null; attempts: number; startedAt: string | null; error: { message: string } | null }[];
+  totals: { tasks: number; succeeded: number };
+}
+
+type UserRunOptions = { env?: Record<string, string | undefined>; config?: string; timeoutMs?: number };
+
+/** The CLI as a user runs it: its own home, the given fleet.yaml, no REDIS_URL or AGENTFLEET_CONFIG from outside. */
+export class UserCli {
+  constructor(
+    readonly config: string,
+    readonly home: string,
+    readonly env: Record<string, string> = {},
+  ) {}
+
+  run(args: string[], opts: UserRunOptions = {}): Promise<CliResult> {
+    const env = { ...process.env, REDIS_URL: undefined, AGENTFLEET_CONFIG: undefined, AGENTFLEET_HOME: this.home, ...this.env, ...opts.env };
+    return runFleet(['--config', opts.config ?? this.config, ...args], { env, timeoutMs: opts.timeoutMs ?? 120_000 });
+  }
+
+  /** Its stdout; an exit code other than 0 is an error carrying all it printed. */
+  async ok(args: string[], opts: UserRunOptions = {}): Promise<string> {
+    const r = await this.run(args, opts);
+    if (r.code !== 0) throw new Error(`fleet ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
+    return r.stdout;
+  }
+
+  async hosts(): Promise<HostStatus[]> {
+    return JSON.parse(await this.ok(['hosts', '--json'])) as HostStatus[];
+  }
+
+  async report(runId: string): Promise<ReportJson> {
+    return JSON.parse(await this.ok(['report', runId, '--format', 'json'])) as ReportJson;
+  }
+
+  /** Submits without waiting; returns the run id. */
+  async submit(plan: string): Promise<string> {
+    return (JSON.parse(await this.ok(['run', plan, '--json'])) as { runId: string }).runId;
+  }
 }

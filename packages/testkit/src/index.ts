@@ -9,11 +9,11 @@ export * from './ports.js'; // freePort, portOpen
 export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
-export * from './plans.js'; // task, plan, noConfig
-export * from './store.js'; // testStore, runEnded, dropStore, claimAs
+export * from './plans.js'; // task, plan, noConfig, writeShellPlan, sleepers
+export * from './store.js'; // testStore, runEnded, dropStore, hostStatus, claimAs
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
-export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync
+export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
 export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
 export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child
 export * from './exposition.js'; // parseSamples, parseExposition, total, seriesKey, counterSeries
@@ -24,6 +24,9 @@ export * from './netns.js'; // startNetnsHosts, canRunNetnsHosts: hosts behind n
 export * from './tls-certs.js'; // generateTestCerts, redisTlsArgs
 export * from './tmux.js'; // TmuxServer: a pseudo-terminal whose screen a test reads
 export * from './openai-standin.js'; // OpenAIStandin, startStandin, reply: the model stand-in
+export * from './leak-scan.js'; // redisDump, filesContaining: where a secret could leak to
+export * from './npm-project.js'; // makeNpmProject, npmCacheKeys: an npm project whose dependencies are vendored tarballs
+export * from './model-fleet.js'; // startModelFleet: stand-in model, store, one-slot daemon and a CLI home
 export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
 export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user

@@ -1,7 +1,8 @@
 export { ScratchWorkspace } from './scratch.js';
 export { SlotWorkspace, type WorkspaceOptions, type PrepareRequest, type PreparedWorkspace, type PublishRequest, type PublishedResult } from './slot.js';
 export { resolveRef, type ResolveRefOptions } from './resolve-ref.js';
-export { integrate, type IntegrateOptions, type IntegrateResult } from './integrate.js';
+export { MergeQueueBranch, abortMerge, commitMerge, containsCommit, headOf, resetTo, startMerge, type MergeQueueOptions } from './merge-queue.js';
+export { excludeFileOf, type KeptPaths } from './kept-paths.js';
 export { runJanitor, type JanitorOptions, type JanitorReport } from './janitor.js';
 export { diskFree, assertDiskFree } from './disk.js';
 export { normalizeRepoUrl, mirrorKey } from './url.js';

@@ -5,6 +5,7 @@ import { git } from './git.js';
 import { acquireLock, isStale, pidAlive, readLock } from './lock.js';
 import { MIRROR_STAMP, UNPUSHED, integrateDir, mirrorLockFile, mirrorsDir, slotsDir } from './paths.js';
 import { clearStaleGitState, preserveLocalRefs, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
+import { readExcludeFile } from './kept-paths.js';
 import { adminDirOf } from './slot.js';
 import { readState, stateFile } from './slot-state.js';
 import { diskFree } from './disk.js';
@@ -99,7 +100,7 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
         clearStaleGitState(admin);
         const st = readState(path);
         const label = st?.runId && st.taskId ? `${st.runId}/${st.taskId}` : `slot-${slot}`;
-        await salvageWorktree(wt, { label, message: `fleet: ${label}: work left on slot ${slot} (salvaged by the janitor)`, env, exclude: st?.base ? [st.base] : [] });
+        await salvageWorktree(wt, { label, message: `fleet: ${label}: work left on slot ${slot} (salvaged by the janitor)`, env, exclude: st?.base ? [st.base] : [], skipPaths: readExcludeFile(path) });
       } catch (e) {
         report.slotsKept.push({ slot, reason: `cannot check for unpublished work: ${(e as Error).message}` });
         continue;

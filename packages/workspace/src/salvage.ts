@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '@agentfleet/telemetry';
 import { git, SHA_PATTERN } from './git.js';
+import { addAllArgs } from './kept-paths.js';
 import { readPushUrl } from './mirror.js';
 import { RESULTS, UNPUSHED } from './paths.js';
 
@@ -37,6 +38,8 @@ export interface SalvageInfo {
   env: Record<string, string>;
   /** Commits not to count as work (the prepared base: its local merge commits are derived). */
   exclude?: string[];
+  /** Paths never committed (the setup's keep, host files): left out of the salvage commit. */
+  skipPaths?: readonly string[];
 }
 
 export interface Salvaged {
@@ -55,7 +58,7 @@ export function stamp(): string {
  * the janitor pushes them to a fleet/rescue/... branch.
  */
 export async function salvageWorktree(wt: string, info: SalvageInfo): Promise<Salvaged | undefined> {
-  await git(['add', '-A'], { cwd: wt });
+  await git(addAllArgs(info.skipPaths ?? []), { cwd: wt });
   const staged = (await git(['diff', '--cached', '--quiet'], { cwd: wt, okCodes: [1] })).code === 1;
   if (staged) await git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--no-verify', '-m', info.message], { cwd: wt, env: info.env });
   const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: wt, okCodes: [1] })).stdout.trim();

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { FleetError, branchOf, isRunId, isTaskId } from '@agentfleet/core';
 import type { Logger } from '@agentfleet/telemetry';
 import { authorEnv, git, parseAuthor, SHA_PATTERN, type Identity } from './git.js';
+import { addAllArgs, assertNotCommitted, cleanArgs, NO_KEPT_PATHS, trackedAmong, writeExcludeFile, type KeptPaths } from './kept-paths.js';
 import { acquireLock, type LockHandle } from './lock.js';
 import { headOf, mergeOne } from './merge.js';
 import { Mirror } from './mirror.js';
@@ -10,8 +11,12 @@ import { slotDir } from './paths.js';
 import { pushBranch, diffStat, remoteRef, type DiffStat } from './push.js';
 import { clearStaleGitState, salvageAdminHead, salvageWorktree } from './salvage.js';
 import { changedSince } from './scan.js';
+import { forgetSetup, recordSetup, setupHolds, setupKey } from './setup-key.js';
 import { readState, writeState, type SlotState } from './slot-state.js';
 import { normalizeRepoUrl } from './url.js';
+import { adminDirOf, findRegistration } from './worktree-admin.js';
+
+export { adminDirOf } from './worktree-admin.js';
 
 export interface WorkspaceOptions {
   /** agentfleet home on this host, e.g. ~/.agentfleet. */
@@ -42,6 +47,8 @@ export interface PrepareRequest {
   author?: string;
   /** Stops fetches when the task is stopped (cancel, timeout, shutdown). */
   signal?: AbortSignal;
+  /** Paths the clean spares and commits leave out (the setup's keep, host files). */
+  kept?: KeptPaths;
 }
 
 export interface PreparedWorkspace {
@@ -87,6 +94,9 @@ export class SlotWorkspace {
   private adminDir?: string;
   private mirror?: Mirror;
   private state?: SlotState;
+  private kept: KeptPaths = NO_KEPT_PATHS;
+  /** The slot's directory (state, lock, exclude file): `<home>/slots/<slot>`. */
+  readonly path: string;
 
   constructor(opts: WorkspaceOptions) {
     if (!SLOT_PATTERN.test(opts.slot)) throw new FleetError('workspace_error', `invalid slot name '${opts.slot}'`, { slot: opts.slot });
@@ -94,6 +104,7 @@ export class SlotWorkspace {
     this.home = resolve(opts.home);
     this.slotPath = slotDir(this.home, opts.slot);
     this.dir = join(this.slotPath, 'wt');
+    this.path = this.slotPath;
     this.identity = parseAuthor(opts.author);
     this.env = authorEnv(this.identity);
     this.logger = opts.logger?.child({ slot: opts.slot });
@@ -110,6 +121,8 @@ export class SlotWorkspace {
     const resultsUrl = normalizeRepoUrl(req.pushUrl ?? req.repoUrl);
     const mirror = await Mirror.open({ home: this.home, url: repoUrl, author: this.identity, logger: this.logger, signal: req.signal });
     this.mirror = mirror;
+    this.kept = req.kept ?? NO_KEPT_PATHS;
+    writeExcludeFile(this.slotPath, this.kept);
     const deps = req.deps.map((d) => ({ taskId: d.taskId, commit: d.commit.toLowerCase(), branch: branchOf(req.runId, d.taskId) }));
     await mirror.ensureCommits([req.baseCommit], deps, resultsUrl, req.signal);
 
@@ -165,13 +178,14 @@ export class SlotWorkspace {
     }
     if (!SHA_PATTERN.test(req.base)) throw new FleetError('workspace_error', `publish of ${req.runId}/${req.taskId}: base '${req.base}' is not a commit id`);
     const pushUrl = normalizeRepoUrl(req.pushUrl);
-    await git(['add', '-A'], { cwd: this.dir });
+    await git(addAllArgs(this.kept.neverCommit), { cwd: this.dir });
     const staged = (await git(['diff', '--cached', '--quiet'], { cwd: this.dir, okCodes: [1] })).code === 1;
     if (staged) {
       const message = `fleet: ${req.runId}/${req.taskId}: ${oneLine(req.title) || req.taskId}`;
       await git(['-c', 'core.hooksPath=/dev/null', 'commit', '-q', '--no-verify', '-m', message], { cwd: this.dir, env: this.envFor(req.author) });
     }
     const commit = await headOf(this.dir);
+    await assertNotCommitted(this.dir, req.base, commit, this.kept.neverCommit.filter((p) => !this.kept.keep.includes(p)), req.taskId);
     const branch = branchOf(req.runId, req.taskId);
     // Leased on the tip seen when the attempt started (see SlotState.leaseTip).
     await pushBranch(this.dir, pushUrl, branch, commit, st.leaseTip === undefined ? {} : { expect: st.leaseTip || null });
@@ -182,11 +196,33 @@ export class SlotWorkspace {
     return { branch, commit, diff };
   }
 
-  /** Unlocks the worktree and the slot. Work left by a task that did not publish is salvaged first. */
+  /** The setup's key at the prepared base, and whether the slot's last setup still holds for it. */
+  async setupState(parts: { run: string; key: readonly string[] }): Promise<{ key: string; holds: boolean }> {
+    const key = await setupKey(this.dir, { ...parts, repoUrl: this.state?.repoUrl ?? '', keep: this.kept.keep });
+    return { key, holds: setupHolds(this.slotPath, this.dir, key, this.kept.keep) };
+  }
+
+  /** Records the setup's outcome: a success holds for later tasks with the same key. */
+  setupEnded(key: string, ok: boolean): void {
+    if (ok) recordSetup(this.slotPath, key);
+    else forgetSetup(this.slotPath);
+  }
+
+  /** Of `paths`, those the prepared base tracks (a host file may not overwrite one). */
+  tracked(paths: readonly string[]): Promise<string[]> {
+    return trackedAmong(this.dir, paths);
+  }
+
+  /** The worktree holds nothing to salvage: what the merge queue committed there merges pushed results. */
+  settle(): void {
+    if (this.state) this.state = writeState(this.slotPath, { ...this.state, phase: 'published' });
+  }
+
   private envFor(author: string | undefined): Record<string, string> {
     return author ? authorEnv(parseAuthor(author)) : this.env;
   }
 
+  /** Unlocks the worktree and the slot. Work left by a task that did not publish is salvaged first. */
   async release(): Promise<void> {
     if (!this.lock) return;
     try {
@@ -209,7 +245,7 @@ export class SlotWorkspace {
   /** Checkout + clean: rewrites only files that differ, removes what the last task left. */
   private async switchTo(commit: string, clean: PrepareRequest['clean']): Promise<void> {
     await git(['checkout', '-q', '-f', '--detach', commit], { cwd: this.dir });
-    await git(['clean', '-q', clean === 'all' ? '-ffdx' : '-ffd'], { cwd: this.dir });
+    await git(cleanArgs(clean, this.kept.keep), { cwd: this.dir });
   }
 
   /** After a crash or a task that did not publish: clear git's stale state, keep any work. */
@@ -228,6 +264,7 @@ export class SlotWorkspace {
       message: `fleet: ${label}: unpublished work of job ${st.jobId ?? '?'} (salvaged on slot ${this.slot})`,
       env: this.env,
       exclude: st.base ? [st.base] : [],
+      skipPaths: this.kept.neverCommit,
     });
     if (saved) this.logger?.warn({ ...saved }, 'kept unpublished work of the previous task (the janitor pushes it to a rescue branch)');
   }
@@ -276,46 +313,6 @@ export class SlotWorkspace {
     this.logger?.info({ dir: this.dir, ms: Date.now() - started }, 'slot worktree created');
     return admin;
   }
-}
-
-/** Reads `<wt>/.git` ("gitdir: ...") and checks the admin dir points back at this worktree. */
-export function adminDirOf(wt: string): string | undefined {
-  let dotgit: string;
-  try {
-    dotgit = readFileSync(join(wt, '.git'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const m = /^gitdir: (.+)$/m.exec(dotgit);
-  if (!m?.[1]) return undefined;
-  const admin = resolve(wt, m[1].trim());
-  try {
-    const back = readFileSync(join(admin, 'gitdir'), 'utf8').trim();
-    if (resolve(admin, back) !== join(wt, '.git')) return undefined;
-    if (!existsSync(join(admin, 'HEAD'))) return undefined;
-  } catch {
-    return undefined;
-  }
-  return admin;
-}
-
-/** The admin dir in `mirror` registered for worktree path `wt`, if any. */
-function findRegistration(mirror: string, wt: string): string | undefined {
-  let names: string[];
-  try {
-    names = readdirSync(join(mirror, 'worktrees'));
-  } catch {
-    return undefined;
-  }
-  for (const n of names) {
-    const admin = join(mirror, 'worktrees', n);
-    try {
-      if (resolve(admin, readFileSync(join(admin, 'gitdir'), 'utf8').trim()) === join(wt, '.git')) return admin;
-    } catch {
-      // unreadable registration: not ours
-    }
-  }
-  return undefined;
 }
 
 function validatePrepare(req: PrepareRequest): void {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FleetError } from '@agentfleet/core';
-import { SlotWorkspace, integrate, mirrorDir, resolveRef, diskFree, type PrepareRequest } from '@agentfleet/workspace';
+import { SlotWorkspace, MergeQueueBranch, commitMerge, containsCommit, headOf, mirrorDir, resetTo, resolveRef, diskFree, startMerge, type PrepareRequest } from '@agentfleet/workspace';
 import { AUTHOR, commit, g, makeOrigin, removeDir, tempDir, writeFiles } from '@agentfleet/testkit';
 
 let root: string;
@@ -182,17 +182,88 @@ describe('SlotWorkspace', () => {
     await ws.release();
   });
 
-  it('integrate merges results into a branch and reports conflicts', async () => {
+  it('merge queue steps: a result merges or is contained already; a conflict stays for a resolver or is dropped; the branch is pushed on its lease', async () => {
     const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
     const b = await task(ws, 'b', { 'b.txt': 'b\n', 'src/app.ts': 'export const a = 2;\n' });
-    const c = await task(ws, 'c', { 'c.txt': 'c\n' });
+    const c = await task(ws, 'c', { 'c.txt': 'c\n' }, { deps: [{ taskId: 'b', commit: b.commit }] });
     const d = await task(ws, 'd', { 'src/app.ts': 'export const a = 4;\n' });
-    const res = await integrate({ home, repoUrl: origin.repo, pushUrl: origin.repo, branch: 'integration', runId: run, author: AUTHOR, base: origin.sha, results: [{ taskId: 'b', commit: b.commit }, { taskId: 'c', commit: c.commit }, { taskId: 'd', commit: d.commit }] });
-    expect(res.merged).toEqual(['b', 'c']);
-    expect(res.conflicts).toEqual([{ taskId: 'd', paths: ['src/app.ts'] }]);
-    expect(g(origin.repo, 'rev-parse', 'integration')).toBe(res.commit);
+    const results = [b, c, d].map((r, i) => ({ taskId: ['b', 'c', 'd'][i]!, commit: r.commit }));
+    const branch = await MergeQueueBranch.open({ home, repoUrl: origin.repo, pushUrl: origin.repo, branch: 'integration', runId: run, base: origin.sha, results });
+    expect(branch.tip).toBeUndefined();
+    expect(branch.start).toBe(origin.sha);
+    const prep = await ws.prepare(req('merge-queue', { baseCommit: branch.start }));
+    expect(await startMerge(prep.dir, results[1]!, 'merge c', AUTHOR)).toBeNull(); // c holds b
+    expect(await containsCommit(prep.dir, b.commit)).toBe(true);
+    const before = await headOf(prep.dir);
+    const conflict = await startMerge(prep.dir, results[2]!, 'merge d', AUTHOR);
+    expect(conflict).toEqual({ conflict: ['src/app.ts'] });
+    expect(await commitMerge(prep.dir, ['src/app.ts'], AUTHOR, [])).toEqual({ unresolved: ['src/app.ts'] }); // markers left
+    writeFileSync(join(prep.dir, 'src/app.ts'), 'export const a = 6;\n');
+    expect(await commitMerge(prep.dir, ['src/app.ts'], AUTHOR, [])).toEqual({ unresolved: [] });
+    expect(g(prep.dir, 'rev-list', '--parents', '-1', 'HEAD').split(' ')).toHaveLength(3);
+    await resetTo(prep.dir, before, []);
+    expect(await headOf(prep.dir)).toBe(before);
+    await branch.push(before);
+    ws.settle();
+    await ws.release();
+    expect(g(origin.repo, 'rev-parse', 'integration')).toBe(before);
     expect(g(origin.repo, 'show', 'integration:c.txt')).toBe('c');
-    expect(readdirSync(join(home, 'integrate'))).toEqual([]); // scratch worktree removed
+    // The next queue starts at the branch's tip; a push over a branch moved meanwhile is refused.
+    const again = await MergeQueueBranch.open({ home, repoUrl: origin.repo, pushUrl: origin.repo, branch: 'integration', runId: run, base: origin.sha, results });
+    expect(again.start).toBe(before);
+    g(origin.repo, 'branch', '-f', 'integration', d.commit);
+    await expect(again.push(origin.sha)).rejects.toMatchObject({ kind: 'push_failed' });
+  });
+
+  it('kept paths: keep survives the clean between tasks, never-committed paths stay out of results and salvage even when .gitignore un-ignores them', async () => {
+    commit(origin.repo, { '.gitignore': '!.env\n', 'package-lock.json': '{"v":1}\n' }, 'un-ignore');
+    const base = g(origin.repo, 'rev-parse', 'HEAD');
+    const kept = { keep: ['node_modules'], neverCommit: ['node_modules', '.env'] };
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(req('a', { baseCommit: base, kept }));
+    expect(await ws.tracked(['.env', 'package-lock.json', 'src'])).toEqual(['package-lock.json', 'src']);
+    const first = await ws.setupState({ run: 'npm ci', key: ['package-lock.json'] });
+    expect(first.holds).toBe(false);
+    writeFiles(prep.dir, { 'node_modules/x/index.js': 'x\n', '.env': 'TOKEN=1\n', 'out.txt': 'work\n', 'stray.log': 'log\n' });
+    ws.setupEnded(first.key, true);
+    expect(readFileSync(join(ws.path, 'exclude'), 'utf8')).toBe('/node_modules\n/.env\n');
+    const a = await ws.publish({ runId: run, taskId: 'a', title: 'a', pushUrl: origin.repo, base });
+    await ws.release();
+    expect(g(origin.repo, 'ls-tree', '-r', '--name-only', a.commit).split('\n').sort()).toEqual(['.gitignore', 'README.md', 'out.txt', 'package-lock.json', 'src/app.ts', 'stray.log']);
+
+    const next = await ws.prepare(req('b', { baseCommit: base, kept }));
+    expect(existsSync(join(next.dir, 'node_modules/x/index.js'))).toBe(true); // kept
+    expect(existsSync(join(next.dir, 'out.txt'))).toBe(false); // cleaned as before
+    expect(existsSync(join(next.dir, '.env'))).toBe(false); // host files are copied in anew
+    expect((await ws.setupState({ run: 'npm ci', key: ['package-lock.json'] })).holds).toBe(true);
+    expect((await ws.setupState({ run: 'npm install', key: ['package-lock.json'] })).holds).toBe(false);
+    writeFiles(next.dir, { '.env': 'TOKEN=2\n', 'left.txt': 'unpublished\n' });
+    await ws.release(); // salvages left.txt, never .env or node_modules
+    const mirror = mirrorDir(home, origin.repo);
+    const files = g(mirror, 'ls-tree', '-r', '--name-only', g(mirror, 'for-each-ref', '--format=%(objectname)', 'refs/agentfleet/unpushed/'));
+    expect(files).toContain('left.txt');
+    expect(files).not.toContain('.env');
+    expect(files).not.toContain('node_modules');
+
+    // A lock file change at the base: the setup no longer holds.
+    const changed = commit(origin.repo, { 'package-lock.json': '{"v":2}\n' }, 'lock');
+    await ws.prepare(req('c', { baseCommit: changed, kept }));
+    expect((await ws.setupState({ run: 'npm ci', key: ['package-lock.json'] })).holds).toBe(false);
+    await ws.release();
+  });
+
+  it('a result that commits a host file is refused, never pushed', async () => {
+    const kept = { keep: [], neverCommit: ['.env'] };
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(req('a', { kept }));
+    writeFiles(prep.dir, { '.env': 'TOKEN=1\n' });
+    g(prep.dir, 'add', '-f', '.env');
+    g(prep.dir, 'commit', '-q', '-m', 'oops');
+    await expect(ws.publish({ runId: run, taskId: 'a', title: 'a', pushUrl: origin.repo, base: prep.base })).rejects.toThrow(/its commits hold host files \(\.env\)/);
+    await ws.release();
+    expect(() => g(origin.repo, 'rev-parse', '--verify', 'fleet/r1/a')).toThrow();
+    // Its commit was undone; what is left is the host file alone, which salvage leaves out: nothing kept.
+    expect(g(mirrorDir(home, origin.repo), 'for-each-ref', 'refs/agentfleet/unpushed/')).toBe('');
   });
 
   it('rejects bad input with clear errors; diskFree reports bytes', async () => {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { isRunId } from '@agentfleet/core';
 import { openFleet, type GlobalOptions } from '../fleet-context.js';
-import { ensureLocalFleet } from './run.js';
+import { ensureLocalFleet } from '../local-fleet.js';
 import { printJson, printLines } from '../output.js';
 import { budgetLine, money } from '../report/progress.js';
 

@@ -23,7 +23,7 @@ export function hostLines(hosts: HostStatus[]): string[] {
       gib(h.diskFree),
       h.heartbeatAgeMs === null ? '-' : `${(h.heartbeatAgeMs / 1000).toFixed(1)}s ago`,
       h.labels.join(',') || '-',
-      h.notAcceptingReason ?? '',
+      [h.notAcceptingReason, h.protocolNotice].filter(Boolean).join('; '),
     ]),
   ]);
 }

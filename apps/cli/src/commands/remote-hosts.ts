@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultSlots, FleetError, InputError, secretEnvNames, type FleetConfig, type HostSpec } from '@agentfleet/core';
 import { resolveHost, SshSession, type HostProbe, type ResolvedHost } from '@agentfleet/fleet';
+import { DAEMON_ENV, HOME_DIR_NAME, SET_BY_FLEET_UP } from '@agentfleet/host-contract';
 import { redactRedisUrl } from '@agentfleet/store';
 import { findConfigFile } from '../config-file.js';
 
@@ -40,7 +41,7 @@ export function resolveRemoteHosts(specs: HostSpec[], configOption: string | und
  */
 export function remoteHomeSpec(spec: HostSpec): string {
   const w = spec.workdir?.trim();
-  if (!w) return '.agentfleet';
+  if (!w) return HOME_DIR_NAME;
   if (w === '~') return '.';
   if (w.startsWith('~/')) return w.slice(2) || '.';
   if (w.startsWith('~')) throw new InputError(`host '${spec.name}': workdir '${w}': only ~/ (the login user's home) is supported`);
@@ -114,9 +115,6 @@ export function redisUrlForHost(host: RemoteHost, fleetUrl: string): string {
   return host.spec.redisUrl ?? fleetUrl;
 }
 
-/** Variables `fleet up` sets itself; daemonEnv may not override them. */
-const RESERVED = ['REDIS_URL', 'AGENTFLEET_HOST', 'AGENTFLEET_HOME', 'AGENTFLEET_PREFIX', 'AGENTFLEET_LABELS', 'AGENTFLEET_SLOTS', 'AGENTFLEET_SECRET_NAMES', 'AGENTFLEET_GIT_AUTHOR', 'AGENTFLEET_HEARTBEAT_TTL_MS', 'AGENTFLEET_VERSION'];
-
 /** The values of the host's forwarded variables; a missing one is an error naming it. Checked before any SSH. */
 export function forwardedSecrets(spec: HostSpec, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const problems: string[] = [];
@@ -127,7 +125,7 @@ export function forwardedSecrets(spec: HostSpec, env: NodeJS.ProcessEnv = proces
     else out[name] = v;
   }
   for (const name of Object.keys(spec.daemonEnv)) {
-    if (RESERVED.includes(name)) problems.push(`host '${spec.name}': daemonEnv may not set ${name} (fleet up sets it from fleet.yaml)`);
+    if (SET_BY_FLEET_UP.includes(name)) problems.push(`host '${spec.name}': daemonEnv may not set ${name} (fleet up sets it from fleet.yaml)`);
     if (spec.env.includes(name)) problems.push(`host '${spec.name}': ${name} is both forwarded (env) and set in daemonEnv`);
   }
   if (problems.length) throw new InputError(problems.join('\n'));
@@ -147,15 +145,17 @@ export interface DaemonEnvInput {
 export function daemonEnvironment(i: DaemonEnvInput): Record<string, string> {
   return {
     ...i.spec.daemonEnv,
-    REDIS_URL: i.redisUrl,
-    AGENTFLEET_HOST: i.spec.name,
-    AGENTFLEET_PREFIX: i.config.redis.prefix,
-    AGENTFLEET_LABELS: i.spec.labels.join(','),
-    AGENTFLEET_SLOTS: String(i.spec.slots ?? defaultSlots(i.probe.cores, i.probe.memBytes)),
-    AGENTFLEET_SECRET_NAMES: secretEnvNames(i.config).join(','),
-    AGENTFLEET_GIT_AUTHOR: i.config.git.author,
-    AGENTFLEET_HEARTBEAT_TTL_MS: String(i.config.heartbeatTtlMs),
-    AGENTFLEET_VERSION: i.version,
+    [DAEMON_ENV.redisUrl]: i.redisUrl,
+    [DAEMON_ENV.host]: i.spec.name,
+    [DAEMON_ENV.prefix]: i.config.redis.prefix,
+    [DAEMON_ENV.labels]: i.spec.labels.join(','),
+    [DAEMON_ENV.slots]: String(i.spec.slots ?? defaultSlots(i.probe.cores, i.probe.memBytes)),
+    [DAEMON_ENV.secretNames]: secretEnvNames(i.config).join(','),
+    [DAEMON_ENV.gitAuthor]: i.config.git.author,
+    [DAEMON_ENV.heartbeatTtlMs]: String(i.config.heartbeatTtlMs),
+    [DAEMON_ENV.version]: i.version,
+    // paths only: the files themselves stay on the host
+    ...(i.spec.files.length ? { [DAEMON_ENV.files]: JSON.stringify(i.spec.files) } : {}),
     ...i.secrets,
   };
 }

@@ -4,7 +4,9 @@ import { InputError, isBranchName, isRunId, makeRunId, type Plan, type Schedule 
 import { resolveRef } from '@agentfleet/workspace';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
 import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
-import { awaitLocalDaemon, ensureLocalDaemon, LOCAL_HOST } from '../local-daemon.js';
+import { ensureLocalFleet } from '../local-fleet.js';
+import { checkLocalHostFiles } from '../local-host.js';
+import { integrateBranchOf } from '../verify-input.js';
 import { loadPlanFile } from '../plan-file.js';
 import { printJson, printLines } from '../output.js';
 import { reportMarkdown } from '../report/markdown.js';
@@ -38,21 +40,14 @@ function absoluteRepo(plan: Plan, planPath: string): Plan['repo'] {
  * enqueues its roots (bad input writes nothing), then makes sure a fleet will take it.
  */
 export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptions): Promise<string> {
+  const integrate = integrateBranchOf(plan, opts.integrate);
+  checkLocalHostFiles(fleet.config);
   const baseCommit = plan.repo ? await resolveRef(plan.repo.url, plan.repo.ref) : null;
   const runId = makeRunId(new Date());
   const { providers, pricing, budgets, git } = fleet.config;
-  await fleet.store.runs.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate: opts.integrate });
+  await fleet.store.runs.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate });
   await ensureLocalFleet(fleet);
   return runId;
-}
-
-/** With no hosts configured, this machine is the fleet: make sure its daemon runs. */
-export async function ensureLocalFleet(fleet: FleetContext): Promise<void> {
-  if (fleet.config.hosts.length > 0) return;
-  const daemon = await ensureLocalDaemon(fleet.home, fleet.redisUrl, fleet.config);
-  if (!daemon.started) return;
-  const host = process.env.AGENTFLEET_HOST ?? LOCAL_HOST;
-  await awaitLocalDaemon(fleet.home, daemon.pid, async () => (await fleet.store.hosts.list()).some((h) => h.name === host && h.up));
 }
 
 async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
@@ -92,7 +87,7 @@ export function registerRunCommands(program: Command): void {
     .option('--fail-fast', 'cancel the rest of the run when a task fails after its retries')
     .option('--watch', 'follow the run; exit 0 when it succeeded, 1 when it failed or was cancelled')
     .option('--json', 'print {"runId": ...}')
-    .addOption(new Option('--integrate <branch>', 'merge every leaf result into BRANCH when the run ends').argParser(parseBranch))
+    .addOption(new Option('--integrate <branch>', "after the other tasks, the merge queue merges every succeeded result into BRANCH (overrides the plan's integrate.branch)").argParser(parseBranch))
     .option('--repo <url>', "the repository to work on (overrides the plan's repo.url; a path, file://, ssh:// or https:// URL)")
     .option('--ref <ref>', 'branch, tag or commit to start from (with --repo; default HEAD)')
     .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')

@@ -10,8 +10,10 @@ const DEFAULT_CONFIG = defaultConfig();
 export interface AgentRunInputs {
   ctx: TaskContext;
   dir: string;
-  /** the environment agents get (secrets reach them here, never through Redis) */
+  /** the environment agents get (taskProcessEnv: secrets reach them here, never through Redis) */
   env: NodeJS.ProcessEnv;
+  /** instead of the task's prompt (a fix round, the merge queue's resolver) */
+  prompt?: string;
   pauses: ProviderPauses;
   permits?: ProviderPermits;
   meter: SpendMeter;
@@ -28,9 +30,9 @@ export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: Ag
   const { ctx, stop, log } = inputs;
   return stop.watched(inputs.events.emit, async (onEvent) => {
     const request: AgentRunRequest = {
-      task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk },
+      task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: inputs.prompt ?? ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk },
       workdir: inputs.dir,
-      env: { ...inputs.env, AGENTFLEET_RUN: ctx.runId, AGENTFLEET_TASK: ctx.taskId },
+      env: inputs.env,
       budget: {},
       signal: stop.signal,
       onEvent,

@@ -1,8 +1,13 @@
 import type { FleetError } from '@agentfleet/core';
 import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, AttemptStatus, CompleteOutcome, FleetStore, TaskResult, TaskWait } from '@agentfleet/store';
 
+/** What the fleet's own steps found out during an attempt: its check runs and its workspace setup. */
+export type AttemptFindings = Pick<AttemptHistoryEntry, 'rounds' | 'setup' | 'setupMs'>;
+
+const NO_FINDINGS: AttemptFindings = { rounds: [], setup: null };
+
 /** The history entry of an attempt that ends now. */
-export function historyEntry(owner: AttemptOwner, status: AttemptStatus, spend: AttemptSpend, error: FleetError | null): AttemptHistoryEntry {
+export function historyEntry(owner: AttemptOwner, status: AttemptStatus, spend: AttemptSpend, error: FleetError | null, findings: AttemptFindings = NO_FINDINGS): AttemptHistoryEntry {
   return {
     attempt: owner.attempt,
     host: owner.host,
@@ -16,8 +21,9 @@ export function historyEntry(owner: AttemptOwner, status: AttemptStatus, spend: 
     provider: spend.provider,
     model: spend.model,
     sandbox: null,
-    rounds: [],
-    setup: null,
+    rounds: findings.rounds,
+    setup: findings.setup,
+    ...(findings.setupMs !== undefined ? { setupMs: findings.setupMs } : {}),
   };
 }
 
@@ -31,10 +37,12 @@ export class AttemptEnd {
     private readonly runId: string,
     private readonly taskId: string,
     private readonly owner: AttemptOwner,
+    /** read when the attempt ends: what it found out so far */
+    private readonly findings: () => AttemptFindings = () => NO_FINDINGS,
   ) {}
 
   succeeded(result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
-    return this.store.attempts.complete({ runId: this.runId, taskId: this.taskId, outcome: 'succeeded', result, owner: this.owner, spend, history: historyEntry(this.owner, 'succeeded', spend, null) });
+    return this.store.attempts.complete({ runId: this.runId, taskId: this.taskId, outcome: 'succeeded', result, owner: this.owner, spend, history: historyEntry(this.owner, 'succeeded', spend, null, this.findings()) });
   }
 
   failed(error: FleetError, result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
@@ -46,23 +54,23 @@ export class AttemptEnd {
       error: { kind: error.kind, message: error.message },
       owner: this.owner,
       spend,
-      history: historyEntry(this.owner, 'failed', spend, error),
+      history: historyEntry(this.owner, 'failed', spend, error, this.findings()),
     });
   }
 
   /** BullMQ runs another attempt; false when this one had lost the task already. */
   retrying(error: FleetError, spend: AttemptSpend): Promise<boolean> {
-    return this.store.attempts.retrying({ runId: this.runId, taskId: this.taskId, error: { kind: error.kind, message: error.message }, owner: this.owner, spend, history: historyEntry(this.owner, 'retrying', spend, error) });
+    return this.store.attempts.retrying({ runId: this.runId, taskId: this.taskId, error: { kind: error.kind, message: error.message }, owner: this.owner, spend, history: historyEntry(this.owner, 'retrying', spend, error, this.findings()) });
   }
 
   /** The task waits (no slot, no job, no retry spent) until the wait is due or a command wakes it. */
   parked(wait: TaskWait, spend: AttemptSpend): Promise<boolean> {
-    const entry = { ...historyEntry(this.owner, 'parked', spend, null), wait };
+    const entry = { ...historyEntry(this.owner, 'parked', spend, null, this.findings()), wait };
     return this.store.waits.park({ runId: this.runId, taskId: this.taskId, owner: this.owner, status: 'parked', wait, spend, history: entry });
   }
 
   /** Cancelled with its run, or lost to another attempt: the task's state is not this attempt's to set. */
   undecided(status: 'cancelled' | 'lost', spend: AttemptSpend, error: FleetError | null): Promise<boolean> {
-    return this.store.attempts.recordEnded({ runId: this.runId, taskId: this.taskId, spend, history: historyEntry(this.owner, status, spend, error) });
+    return this.store.attempts.recordEnded({ runId: this.runId, taskId: this.taskId, spend, history: historyEntry(this.owner, status, spend, error, this.findings()) });
   }
 }

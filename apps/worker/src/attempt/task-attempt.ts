@@ -1,16 +1,16 @@
 import { UnrecoverableError } from 'bullmq';
-import { FleetError, jobIdOf, WaitRequest } from '@agentfleet/core';
+import { FleetError, jobIdOf, WaitRequest, type HostFile } from '@agentfleet/core';
 import { SpendMeter, type ProviderPauses, type ProviderPermits } from '@agentfleet/agents';
 import type { AttemptOwner, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
 import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
-import { runTaskAgent } from './agent-run.js';
-import { AttemptEnd } from './attempt-end.js';
+import { AttemptEnd, type AttemptFindings } from './attempt-end.js';
 import { AttemptEvents } from './attempt-events.js';
 import { AttemptStop } from './attempt-stop.js';
 import { budgetGate } from './budget-gate.js';
+import { checkFailedError } from './checks.js';
 import { asFleetError, classifyFailure, tailLine } from './failure.js';
-import { integrateRun } from './integrate-run.js';
+import { VerifiedAttempt } from './verified-attempt.js';
 import { scrubError, scrubResult, secretsFor } from './secrets.js';
 
 /** What every attempt of a worker shares. */
@@ -26,6 +26,12 @@ export interface AttemptDeps {
   agentEnv: NodeJS.ProcessEnv;
   /** values that must not reach Redis: an agent may print them */
   secretValues: readonly string[];
+  /** the host's agentfleet home (its shared package caches) */
+  home: string;
+  /** this worker's slot number on its host (AGENTFLEET_SLOT, its port block) */
+  slot: number;
+  /** the host's files copied into every git workspace (paths only: see host-files.ts) */
+  hostFiles: readonly HostFile[];
 }
 
 /**
@@ -43,6 +49,8 @@ export class TaskAttempt {
   private readonly secrets: string[];
   private readonly started = Date.now();
   private result: TaskResult = {};
+  private readonly findings: AttemptFindings = { rounds: [], setup: null };
+  private readonly verified: VerifiedAttempt;
   private childLog?: Logger;
 
   constructor(
@@ -53,8 +61,9 @@ export class TaskAttempt {
     this.workspace = deps.workspaceFor(ctx);
     this.events = new AttemptEvents(deps.logger, () => this.log);
     this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
-    this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner);
+    this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner, () => this.findings);
     this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.agentEnv);
+    this.verified = new VerifiedAttempt({ ...deps, ctx, owner, workspace: this.workspace, stop: this.stop, events: this.events, meter: this.meter, findings: this.findings, secrets: this.secrets, log: () => this.log });
   }
 
   /**
@@ -78,10 +87,18 @@ export class TaskAttempt {
     const { ctx } = this;
     try {
       budgetGate(ctx);
-      const prepared = await this.events.timed('workspace', () => this.workspace.prepare(ctx, jobIdOf(ctx.runId, ctx.taskId), this.stop.signal), (p) => p.base ?? p.dir);
-      const ran = await runTaskAgent({ ctx, dir: prepared.dir, env: this.deps.agentEnv, pauses: this.deps.pauses, permits: this.deps.permits, meter: this.meter, stop: this.stop, events: this.events, log: () => this.log, diff: () => this.workspace.diff() });
+      if (ctx.spec.mergeQueue) {
+        const merged = await this.verified.mergeQueue();
+        return void (await (merged ? this.succeeded({ ...merged, durationMs: Date.now() - this.started }) : this.lost()));
+      }
+      const prepared = await this.verified.ready(jobIdOf(ctx.runId, ctx.taskId));
+      const ran = await this.verified.agent(prepared);
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
       if (ran.result.exit !== 0) throw new FleetError('exit_code', `exit code ${ran.result.exit}${tailLine(this.result.outputTail)}`);
+      if (ran.failure) {
+        this.result.outputTail = ran.failure.tail;
+        throw checkFailedError(ran.failure, ran.fixRounds);
+      }
       // The fence before side effects outside Redis: a worker cut off from Redis may have been
       // replaced; it must not overwrite the newer attempt's branch.
       if (this.workspace.publishes && !(await this.deps.store.attempts.owns(ctx.runId, ctx.taskId, this.owner))) return void (await this.lost());
@@ -89,6 +106,7 @@ export class TaskAttempt {
       await this.succeeded({ ...this.result, ...(published ?? {}), durationMs: Date.now() - this.started });
     } catch (err) {
       if (err instanceof WaitRequest && !this.stop.reason) return void (await this.parked(err));
+      if (err instanceof FleetError && typeof err.details.outputTail === 'string') this.result.outputTail = err.details.outputTail;
       await this.failed(scrubError(asFleetError(err, this.stop.reason), this.secrets), attemptsLeft);
     } finally {
       this.stop.dispose();
@@ -100,7 +118,7 @@ export class TaskAttempt {
     const outcome = await this.end.succeeded(result, this.meter.spend);
     this.say('info', { durationMs: result.durationMs, commit: result.commit, ready: outcome.ready.length, duplicate: outcome.duplicate, stale: outcome.stale }, outcome.stale ? 'task result dropped: another attempt owns the task' : 'task succeeded');
     if (outcome.stale) await this.end.undecided('lost', this.meter.spend, null);
-    if (outcome.runFinished) await this.runFinished(outcome.runFinished);
+    if (outcome.runFinished) this.runFinished(outcome.runFinished);
   }
 
   private async failed(error: FleetError, attemptsLeft: number): Promise<void> {
@@ -116,7 +134,7 @@ export class TaskAttempt {
       throw error;
     }
     const outcome = await this.end.failed(error, { ...this.result, durationMs: Date.now() - this.started }, this.meter.spend);
-    if (outcome.runFinished) await this.runFinished(outcome.runFinished);
+    if (outcome.runFinished) this.runFinished(outcome.runFinished);
     throw new UnrecoverableError(`${error.kind}: ${error.message}`);
   }
 
@@ -131,8 +149,7 @@ export class TaskAttempt {
     await this.end.undecided('lost', this.meter.spend, null);
   }
 
-  private async runFinished(status: string): Promise<void> {
+  private runFinished(status: string): void {
     this.say('info', { status }, 'run finished');
-    await integrateRun(this.deps.store, this.ctx, this.deps.workspaceFor(this.ctx), this.log);
   }
 }

@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { HOST_NAME_PATTERN } from '../ids.js';
 import { parseSource } from '../source.js';
 import { zodProblems } from '../zod-problems.js';
+import { hostFilesSchema } from './host-files.js';
 import { PROVIDER_APIS, SPILL_MODES } from './provider-api.js';
 
 const tierModels = z.strictObject({ low: z.string().min(1).optional(), medium: z.string().min(1).optional(), high: z.string().min(1).optional() });
@@ -21,6 +22,8 @@ const hostSchema = z.strictObject({
   redisUrl: z.string().regex(/^rediss?:\/\//, 'redisUrl is redis://… or rediss://…').optional(),
   /** Non-secret tuning variables for this host's daemon (AGENTFLEET_LOCK_MS, LOG_LEVEL, ...), passed like secrets: environment only. */
   daemonEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'), z.string()).default({}),
+  /** Files of this host copied into every workspace before setup (never committed, never in Redis). */
+  files: hostFilesSchema,
 });
 
 const providerSchema = z.strictObject({
@@ -46,6 +49,8 @@ const priceSchema = z.strictObject({ input: z.number().min(0), cachedInput: z.nu
 export const configSchema = z.strictObject({
   redis: z.strictObject({ url: z.string().optional(), prefix: z.string().regex(/^(\{[a-zA-Z0-9_-]+\}|[a-zA-Z0-9_-]+)$/, 'prefix is [a-zA-Z0-9_-]+, optionally in {braces} for Redis Cluster').default('af') }).prefault({}),
   hosts: z.array(hostSchema).default([]),
+  /** The local fleet's own host settings (it has no hosts entry). */
+  local: hostSchema.pick({ slots: true, labels: true, files: true }).prefault({}),
   providers: z.array(providerSchema).default([]),
   pricing: z.record(z.string(), priceSchema).default({}),
   budgets: z.strictObject({ perTaskUsd: z.number().positive().optional(), perRunUsd: z.number().positive().optional(), perTaskTokens: z.number().int().positive().optional() }).prefault({}),
@@ -59,6 +64,8 @@ export const configSchema = z.strictObject({
 
 export type FleetConfig = z.output<typeof configSchema>;
 export type HostSpec = z.output<typeof hostSchema>;
+export type LocalHostSpec = FleetConfig['local'];
+export { hostFilePath, type HostFile } from './host-files.js';
 export type ProviderSpec = z.output<typeof providerSchema>;
 export type PriceSpec = z.output<typeof priceSchema>;
 export type Tier = 'low' | 'medium' | 'high';

@@ -7,72 +7,95 @@ import type { Dag } from './graph.js';
  * Iterative Tarjan: deep graphs do not overflow the stack. Self-loops are not reported here.
  */
 export function findCycles(dag: Dag): string[][] {
-  const n = dag.size;
-  const { succStart, succs, rank, ids } = dag;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const onStack = new Uint8Array(n);
-  const stack = new Int32Array(n);
-  let stackTop = 0;
-  const callNode = new Int32Array(n);
-  const callEdge = new Int32Array(n);
-  const component = new Int32Array(n).fill(-1);
-  let nextIndex = 0;
-  let componentCount = 0;
-  const tangles: number[][] = [];
-
-  for (let root = 0; root < n; root++) {
-    if (index[root] !== -1) continue;
-    let depth = 0;
-    callNode[0] = root;
-    callEdge[0] = succStart[root]!;
-    index[root] = low[root] = nextIndex++;
-    stack[stackTop++] = root;
-    onStack[root] = 1;
-    while (depth >= 0) {
-      const v = callNode[depth]!;
-      const e = callEdge[depth]!;
-      if (e < succStart[v + 1]!) {
-        callEdge[depth] = e + 1;
-        const w = succs[e]!;
-        if (index[w] === -1) {
-          index[w] = low[w] = nextIndex++;
-          stack[stackTop++] = w;
-          onStack[w] = 1;
-          depth++;
-          callNode[depth] = w;
-          callEdge[depth] = succStart[w]!;
-        } else if (onStack[w]) {
-          low[v] = Math.min(low[v]!, index[w]!);
-        }
-        continue;
-      }
-      if (low[v] === index[v]) {
-        const members: number[] = [];
-        let w: number;
-        do {
-          w = stack[--stackTop]!;
-          onStack[w] = 0;
-          component[w] = componentCount;
-          members.push(w);
-        } while (w !== v);
-        if (members.length > 1) tangles.push(members);
-        componentCount++;
-      }
-      depth--;
-      if (depth >= 0) {
-        const parent = callNode[depth]!;
-        low[parent] = Math.min(low[parent]!, low[v]!);
-      }
-    }
-  }
-
+  const { rank, ids } = dag;
+  const { tangles, component } = tangledComponents(dag);
   const cycles = tangles.map((members) => {
     let start = members[0]!;
     for (const m of members) if (rank[m]! < rank[start]!) start = m;
     return shortestCycleThrough(dag, start, component).map((i) => ids[i]!);
   });
   return cycles.sort((a, b) => rank[dag.indexOf.get(a[0]!)!]! - rank[dag.indexOf.get(b[0]!)!]!);
+}
+
+/** Tarjan's state over typed arrays; `callNode`/`callEdge` are the explicit call stack. */
+interface Tarjan {
+  index: Int32Array;
+  low: Int32Array;
+  onStack: Uint8Array;
+  stack: Int32Array;
+  stackTop: number;
+  callNode: Int32Array;
+  callEdge: Int32Array;
+  component: Int32Array;
+  nextIndex: number;
+  componentCount: number;
+  /** components of more than one task */
+  tangles: number[][];
+}
+
+/** Strongly connected components (iterative Tarjan); `component[i]` names each task's. */
+function tangledComponents(dag: Dag): { tangles: number[][]; component: Int32Array } {
+  const n = dag.size;
+  const t: Tarjan = {
+    index: new Int32Array(n).fill(-1),
+    low: new Int32Array(n),
+    onStack: new Uint8Array(n),
+    stack: new Int32Array(n),
+    stackTop: 0,
+    callNode: new Int32Array(n),
+    callEdge: new Int32Array(n),
+    component: new Int32Array(n).fill(-1),
+    nextIndex: 0,
+    componentCount: 0,
+    tangles: [],
+  };
+  for (let root = 0; root < n; root++) if (t.index[root] === -1) visitFrom(dag, t, root);
+  return { tangles: t.tangles, component: t.component };
+}
+
+function enter(dag: Dag, t: Tarjan, v: number, depth: number): void {
+  t.index[v] = t.low[v] = t.nextIndex++;
+  t.stack[t.stackTop++] = v;
+  t.onStack[v] = 1;
+  t.callNode[depth] = v;
+  t.callEdge[depth] = dag.succStart[v]!;
+}
+
+function visitFrom(dag: Dag, t: Tarjan, root: number): void {
+  const { succStart, succs } = dag;
+  let depth = 0;
+  enter(dag, t, root, 0);
+  while (depth >= 0) {
+    const v = t.callNode[depth]!;
+    const e = t.callEdge[depth]!;
+    if (e < succStart[v + 1]!) {
+      t.callEdge[depth] = e + 1;
+      const w = succs[e]!;
+      if (t.index[w] === -1) enter(dag, t, w, ++depth);
+      else if (t.onStack[w]) t.low[v] = Math.min(t.low[v]!, t.index[w]!);
+      continue;
+    }
+    if (t.low[v] === t.index[v]) popComponent(t, v);
+    depth--;
+    if (depth >= 0) {
+      const parent = t.callNode[depth]!;
+      t.low[parent] = Math.min(t.low[parent]!, t.low[v]!);
+    }
+  }
+}
+
+/** `v` roots a component: its members are on the stack down to `v`. */
+function popComponent(t: Tarjan, v: number): void {
+  const members: number[] = [];
+  let w: number;
+  do {
+    w = t.stack[--t.stackTop]!;
+    t.onStack[w] = 0;
+    t.component[w] = t.componentCount;
+    members.push(w);
+  } while (w !== v);
+  if (members.length > 1) t.tangles.push(members);
+  t.componentCount++;
 }
 
 /** Breadth-first search from `start` back to itself, staying inside its component. */

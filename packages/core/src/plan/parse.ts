@@ -4,6 +4,7 @@ import { isRecord, planIssueProblems } from './problems.js';
 import { planSchema, PLAN_NAME_PATTERN, type RawPlan, type RawTask } from './schema.js';
 import { checkTasks } from './semantic.js';
 import { isModelBacked, PLAN_DEFAULTS, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
+import { applyTaskChecks, integrateOf, setupOf, verifyDefaults } from './verify-parse.js';
 
 /**
  * Parses and validates a plan (YAML or JSON). Every problem — schema and semantic — is
@@ -69,14 +70,16 @@ function toPlan(data: RawPlan, doc: SourceDoc, positionsOnDemand: boolean): Plan
     estimateMs: d?.estimate ?? PLAN_DEFAULTS.estimateMs,
     stallTimeoutMs: d?.stall_timeout ?? PLAN_DEFAULTS.stallTimeoutMs,
     complexity: d?.complexity ?? PLAN_DEFAULTS.complexity,
+    ...verifyDefaults(d),
   };
   const tasks = (data.tasks ?? []).map((t, i) => toTask(t, defaults, positionsOnDemand ? undefined : doc.locate(['tasks', i])));
   return {
     name: data.name ?? nameFromFile(doc.file),
-    ...(data.repo ? { repo: { url: data.repo.url, ref: data.repo.ref ?? 'HEAD', ...(data.repo.push ? { push: data.repo.push } : {}) } } : {}),
+    ...(data.repo ? { repo: { url: data.repo.url, ref: data.repo.ref ?? 'HEAD', ...(data.repo.push ? { push: data.repo.push } : {}), ...(data.repo.setup ? { setup: setupOf(data.repo.setup) } : {}) } } : {}),
     defaults,
     clean: data.clean ?? 'all',
     tasks,
+    ...(data.integrate ? { integrate: integrateOf(data.integrate) } : {}),
   };
 }
 
@@ -108,6 +111,7 @@ function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: 
     const reviewer = t.review.agent ?? (isModelBacked(agent) ? agent : 'codex');
     task.review = { agent: reviewer, prompt: t.review.prompt, rounds: t.review.rounds ?? 1 };
   }
+  applyTaskChecks(task, t, defaults);
   return task;
 }
 

@@ -3,6 +3,7 @@ import type { Problem } from '../errors.js';
 import type { SourceDoc } from '../source.js';
 import { planSchema, taskSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
+import { integrateSchema, setupSchema } from './verify-schema.js';
 
 type Path = (string | number)[];
 
@@ -12,7 +13,8 @@ function knownKeysAt(path: Path): string[] {
   const shape = (s: { shape: object }) => Object.keys(s.shape);
   if (names.length === 0) return shape(planSchema);
   if (names[0] === 'tasks') return names[1] === 'review' ? shape(taskSchema.shape.review.unwrap()) : shape(taskSchema);
-  if (names[0] === 'repo') return shape(planSchema.shape.repo.unwrap());
+  if (names[0] === 'repo') return names[1] === 'setup' ? shape(setupSchema) : shape(planSchema.shape.repo.unwrap());
+  if (names[0] === 'integrate') return shape(integrateSchema);
   if (names[0] === 'defaults') return shape(planSchema.shape.defaults.unwrap());
   return [];
 }
@@ -59,6 +61,7 @@ function describeIssue(issue: z.core.$ZodIssue, field: string, value: unknown): 
       return `${subject}: ${quote(value)} is invalid: ${issue.message}`;
     case 'too_small':
       if (issue.origin === 'string') return `${subject} must not be empty`;
+      if (issue.origin === 'array') return `${subject}: ${issue.message}`;
       return `${subject}: ${quote(value)} is less than the minimum ${String(issue.minimum)}`;
     case 'too_big':
       return `${subject}: ${quote(value)} is more than the maximum ${String(issue.maximum)}`;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { parseDuration } from '../duration.js';
 import { TASK_ID_PATTERN } from '../ids.js';
+import { duration } from './duration-schema.js';
 import { AGENT_KINDS, COMPLEXITIES, MODEL_AGENT_KINDS } from './types.js';
+import { checkSchema, fixRoundsSchema, integrateSchema, setupSchema } from './verify-schema.js';
 
 /** Plan names end up in run ids and branch names: the same rule as task ids. */
 export const PLAN_NAME_PATTERN = TASK_ID_PATTERN;
@@ -9,37 +10,6 @@ export const PLAN_NAME_PATTERN = TASK_ID_PATTERN;
 export const LABEL_PATTERN = /^[a-z0-9][a-z0-9_-]{0,31}$/;
 
 const ID_RULE = 'lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters';
-
-/** The longest delay a Node timer takes (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-
-/** A value as a message can show it: a mapping or a list by its kind, not as [object Object]. */
-function shown(value: unknown): string {
-  if (value !== null && typeof value === 'object') return Array.isArray(value) ? 'a list' : 'a mapping';
-  return `'${String(value)}'`;
-}
-
-/** A duration such as 90s, 5m, 1h30m, or a number of seconds; parsed to ms. */
-function duration(options: { positive: boolean }) {
-  return z.unknown().transform((value, ctx) => {
-    const ms = typeof value === 'string' || typeof value === 'number' ? parseDuration(value) : undefined;
-    // `99999999999999999999999h` parses to Infinity: not a duration either.
-    if (ms === undefined || !Number.isFinite(ms)) {
-      ctx.issues.push({ code: 'custom', input: value, message: `${shown(value)} is not a duration (write e.g. 90s, 5m, 1h30m)` });
-      return z.NEVER;
-    }
-    if (options.positive && ms <= 0) {
-      ctx.issues.push({ code: 'custom', input: value, message: `must be longer than 0, not '${String(value)}'` });
-      return z.NEVER;
-    }
-    // Timeouts become timers: past 2^31-1 ms Node fires them at once instead of never.
-    if (options.positive && ms > MAX_TIMER_MS) {
-      ctx.issues.push({ code: 'custom', input: value, message: `'${String(value)}' is longer than the maximum of 24 days` });
-      return z.NEVER;
-    }
-    return ms;
-  }).optional();
-}
 
 const label = z.string().regex(LABEL_PATTERN, `labels are ${ID_RULE.replace('63', '32')}`);
 
@@ -67,6 +37,9 @@ export const taskSchema = z.strictObject({
   labels: z.array(label).optional(),
   inherit: z.boolean().optional(),
   review: reviewSchema.optional(),
+  check: checkSchema.optional(),
+  check_timeout: duration({ positive: true }),
+  fix_rounds: fixRoundsSchema.optional(),
 });
 
 export const planSchema = z.strictObject({
@@ -76,6 +49,7 @@ export const planSchema = z.strictObject({
       url: z.string().min(1, 'must not be empty'),
       ref: z.string().min(1, 'must not be empty').optional(),
       push: z.string().min(1, 'must not be empty').optional(),
+      setup: setupSchema.optional(),
     })
     .optional(),
   defaults: z
@@ -87,8 +61,12 @@ export const planSchema = z.strictObject({
       estimate: duration({ positive: false }),
       stall_timeout: duration({ positive: true }),
       complexity: z.enum(COMPLEXITIES).optional(),
+      check: checkSchema.optional(),
+      check_timeout: duration({ positive: true }),
+      fix_rounds: fixRoundsSchema.optional(),
     })
     .optional(),
+  integrate: integrateSchema.optional(),
   clean: z.enum(['all', 'keep-ignored']).optional(),
   tasks: z.array(taskSchema).optional(),
 });

@@ -3,6 +3,7 @@ import { findCycles } from '../dag/cycles.js';
 import { buildDag, type DagTask } from '../dag/graph.js';
 import { tryLayerDag } from '../dag/levels.js';
 import type { SourceDoc } from '../source.js';
+import { MERGE_QUEUE_TASK_ID } from './merge-queue.js';
 import { isRecord } from './problems.js';
 import { didYouMean } from './suggest.js';
 import { AGENT_KINDS, isModelBacked, type AgentKind } from './types.js';
@@ -24,6 +25,7 @@ export function checkTasks(rawTasks: readonly unknown[], doc: SourceDoc, default
   const firstIndex = new Map<string, number>();
   rawTasks.forEach((task, i) => {
     if (!isRecord(task) || typeof task.id !== 'string') return;
+    if (task.id === MERGE_QUEUE_TASK_ID) at(task.id, [i, 'id'], `'${MERGE_QUEUE_TASK_ID}' is the id of the run's merge queue (integrate): choose another id`);
     const first = firstIndex.get(task.id);
     if (first === undefined) firstIndex.set(task.id, i);
     else at(task.id, [i, 'id'], `duplicate id '${task.id}' (first defined at line ${doc.locate(['tasks', first, 'id']).line})`);

@@ -1,3 +1,5 @@
+import type { IntegrateSpec, SetupSpec } from './verify-types.js';
+
 export const AGENT_KINDS = ['shell', 'codex', 'claude', 'llm', 'noop', 'gemini'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 /** Agents that call a model: they need a prompt, spend tokens, and fall under run budgets. */
@@ -43,6 +45,14 @@ export interface TaskSpec {
   /** false: start from the run's base alone, not from the dependencies' results. */
   inherit: boolean;
   review?: ReviewSpec;
+  /** Commands the worker runs in the workspace after the agent; the task succeeds only when each exits 0. */
+  checks?: string[];
+  /** Each check's own timeout (ms; default VERIFY_DEFAULTS.checkTimeoutMs). */
+  checkTimeoutMs?: number;
+  /** Model-backed agents: runs again with a failing check's output, at most this often (default 1). */
+  fixRounds?: number;
+  /** Set on the run's merge-queue task only (see plan/merge-queue.ts). */
+  mergeQueue?: IntegrateSpec;
   /** Source position of the task in the plan file, for messages. */
   line?: number;
   column?: number;
@@ -53,6 +63,8 @@ export interface RepoSpec {
   ref: string;
   /** Where result branches are pushed; defaults to url. */
   push?: string;
+  /** Makes a slot's workspace ready (e.g. npm ci), again only when its key files change. */
+  setup?: SetupSpec;
 }
 
 export interface PlanDefaults {
@@ -64,6 +76,9 @@ export interface PlanDefaults {
   estimateMs: number;
   stallTimeoutMs: number;
   complexity: Complexity;
+  checks?: string[];
+  checkTimeoutMs?: number;
+  fixRounds?: number;
 }
 
 export interface Plan {
@@ -72,6 +87,8 @@ export interface Plan {
   defaults: PlanDefaults;
   clean: CleanMode;
   tasks: TaskSpec[];
+  /** The merge queue (plan key `integrate`); `fleet run --integrate BRANCH` sets or overrides its branch. */
+  integrate?: IntegrateSpec;
 }
 
 /** Defaults that apply when a plan says nothing. */

@@ -1,8 +1,9 @@
 --[[
   Re-opens failed and skipped tasks of a run (finished or still running).
   KEYS, ARGV[1]: see includes/run-keys.lua
-  ARGV[2] JSON array of { id, pending, next } computed by the caller (run-writer.ts):
-          pending = how many of its dependencies re-run too, next = which re-opened tasks it releases
+  ARGV[2] JSON array of { id, pending, next, again? } computed by the caller (run-writer.ts):
+          pending = how many of its dependencies re-run too, next = which re-opened tasks it releases,
+          again = may be re-opened from succeeded or cancelled too (the merge queue)
   Every task must still be failed or skipped, else nothing changes (an error reply). Each
   re-opened task gets its retries back and a new job id (its old job may still be kept).
   Returns { 'ok', ready... }: the jobs of the tasks queued now (includes/describe-job.lua).
@@ -15,7 +16,8 @@
 local items = cjson.decode(ARGV[2])
 for _, it in ipairs(items) do
   local st = redis.call('HGET', taskPrefix .. it.id, 'status')
-  if st ~= 'failed' and st ~= 'skipped' then
+  -- `again`: the merge queue runs after whatever re-runs, also when it had succeeded
+  if st ~= 'failed' and st ~= 'skipped' and not (it.again and (st == 'succeeded' or st == 'cancelled')) then
     return redis.error_reply('task ' .. it.id .. ' is ' .. tostring(st) .. ', not failed or skipped')
   end
 end

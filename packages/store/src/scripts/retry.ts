@@ -5,7 +5,7 @@ import type { ScriptDef } from './script-runner.js';
 export interface RetryArgs {
   runId: string;
   /** per re-opened task: how many of its dependencies re-run too, and which re-opened tasks it releases */
-  items: { id: string; pending: number; next: string[] }[];
+  items: { id: string; pending: number; next: string[]; again?: boolean }[];
 }
 
 /** retry-9.lua: re-opens failed and skipped tasks; returns those queued at once. */

@@ -4,8 +4,8 @@
 --- @include "describe-job"
 
 -- A node reached a terminal status: release its scheduling successors. Barriers (levels
--- schedule) open when every task of their level is terminal, whatever the outcome; real
--- successors only when this one succeeded. A task that becomes ready is recorded queued at
+-- schedule) and the finally node (the merge queue) open when every task before them is
+-- terminal, whatever the outcome; real successors only when this one succeeded. A task that becomes ready is recorded queued at
 -- once (readyAt = queuedAt): the caller adds its job right after, and if it dies first the
 -- reconciler finds a queued task without a job. Appends the job options of the newly ready
 -- tasks to `ready` (see describe-job.lua). `nextList` saves a read when the caller has the
@@ -19,7 +19,9 @@ local function release(tid, outcome, now, ready, nextList)
       local skey = taskPrefix .. succ
       local s = redis.call('HMGET', skey, 'barrier', 'status', 'next', unpack(JOB_FIELDS))
       local isBarrier = s[1] == '1'
-      if isBarrier or item[2] == 'succeeded' then
+      -- a finally node (the merge queue) waits for every task, whatever its outcome
+      local isFinally = not isBarrier and item[2] ~= 'succeeded' and redis.call('HGET', skey, 'finally') == '1'
+      if isBarrier or isFinally or item[2] == 'succeeded' then
         local pending = redis.call('HINCRBY', skey, 'pending', -1)
         if pending <= 0 and s[2] == 'blocked' then
           if isBarrier then

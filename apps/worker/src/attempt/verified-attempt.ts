@@ -1,0 +1,89 @@
+import type { SpendMeter } from '@agentfleet/agents';
+import { jobIdOf } from '@agentfleet/core';
+import { excludeFileOf } from '@agentfleet/workspace';
+import type { AttemptOwner, TaskContext, TaskResult } from '@agentfleet/store';
+import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
+import type { TaskWorkspace } from '../task-workspace.js';
+import { runTaskAgent } from './agent-run.js';
+import type { AttemptFindings } from './attempt-end.js';
+import type { AttemptEvents } from './attempt-events.js';
+import type { AttemptStop } from './attempt-stop.js';
+import type { RunCommand } from './checks.js';
+import { mergeQueueAttempt, type ReadyWorkspace } from './merge-queue-attempt.js';
+import { taskProcessEnv } from './process-env.js';
+import { resolverContext } from './resolver.js';
+import type { AttemptDeps } from './task-attempt.js';
+import { runTaskCommand } from './task-command.js';
+import { runVerifiedAgent, type VerifiedRun } from './verified-run.js';
+import { keptPathsOf, setUpWorkspace } from './workspace-setup.js';
+
+export interface VerifiedAttemptDeps extends AttemptDeps {
+  ctx: TaskContext;
+  owner: AttemptOwner;
+  workspace: TaskWorkspace;
+  stop: AttemptStop;
+  events: AttemptEvents;
+  meter: SpendMeter;
+  /** filled as the attempt goes: what its history entry says of setup and checks */
+  findings: AttemptFindings;
+  secrets: readonly string[];
+  log: () => Logger;
+}
+
+/**
+ * What makes an attempt's "succeeded" mean something: the workspace made ready (host files,
+ * setup), the agent run under the task's checks with its fix rounds, or the merge queue.
+ * Every process it starts gets taskProcessEnv() and goes through runTaskCommand().
+ */
+export class VerifiedAttempt {
+  private readonly kept: { keep: string[]; neverCommit: string[] };
+
+  constructor(private readonly d: VerifiedAttemptDeps) {
+    this.kept = keptPathsOf(d.ctx.run, d.workspace.slot ? d.hostFiles : []);
+  }
+
+  private readonly scrub = (s: string): string => (this.d.secrets.length ? scrubSecrets(s, this.d.secrets) : s);
+
+  /** The workspace prepared (at `base`, else the task's own base) and set up, with the environment of the task's processes. */
+  async ready(jobId: string, base?: string): Promise<ReadyWorkspace> {
+    const { d } = this;
+    const prepared = await d.events.timed('workspace', () => d.workspace.prepare(d.ctx, jobId, d.stop.signal, { kept: this.kept, ...(base ? { base } : {}) }), (p) => p.base ?? p.dir);
+    const env = taskProcessEnv(d.agentEnv, { runId: d.ctx.runId, taskId: d.ctx.taskId, attempt: d.owner.attempt, slot: d.slot }, { home: d.home, ...(d.workspace.slot ? { excludesFile: excludeFileOf(d.workspace.slot.path) } : {}) });
+    const ready = { ...prepared, env };
+    if (d.workspace.slot) {
+      const s = await setUpWorkspace({ slot: d.workspace.slot, run: d.ctx.run, spec: d.ctx.spec, files: d.hostFiles, host: d.owner.host, command: this.command(ready), events: d.events, scrub: this.scrub });
+      Object.assign(d.findings, s);
+    }
+    return ready;
+  }
+
+  /** The task's agent, then its checks and fix rounds. */
+  agent(ready: ReadyWorkspace): Promise<VerifiedRun> {
+    return runVerifiedAgent({ ...this.agentInputs(ready, this.d.ctx), run: this.command(ready), scrub: this.scrub, runs: this.d.findings.rounds });
+  }
+
+  /** The run's merge-queue task (null: the attempt lost the task before its push). */
+  mergeQueue(): Promise<TaskResult | null> {
+    const { d } = this;
+    const author = d.ctx.run.config.git?.author ?? 'agentfleet <fleet@localhost>';
+    return mergeQueueAttempt({
+      ctx: d.ctx, store: d.store, slot: d.workspace.slot, home: d.home, author, kept: this.kept, signal: d.stop.signal,
+      ready: (base) => this.ready(jobIdOf(d.ctx.runId, d.ctx.taskId), base),
+      command: (ready) => this.command(ready),
+      resolve: async (ready, prompt) => (await runTaskAgent(this.agentInputs(ready, resolverContext(d.ctx, prompt)))).result.exit,
+      events: d.events, scrub: this.scrub, runs: d.findings.rounds,
+      owns: () => d.store.attempts.owns(d.ctx.runId, d.ctx.taskId, d.owner),
+    });
+  }
+
+  private agentInputs(ready: ReadyWorkspace, ctx: TaskContext) {
+    const { d } = this;
+    return { ctx, dir: ready.dir, env: ready.env, pauses: d.pauses, permits: d.permits, meter: d.meter, stop: d.stop, events: d.events, log: d.log, diff: () => d.workspace.diff() };
+  }
+
+  /** Checks and setup: runTaskCommand in the workspace, their output reported as the attempt's events. */
+  private command(ready: ReadyWorkspace): RunCommand {
+    const { d } = this;
+    return (command, timeoutMs) => runTaskCommand({ command, cwd: ready.dir, env: ready.env, timeoutMs, signal: d.stop.signal, onOutput: (stream, text) => d.events.emit({ type: 'output', stream, text }) });
+  }
+}

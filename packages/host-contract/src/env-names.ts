@@ -1,0 +1,63 @@
+// The names of the environment variables through which `fleet up`, the local fleet, the
+// launcher, the host daemon and its workers talk. apps/worker/src/settings.ts is the only
+// reader of them on the daemon side; everything that sets one takes its name from here.
+
+export const DAEMON_ENV = {
+  redisUrl: 'REDIS_URL',
+  home: 'AGENTFLEET_HOME',
+  host: 'AGENTFLEET_HOST',
+  prefix: 'AGENTFLEET_PREFIX',
+  labels: 'AGENTFLEET_LABELS',
+  slots: 'AGENTFLEET_SLOTS',
+  secretNames: 'AGENTFLEET_SECRET_NAMES',
+  gitAuthor: 'AGENTFLEET_GIT_AUTHOR',
+  heartbeatTtlMs: 'AGENTFLEET_HEARTBEAT_TTL_MS',
+  version: 'AGENTFLEET_VERSION',
+  /** hosts[].files / local.files as JSON [{from, to}]: paths only, the files stay on the host. */
+  files: 'AGENTFLEET_FILES',
+  /** Set by the launcher: the release the daemon runs from. */
+  releaseDir: 'AGENTFLEET_RELEASE_DIR',
+  /** Set by the launcher for a daemon that takes over from a draining one (fleet up --restart). */
+  replaces: 'AGENTFLEET_REPLACES',
+  // Tuning (hosts[].daemonEnv, or the shell of the local fleet).
+  lockMs: 'AGENTFLEET_LOCK_MS',
+  stalledMs: 'AGENTFLEET_STALLED_MS',
+  heartbeatMs: 'AGENTFLEET_HEARTBEAT_MS',
+  reconcileMs: 'AGENTFLEET_RECONCILE_MS',
+  minDiskFree: 'AGENTFLEET_MIN_DISK_FREE',
+  stopGraceMs: 'AGENTFLEET_STOP_GRACE_MS',
+  closeGraceMs: 'AGENTFLEET_CLOSE_GRACE_MS',
+  /** Lowers the protocol a daemon speaks (to try version skew). */
+  protocol: 'AGENTFLEET_PROTOCOL',
+  workerScript: 'AGENTFLEET_WORKER_SCRIPT',
+  // Set by the daemon for its workers, and by workers for their agents.
+  slot: 'AGENTFLEET_SLOT',
+  slotId: 'AGENTFLEET_SLOT_ID',
+} as const;
+
+/**
+ * Set by a worker for every process it starts for a task (agent, checks, setup): which task,
+ * which attempt, which slot, and the slot's block of ports (attempt/process-env.ts).
+ */
+export const TASK_ENV = {
+  run: 'AGENTFLEET_RUN',
+  task: 'AGENTFLEET_TASK',
+  attempt: 'AGENTFLEET_ATTEMPT',
+  slot: DAEMON_ENV.slot,
+  portBase: 'AGENTFLEET_PORT_BASE',
+  portCount: 'AGENTFLEET_PORT_COUNT',
+} as const;
+
+/** Variables `fleet up` sets from fleet.yaml itself: hosts[].daemonEnv may not set them. */
+export const SET_BY_FLEET_UP: readonly string[] = [
+  DAEMON_ENV.redisUrl, DAEMON_ENV.host, DAEMON_ENV.home, DAEMON_ENV.prefix, DAEMON_ENV.labels, DAEMON_ENV.slots,
+  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files,
+];
+
+/** Variables only the CLI reads (where its config, bundle and daemon script are). */
+export const CLI_ONLY: readonly string[] = ['AGENTFLEET_CONFIG', 'AGENTFLEET_BUNDLE', 'AGENTFLEET_HOSTD'];
+
+/** The fleet's own control variables: agents never see them. */
+export function isControlVariable(name: string): boolean {
+  return name.startsWith('AGENTFLEET_') || name === DAEMON_ENV.redisUrl;
+}
