@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'disk_full'
   | 'check_failed'
   | 'setup_failed'
+  /** the agent cannot run on this host as it is set up (claude as root outside the sandbox): retries would not help */
+  | 'agent_unusable'
   | 'internal';
 
 /** An error a user can act on: its message is shown as is, without a stack trace. */

@@ -78,7 +78,7 @@ export class VerifiedAttempt {
 
   private agentInputs(ready: ReadyWorkspace, ctx: TaskContext) {
     const { d } = this;
-    return { ctx, dir: ready.dir, env: ready.env, pauses: d.pauses, meter: d.meter, stop: d.stop, events: d.events, log: d.log, diff: () => d.workspace.diff() };
+    return { ctx, dir: ready.dir, env: ready.env, pauses: d.pauses, permits: d.permits, meter: d.meter, stop: d.stop, events: d.events, log: d.log, diff: () => d.workspace.diff() };
   }
 
   /** Checks and setup: runTaskCommand in the workspace, their output reported as the attempt's events. */
