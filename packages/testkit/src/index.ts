@@ -6,6 +6,7 @@ export * from './wait-for.js'; // waitFor: poll until truthy
 export * from './prereq.js'; // hasBinary, requireBinaries, isRoot: skip here, fail under CI
 export * from './file-lock.js'; // holdFileLock: flock(1) between processes
 export * from './ports.js'; // freePort, portOpen
+export * from './release-gate.js'; // ReleaseGate: a task's command waits until the test opens it
 export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
