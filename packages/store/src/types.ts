@@ -76,6 +76,29 @@ export interface TaskReport {
   base: string | null;
   /** a waiting task (parked, awaiting approval): what for, until when (epoch ms; null = until woken) */
   wait: { kind: string; reason: string; until: number | null; since: number | null } | null;
+  /** what the task wrote to $AGENTFLEET_OUTPUTS (a JSON object) */
+  outputs: Record<string, unknown> | null;
+  /** an approval gate's decision: who, when, the note (null while it waits, or without a gate) */
+  approval: ApprovalRecord | null;
+  /** a failure a dependent listing it with `after: any` handled: it does not fail the run */
+  handled: boolean;
+  /** skipped: 'condition' (its `when:` was false, or a dependency's) or 'failure' (a dependency failed) */
+  skipReason: 'condition' | 'failure' | null;
+  /** `expands: true`: how many tasks its plan fragment added */
+  expanded: number | null;
+  /** the dependencies it lists with `after: any` */
+  anyDeps: string[];
+}
+
+/** A decision on an approval gate. */
+export interface ApprovalRecord {
+  decision: 'approve' | 'reject';
+  /** "ana@laptop", or "timeout" */
+  by: string;
+  /** ISO 8601 */
+  at: string;
+  note: string | null;
+  timedOut: boolean;
 }
 
 /** A task as the run's graph shows it (the console's DAG). */
@@ -288,6 +311,8 @@ export interface TaskResult {
   summary?: string | null;
   review?: ReviewRecord[] | null;
   durationMs?: number;
+  /** what the task wrote to $AGENTFLEET_OUTPUTS */
+  outputs?: Record<string, unknown> | null;
 }
 
 /** How an attempt ended, as its history entry says. */

@@ -27,6 +27,8 @@ for _, it in ipairs(items) do
   local key = taskPrefix .. it.id
   local st = redis.call('HGET', key, 'status')
   redis.call('HDEL', key, 'error', 'skippedBecause', 'finishedAt', 'readyAt', 'firstStartedAt', 'waitMs', 'startedAt', 'retriesUsed')
+  -- a re-run decides again: whether it was handled, why it was skipped, its gate's decision
+  redis.call('HDEL', key, 'handled', 'skipReason', 'approval')
   redis.call('HINCRBY', key, 'jobSeq', 1)
   -- cjson writes an empty table as {}: an empty successor list is written as [] by hand
   local nextJson = #it.next == 0 and '[]' or cjson.encode(it.next)
