@@ -99,7 +99,11 @@ class Walker {
       if (!sel.operand) break;
       node = sel.operand;
     }
-    for (const key of path) if (FORBIDDEN_KEYS.has(key)) this.problem(`'${key}' is not a name an expression may use (it is JavaScript's, not data)`);
+    const forbidden = path.find((key) => FORBIDDEN_KEYS.has(key));
+    if (forbidden) {
+      this.problem(`'${forbidden}' is not a name an expression may use (it is JavaScript's, not data)`);
+      return 'dyn';
+    }
     if (node.exprKind.case !== 'identExpr') {
       this.kindOf(node);
       return testOnly ? 'bool' : 'dyn';
