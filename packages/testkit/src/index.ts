@@ -32,3 +32,4 @@ export * from './browser.js'; // launchChromium: Debian's chromium through playw
 export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
 export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user
+export * from './webhook-receiver.js'; // WebhookReceiver: a real HTTP server recording notifications
