@@ -43,6 +43,26 @@ export function checkCondition(expression: string, deps: readonly string[], anyD
   return { names, problems: [...new Set(walker.problems)] };
 }
 
+/** The names an expression reads (dependencies, as CEL names); none when it does not parse. */
+export function conditionNames(expression: string): string[] {
+  let root: Expr;
+  try {
+    root = parse(expression).expr;
+  } catch {
+    return [];
+  }
+  const names = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (!value || typeof value !== 'object') return;
+    const node = value as { exprKind?: { case?: string; value?: { name?: string } } };
+    if (node.exprKind?.case === 'identExpr' && node.exprKind.value?.name) names.add(node.exprKind.value.name);
+    for (const [k, v] of Object.entries(value)) if (k !== '$typeName') visit(v);
+  };
+  visit(root);
+  return [...names];
+}
+
 class Walker {
   readonly problems: string[] = [];
 

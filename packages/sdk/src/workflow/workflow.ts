@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { celName, parsePlan, type Plan } from '@agentfleet/core';
+import { celName, conditionNames, parsePlan, type Plan } from '@agentfleet/core';
 import { connectFleet, type ConnectOptions } from '../connection.js';
 import { absoluteRepo, readPromptFiles } from '../plan-file.js';
 import { submitPlan, type RunOptions } from '../submit.js';
@@ -16,14 +16,17 @@ interface Tasks {
   list: Record<string, unknown>[];
 }
 
-/** How the next step attaches to the previous one. */
+/** A task the next step depends on; `any`: listed with after: any (it may have failed or been skipped). */
+interface Tail {
+  task: string;
+  any: boolean;
+}
+
+/** How the next step attaches to what came before. */
 interface Entry {
-  /** the previous step's tasks */
-  tails: string[];
-  /** a branch arm's condition, for the arm's first step */
+  tails: Tail[];
+  /** a condition the next step's tasks get (a branch arm's, or a join's) */
   when?: string;
-  /** after a branch: the arms are listed with after: any, and the step runs only if none of them failed */
-  join?: boolean;
 }
 
 export type Arm = (arm: Workflow) => Workflow;
@@ -51,7 +54,7 @@ export class Workflow {
   /** A task that starts a new line of steps: it depends only on the deps it names. */
   task(id: string, options: TaskOptions = {}): this {
     this.tasks.list.push({ id, ...fileKeys(options) });
-    this.entry = { tails: [id] };
+    this.entry = { tails: [{ task: id, any: false }] };
     return this;
   }
 
@@ -65,12 +68,23 @@ export class Workflow {
     return this.step(ids.map((id) => [id, typeof options === 'function' ? options(id) : (options[id] ?? {})]));
   }
 
-  /** Two paths after the previous step: `then` when the condition holds, `else` when it does not. */
+  /**
+   * Two paths after the previous step: `then` when the condition holds, `else` when it does
+   * not. The arms list the tasks the condition names with after: any (so it can see a
+   * failure); the step after the branch runs whichever arm ran, and not when an arm failed
+   * or a task the condition does not name failed (those failures stay the run's).
+   */
   branch(condition: string, arms: { then: Arm; else?: Arm }): this {
-    const before = this.entry.tails;
-    const armTails = (arm: Arm, when: string) => arm(new Workflow(this.name, this.options, this.tasks, { tails: before, when })).entry.tails;
-    const tails = [...armTails(arms.then, condition), ...(arms.else ? armTails(arms.else, `!(${condition})`) : [])];
-    this.entry = { tails: [...new Set(tails)], join: true };
+    const named = new Set(conditionNames(condition));
+    const before = this.entry.tails.map((t) => ({ task: t.task, any: t.any || named.has(celName(t.task) ?? '') }));
+    const arm = (build: Arm, when: string) => {
+      const tails = build(new Workflow(this.name, this.options, this.tasks, { tails: before, when: combined([this.entry.when, when]) })).entry.tails;
+      if (tails === before) throw new Error(`workflow ${this.name}: a branch arm of '${condition}' adds no task`);
+      return tails.map((t) => t.task);
+    };
+    const ran = [...arm(arms.then, condition), ...(arms.else ? arm(arms.else, `!(${condition})`) : [])];
+    const unnamed = before.filter((t) => !t.any).map((t) => ({ task: t.task, any: false }));
+    this.entry = { tails: [...ran.map((task) => ({ task, any: true })), ...unnamed], when: joinCondition(ran) };
     return this;
   }
 
@@ -110,16 +124,13 @@ export class Workflow {
   }
 
   private step(items: [string, TaskOptions][]): this {
-    const { tails, when, join } = this.entry;
-    const any = join || when !== undefined;
-    const inherited: Dependency[] = tails.map((t) => (any ? { task: t, after: 'any' } : t));
-    const conditions = [when, join ? joinCondition(tails) : undefined];
-    for (const [id, options] of items) {
-      const ownWhen = [...conditions, options.when].filter((c): c is string => Boolean(c));
-      const deps = [...inherited, ...(options.deps ?? [])];
-      this.tasks.list.push({ id, ...fileKeys({ ...options, deps: deps.length ? deps : undefined, when: combined(ownWhen) }) });
+    const { tails, when } = this.entry;
+    const inherited: Dependency[] = tails.map((t) => (t.any ? { task: t.task, after: 'any' } : t.task));
+    for (const [id, { deps: own, when: ownWhen, ...rest }] of items) {
+      const deps = [...inherited, ...(own ?? [])];
+      this.tasks.list.push({ id, ...fileKeys({ deps: deps.length ? deps : undefined, ...rest, when: combined([when, ownWhen]) }) });
     }
-    this.entry = { tails: items.map(([id]) => id) };
+    this.entry = { tails: items.map(([id]) => ({ task: id, any: false })) };
     return this;
   }
 }
@@ -140,7 +151,8 @@ function joinCondition(tails: readonly string[]): string {
     .join(' && ');
 }
 
-function combined(conditions: readonly string[]): string | undefined {
-  if (conditions.length <= 1) return conditions[0];
-  return conditions.map((c) => `(${c})`).join(' && ');
+function combined(conditions: readonly (string | undefined)[]): string | undefined {
+  const present = conditions.filter((c): c is string => Boolean(c));
+  if (present.length <= 1) return present[0];
+  return present.map((c) => `(${c})`).join(' && ');
 }
