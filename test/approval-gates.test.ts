@@ -3,12 +3,12 @@
 // and the daemon restarting, and `fleet approve|reject` (or its timeout) decides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
-import { CliUser, ensureBuilt, g, makeOrigin, removeDir, requireBinaries, runEnded, tempDir, TestHostd, TestRedis, waitFor } from '@agentfleet/testkit';
+import { UserCli, ensureBuilt, g, makeOrigin, removeDir, requireBinaries, runEnded, tempDir, TestHostd, TestRedis, waitFor } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 let redis: TestRedis;
 let store: FleetStore;
-let user: CliUser;
+let user: UserCli;
 let daemon: TestHostd;
 let root: string;
 let origin: string;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const connection = createRedis(redis.url);
   connection.on('error', () => undefined); // the test restarts Redis
   store = new FleetStore(connection, prefix);
-  user = new CliUser({ redisUrl: redis.url, prefix, hosts: ['h1'] });
+  user = UserCli.create({ redisUrl: redis.url, prefix, hosts: ['h1'] });
   daemon = new TestHostd({ redisUrl: redis.url, prefix, host: 'h1', slots: 1 });
   root = tempDir('gates');
   origin = makeOrigin(root).repo;

@@ -4,18 +4,18 @@
 // JavaScript are plan errors.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FleetStore, RunReport } from '@agentfleet/store';
-import { CliUser, describeFaults, dropStore, ensureBuilt, invalidInputFaults, requireBinaries, runFleetCases, TestHostd, testStore } from '@agentfleet/testkit';
+import { UserCli, describeFaults, dropStore, ensureBuilt, invalidInputFaults, requireBinaries, runFleetCases, TestHostd, testStore } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 let store: FleetStore;
-let user: CliUser;
+let user: UserCli;
 let daemon: TestHostd;
 
 beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
   store = testStore('when', inject('redisUrl'));
-  user = new CliUser({ redisUrl: inject('redisUrl'), prefix: store.prefix, hosts: ['h1'] });
+  user = UserCli.create({ redisUrl: inject('redisUrl'), prefix: store.prefix, hosts: ['h1'] });
   daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, host: 'h1', slots: 2 });
 }, 300_000);
 
@@ -133,7 +133,7 @@ describe.runIf(ok)('when and after: any', () => {
       label: e,
       args: ['plan', 'check', user.file(`bad-${i}.yaml`, `defaults: { agent: shell }\ntasks:\n  - { id: test, run: "true" }\n  - id: fix\n    run: "true"\n    deps: [{ task: test, after: any }]\n    when: '${e}'\n`)],
     }));
-    const outcomes = await runFleetCases(cases, user.env());
+    const outcomes = await runFleetCases(cases, user.environment());
     expect(describeFaults(outcomes, (o) => invalidInputFaults(o, /^\/.*bad-\d\.yaml:7:11: task 'fix': when: /))).toEqual([]);
     expect(outcomes.map((o) => o.stderr.split('\n').length - 1)).toEqual(exprs.map(() => 1));
   });

@@ -6,11 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FleetStore } from '@agentfleet/store';
-import { CliUser, dropStore, ensureBuilt, FAST_DAEMON_ENV, freePort, requireBinaries, TestHostd, testStore, waitFor, WebhookReceiver, type ReceivedHook } from '@agentfleet/testkit';
+import { UserCli, dropStore, ensureBuilt, FAST_DAEMON_ENV, freePort, requireBinaries, TestHostd, testStore, waitFor, WebhookReceiver, type ReceivedHook } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 let store: FleetStore;
-let user: CliUser;
+let user: UserCli;
 let receiver: WebhookReceiver;
 let urls: Record<string, string>;
 let second: TestHostd | undefined;
@@ -34,7 +34,7 @@ beforeAll(async () => {
     DOWN_URL: `http://127.0.0.1:${await freePort()}/hook/SECRET-TOKEN-4`,
   };
   store = testStore('notify', inject('redisUrl'));
-  user = new CliUser({ redisUrl: inject('redisUrl'), prefix: store.prefix, config: NOTIFY, env: { ...FAST_DAEMON_ENV, ...urls, AGENTFLEET_SLOTS: '2', AGENTFLEET_HEARTBEAT_TTL_MS: '3000' } });
+  user = UserCli.create({ redisUrl: inject('redisUrl'), prefix: store.prefix, config: NOTIFY, env: { ...FAST_DAEMON_ENV, ...urls, AGENTFLEET_SLOTS: '2', AGENTFLEET_HEARTBEAT_TTL_MS: '3000' } });
 }, 300_000);
 
 afterAll(async () => {

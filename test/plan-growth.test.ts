@@ -3,11 +3,11 @@
 // with the parser's messages, nothing of them is added, and the run goes on without them.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FleetStore, RunReport } from '@agentfleet/store';
-import { CliUser, dropStore, ensureBuilt, g, makeOrigin, removeDir, requireBinaries, tempDir, TestHostd, testStore } from '@agentfleet/testkit';
+import { UserCli, dropStore, ensureBuilt, g, makeOrigin, removeDir, requireBinaries, tempDir, TestHostd, testStore } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 let store: FleetStore;
-let user: CliUser;
+let user: UserCli;
 let daemon: TestHostd;
 let root: string;
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
   store = testStore('grow', inject('redisUrl'));
-  user = new CliUser({ redisUrl: inject('redisUrl'), prefix: store.prefix, hosts: ['h1'] });
+  user = UserCli.create({ redisUrl: inject('redisUrl'), prefix: store.prefix, hosts: ['h1'] });
   daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, host: 'h1', slots: 3 });
   root = tempDir('grow');
 }, 300_000);
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 async function watched(name: string, text: string): Promise<{ code: number | null; report: RunReport }> {
-  const res = await user.run(['run', user.file(name, text), '--watch', '--json'], 300_000);
+  const res = await user.run(['run', user.file(name, text), '--watch', '--json'], { timeoutMs: 300_000 });
   const { runId } = JSON.parse(res.stdout) as { runId: string };
   return { code: res.code, report: await user.json<RunReport>(['report', runId, '--format', 'json']) };
 }

@@ -5,15 +5,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RunReport } from '@agentfleet/store';
-import { CliUser, ensureBuilt, FAST_DAEMON_ENV, repoRoot, requireBinaries } from '@agentfleet/testkit';
+import { UserCli, ensureBuilt, FAST_DAEMON_ENV, repoRoot, requireBinaries } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
-let user: CliUser;
+let user: UserCli;
 
 beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
-  user = new CliUser({ redisUrl: inject('redisUrl'), prefix: `sdk-${process.pid}`, env: { ...FAST_DAEMON_ENV, AGENTFLEET_SLOTS: '2' } });
+  user = UserCli.create({ redisUrl: inject('redisUrl'), prefix: `sdk-${process.pid}`, env: { ...FAST_DAEMON_ENV, AGENTFLEET_SLOTS: '2' } });
 }, 300_000);
 
 afterAll(async () => {
@@ -24,7 +24,7 @@ afterAll(async () => {
 
 /** `npx vite-node examples/sdk/run.ts` with the user's environment. */
 function runExample(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(join(repoRoot, 'node_modules/.bin/vite-node'), [join(repoRoot, 'examples/sdk/run.ts')], { cwd: user.home, env: user.env(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(join(repoRoot, 'node_modules/.bin/vite-node'), [join(repoRoot, 'examples/sdk/run.ts')], { cwd: user.home, env: user.environment(), stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));

@@ -15,7 +15,6 @@ export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
 export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
 export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
-export * from './cli-user.js'; // CliUser: a home and fleet.yaml of their own, the fleet binary with them
 export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child
 export * from './exposition.js'; // parseSamples, parseExposition, total, seriesKey, counterSeries
 export * from './promtool.js'; // promtool
