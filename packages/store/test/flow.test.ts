@@ -151,6 +151,17 @@ describe('approval gates', () => {
     expect((await store.notices.after('0')).map((n) => n.type)).toEqual(['approval_needed', 'task_failed', 'run_finished']);
   });
 
+  it('a decision that ends an --integrate run says its results were not merged (no worker ended the run)', async () => {
+    const store = open('integrate');
+    const runId = makeRunId(new Date());
+    await store.runs.submit(plan([task('ship', [], { agent: 'approval', approval: { onTimeout: 'reject' } })]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig, integrate: 'release' });
+    const owner = await claim(store, runId, 'ship');
+    await store.waits.park({ runId, taskId: 'ship', owner, status: 'awaiting_approval', wait: { kind: 'approval', reason: 'x' } });
+    expect((await store.approvals.approve(runId, 'ship', { by: 'ana' })).runFinished).toBe('succeeded');
+    expect(await store.integration.pending(runId)).toBe(false);
+    expect((await store.read.report(runId)).integration).toMatchObject({ branch: 'release', merged: [], error: expect.stringMatching(/^not merged: the run ended with the decision on ship/) as unknown });
+  });
+
   it('a timeout decides as on_timeout says, only once it is due', async () => {
     const store = open('timeout');
     const runId = await gate(store, 300, 'approve');
