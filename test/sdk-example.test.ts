@@ -37,9 +37,9 @@ const shape = (r: RunReport) => r.tasks.map((t) => ({ id: t.id, agent: t.agent, 
 
 describe.runIf(ok)('the SDK example', () => {
   it('runs on the local fleet; the YAML of the same plan makes the same run', async () => {
-    // the local fleet: `fleet run` starts it (the SDK submits to a fleet that is up)
-    const warm = await user.run(['run', user.file('warm.yaml', 'name: warm\ntasks:\n  - { id: a, agent: noop }\n'), '--watch']);
-    expect(warm.code, warm.stderr).toBe(0);
+    // the SDK submits to a fleet that is up: here the local fleet, as `fleet up` starts it
+    const up = await user.run(['up']);
+    expect(up.code, up.stderr).toBe(0);
 
     const example = await runExample();
     expect(example.code, example.stderr + example.stdout).toBe(0);

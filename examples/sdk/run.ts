@@ -1,7 +1,7 @@
 // Submits the issue-715 workflow to the fleet (fleet.yaml, REDIS_URL and AGENTFLEET_HOME as
-// the CLI reads them; the fleet must be up: `fleet up`, or the local fleet that `fleet run`
-// starts), prints each task event as it happens, and exits 0 when the run succeeded.
-//   npm run build && npx vite-node examples/sdk/run.ts
+// the CLI reads them; the fleet must be up: `fleet up` starts the local one), prints each task
+// event as it happens, and exits 0 when the run succeeded.
+//   npm run build && fleet up && npx vite-node examples/sdk/run.ts
 import { watch } from '@agentfleet/sdk';
 import { issue715 } from './issue-715.workflow.js';
 
