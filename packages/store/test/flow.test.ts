@@ -96,6 +96,19 @@ describe('after: any and when', () => {
     expect(outcomes).toEqual({ test: { status: 'failed', review: null, outputs: {} }, fix: { status: 'skipped', review: null, outputs: {} } });
   });
 
+  it('after fleet retry a task still skipped for a failure that was retried keeps the run failed', async () => {
+    const store = open('retried');
+    const runId = await submit(store, [task('a'), task('b', ['a']), any('c', ['a'], ['a'], { when: { expression: 'a.failed', names: { a: 'a' } } })]);
+    await end(store, runId, 'a', 'failed');
+    expect((await end(store, runId, 'c', 'succeeded')).runFinished).toBe('succeeded');
+    expect((await store.redis.hget(store.keys.run(runId), 'handled'))).toBe('1');
+    const retried = await store.runs.retry(runId, 'failed');
+    expect(retried.reopened).toEqual(['a']);
+    expect((await store.redis.hget(store.keys.run(runId), 'handled'))).toBe('0');
+    expect((await end(store, runId, 'a', 'succeeded')).runFinished).toBe('failed');
+    expect(await statuses(store, runId)).toEqual({ a: 'succeeded', b: 'skipped', c: 'succeeded' });
+  });
+
   it('a run without conditions keeps the old rule: any skip fails it', async () => {
     const store = open('plain');
     const runId = await submit(store, [task('a'), task('b', ['a'])]);

@@ -61,14 +61,21 @@ for _, d in ipairs(f.dependents) do
   if anyDependent[d] then append(dkey, 'anyDeps', f.sinks) end
 end
 
-local ids = redis.call('LRANGE', tasksKey, 0, -1)
-local order = {}
-for _, id in ipairs(ids) do
-  table.insert(order, id)
-  if id == tid then for _, new in ipairs(newIds) do table.insert(order, new) end end
+-- The fragment goes right after the parent in the run's task list: one LINSERT per task scans
+-- the list up to the parent, a rebuild reads it whole; whichever reads less.
+local at = redis.call('LPOS', tasksKey, tid)
+local total = redis.call('LLEN', tasksKey)
+if at and n * (at + 1) <= total then
+  for i = n, 1, -1 do redis.call('LINSERT', tasksKey, 'AFTER', tid, newIds[i]) end
+else
+  local order = {}
+  for _, id in ipairs(redis.call('LRANGE', tasksKey, 0, -1)) do
+    table.insert(order, id)
+    if id == tid then for _, new in ipairs(newIds) do table.insert(order, new) end end
+  end
+  redis.call('DEL', tasksKey)
+  for i = 1, #order, 5000 do redis.call('RPUSH', tasksKey, unpack(order, i, math.min(i + 4999, #order))) end
 end
-redis.call('DEL', tasksKey)
-for i = 1, #order, 5000 do redis.call('RPUSH', tasksKey, unpack(order, i, math.min(i + 4999, #order))) end
 
 redis.call('HINCRBY', countsKey, 'blocked', n)
 redis.call('HINCRBY', runKey, 'remaining', n)

@@ -19,7 +19,7 @@ local function finishRunIfDone(now, remaining)
     local c = redis.call('HMGET', countsKey, 'failed', 'skipped', 'cancelled')
     local cancelled = tonumber(c[3] or '0') > 0 or run[3] == '1'
     if cancelled or tonumber(c[1] or '0') > 0 or tonumber(c[2] or '0') > 0 then final = 'failed' end
-    if final == 'failed' and not cancelled and run[5] == '1' and not anyUnhandled() then final = 'succeeded' end
+    if final == 'failed' and not cancelled and run[5] == '1' and not anyUnhandled(tonumber(c[1] or '0')) then final = 'succeeded' end
   end
   redis.call('HSET', runKey, 'status', final, 'finishedAt', now)
   redis.call('SREM', activeKey, run[4])
