@@ -2,11 +2,12 @@
 // of the test's own (AOF) and a real git origin. A gate waits holding no slot, survives Redis
 // and the daemon restarting, and `fleet approve|reject` (or its timeout) decides.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, FleetStore, type RunReport } from '@agentfleet/store';
-import { UserCli, ensureBuilt, g, makeOrigin, removeDir, requireBinaries, runEnded, tempDir, TestHostd, TestRedis, waitFor } from '@agentfleet/testkit';
+import type { FleetStore, RunReport } from '@agentfleet/store';
+import { ensureBuilt, g, makeOrigin, removeDir, requireBinaries, runEnded, startUserFleet, tempDir, TestHostd, TestRedis, waitFor, type UserCli, type UserFleet } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 let redis: TestRedis;
+let fleet: UserFleet;
 let store: FleetStore;
 let user: UserCli;
 let daemon: TestHostd;
@@ -16,23 +17,17 @@ let origin: string;
 beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
-  redis = await TestRedis.start();
-  const prefix = `gates-${process.pid}`;
-  const connection = createRedis(redis.url);
-  connection.on('error', () => undefined); // the test restarts Redis
-  store = new FleetStore(connection, prefix);
-  user = UserCli.create({ redisUrl: redis.url, prefix, hosts: ['h1'] });
-  daemon = new TestHostd({ redisUrl: redis.url, prefix, host: 'h1', slots: 1 });
+  redis = await TestRedis.start(); // its own, AOF on: the test restarts it
+  fleet = startUserFleet('gates', redis.url, { slots: 1, ownStore: true });
+  ({ store, user, daemon } = fleet);
   root = tempDir('gates');
   origin = makeOrigin(root).repo;
 }, 300_000);
 
 afterAll(async () => {
   if (!ok) return;
-  await daemon.stopAndCleanup(10_000);
-  await store.close();
+  await fleet.stop();
   await redis.stop();
-  user.cleanup();
   removeDir(root);
 });
 

@@ -3,27 +3,22 @@
 // failure leaves the run succeeded, outputs steer conditions, and expressions that reach for
 // JavaScript are plan errors.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FleetStore, RunReport } from '@agentfleet/store';
-import { UserCli, describeFaults, dropStore, ensureBuilt, invalidInputFaults, requireBinaries, runFleetCases, TestHostd, testStore } from '@agentfleet/testkit';
+import type { RunReport } from '@agentfleet/store';
+import { describeFaults, ensureBuilt, invalidInputFaults, requireBinaries, runFleetCases, startUserFleet, type UserCli, type UserFleet } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
-let store: FleetStore;
+let fleet: UserFleet;
 let user: UserCli;
-let daemon: TestHostd;
 
 beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
-  store = testStore('when', inject('redisUrl'));
-  user = UserCli.create({ redisUrl: inject('redisUrl'), prefix: store.prefix, hosts: ['h1'] });
-  daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, host: 'h1', slots: 2 });
+  fleet = startUserFleet('when', inject('redisUrl'));
+  user = fleet.user;
 }, 300_000);
 
 afterAll(async () => {
-  if (!ok) return;
-  await daemon.stopAndCleanup(10_000);
-  await dropStore(store);
-  user.cleanup();
+  if (ok) await fleet.stop();
 });
 
 /** test -> fix (only when test failed) -> join (whichever ran); deploy needs test to pass. */

@@ -2,29 +2,25 @@
 // its tasks join the running DAG between it and its dependents. Bad fragments fail their task
 // with the parser's messages, nothing of them is added, and the run goes on without them.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FleetStore, RunReport } from '@agentfleet/store';
-import { UserCli, dropStore, ensureBuilt, g, makeOrigin, removeDir, requireBinaries, tempDir, TestHostd, testStore } from '@agentfleet/testkit';
+import type { RunReport } from '@agentfleet/store';
+import { ensureBuilt, g, makeOrigin, removeDir, requireBinaries, startUserFleet, tempDir, type UserCli, type UserFleet } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
-let store: FleetStore;
+let fleet: UserFleet;
 let user: UserCli;
-let daemon: TestHostd;
 let root: string;
 
 beforeAll(async () => {
   if (!ok) return;
   await ensureBuilt();
-  store = testStore('grow', inject('redisUrl'));
-  user = UserCli.create({ redisUrl: inject('redisUrl'), prefix: store.prefix, hosts: ['h1'] });
-  daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, host: 'h1', slots: 3 });
+  fleet = startUserFleet('grow', inject('redisUrl'), { slots: 3 });
+  user = fleet.user;
   root = tempDir('grow');
 }, 300_000);
 
 afterAll(async () => {
   if (!ok) return;
-  await daemon.stopAndCleanup(10_000);
-  await dropStore(store);
-  user.cleanup();
+  await fleet.stop();
   removeDir(root);
 });
 

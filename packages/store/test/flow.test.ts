@@ -220,6 +220,20 @@ describe('plan fragments', () => {
     expect(ctx.spec.deps).toEqual(['plan', 'plan-c']);
   });
 
+  it('a fragment is listed right after its parent, whether the parent is early (LINSERT) or late (the rest moved) in a long list', async () => {
+    const store = open('expand-order');
+    const others = ['x1', 'x2', 'x3', 'x4', 'x5'].map((id) => task(id));
+    for (const parent of ['a', 'y']) {
+      const runId = await submit(store, [task(parent, [], { expands: true }), ...others]);
+      const owner = await claim(store, runId, parent);
+      await store.expansions.expand(runId, parent, owner, [frag(`${parent}-1`, [parent]), frag(`${parent}-2`, [`${parent}-1`])]);
+      const ids = await store.redis.lrange(store.keys.runTasks(runId), 0, -1);
+      const at = ids.indexOf(parent);
+      expect(ids.slice(at, at + 3), ids.join(',')).toEqual([parent, `${parent}-1`, `${parent}-2`]);
+      expect(ids).toHaveLength(8);
+    }
+  });
+
   it('a fragment depending on a task that has not succeeded, or naming a task the run has, is refused whole', async () => {
     const store = open('expand-refused');
     const runId = await submit(store, [task('plan', [], { expands: true }), task('slow')]);

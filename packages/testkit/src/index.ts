@@ -13,6 +13,7 @@ export * from './plans.js'; // task, plan, noConfig, writeShellPlan, sleepers
 export * from './store.js'; // testStore, runEnded, dropStore, hostStatus, claimAs
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
+export * from './user-fleet.js'; // startUserFleet: a store, a host daemon and a user whose fleet.yaml names it
 export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
 export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
 export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child

@@ -2,15 +2,11 @@
 // call each: store.approvals.approve / reject), with who decided, when, and a note.
 import { hostname, userInfo } from 'node:os';
 import { type Command, InvalidArgumentError } from 'commander';
-import { isRunId, isTaskId } from '@agentfleet/core';
+import { isTaskId } from '@agentfleet/core';
 import type { Decided } from '@agentfleet/store';
 import { openFleet, type GlobalOptions } from '../fleet-context.js';
 import { plural, printLines } from '../output.js';
-
-function runIdArg(value: string): string {
-  if (!isRunId(value)) throw new InvalidArgumentError('not a run id (such as r20261121-080000-ab12)');
-  return value;
-}
+import { parseRunIdArg } from './run.js';
 
 function taskIdArg(value: string): string {
   if (!isTaskId(value)) throw new InvalidArgumentError('not a task id (lowercase letters, digits, - and _)');
@@ -39,7 +35,7 @@ export function registerApprovalCommands(program: Command): void {
     program
       .command(decision)
       .description(decision === 'approve' ? 'approve a task that awaits approval: its dependents go on' : 'reject a task that awaits approval: it fails (kind rejected), its dependents are skipped')
-      .argument('<run>', 'run id', runIdArg)
+      .argument('<run>', 'run id', parseRunIdArg)
       .argument('<task>', 'task id (fleet status RUN shows what waits)', taskIdArg)
       .option('--note <text>', 'why, for the report')
       .addHelpText('after', `\nExamples:\n  fleet ${decision} r20261121-080000-ab12 ship\n  fleet ${decision} r20261121-080000-ab12 ship --note "${decision === 'approve' ? 'checked the diff' : 'the migration is not reversible'}"`)

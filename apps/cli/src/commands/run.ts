@@ -55,7 +55,7 @@ function parseBranch(value: string): string {
 }
 
 /** Checked before Redis is opened (an embedded redis-server would start for nothing). */
-function parseRunIdArg(value: string): string {
+export function parseRunIdArg(value: string): string {
   if (!isRunId(value)) throw new InvalidArgumentError('not a run id (such as r20261121-080000-ab12)');
   return value;
 }

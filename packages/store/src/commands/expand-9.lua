@@ -61,20 +61,23 @@ for _, d in ipairs(f.dependents) do
   if anyDependent[d] then append(dkey, 'anyDeps', f.sinks) end
 end
 
--- The fragment goes right after the parent in the run's task list: one LINSERT per task scans
--- the list up to the parent, a rebuild reads it whole; whichever reads less.
-local at = redis.call('LPOS', tasksKey, tid)
-local total = redis.call('LLEN', tasksKey)
-if at and n * (at + 1) <= total then
+local function pushAll(items)
+  for i = 1, #items, 5000 do redis.call('RPUSH', tasksKey, unpack(items, i, math.min(i + 4999, #items))) end
+end
+
+-- The fragment goes right after the parent in the run's task list (it stays in topological
+-- order): one LINSERT per task scans the list up to the parent; cutting the list after the
+-- parent and pushing the fragment and then the rest moves only what follows it. Whichever
+-- touches less.
+local at = redis.call('LPOS', tasksKey, tid) or redis.call('LLEN', tasksKey)
+local after = redis.call('LLEN', tasksKey) - at - 1
+if n * (at + 1) <= after then
   for i = n, 1, -1 do redis.call('LINSERT', tasksKey, 'AFTER', tid, newIds[i]) end
 else
-  local order = {}
-  for _, id in ipairs(redis.call('LRANGE', tasksKey, 0, -1)) do
-    table.insert(order, id)
-    if id == tid then for _, new in ipairs(newIds) do table.insert(order, new) end end
-  end
-  redis.call('DEL', tasksKey)
-  for i = 1, #order, 5000 do redis.call('RPUSH', tasksKey, unpack(order, i, math.min(i + 4999, #order))) end
+  local rest = after > 0 and redis.call('LRANGE', tasksKey, at + 1, -1) or {}
+  redis.call('LTRIM', tasksKey, 0, at)
+  pushAll(newIds)
+  pushAll(rest)
 end
 
 redis.call('HINCRBY', countsKey, 'blocked', n)
