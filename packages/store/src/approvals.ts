@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import { formatDuration, InputError, type TaskSpec } from '@agentfleet/core';
 import type { FleetEvents } from './fleet-events.js';
 import type { Keys } from './keys.js';
-import type { RunIntegration } from './run-integration.js';
 import { requireRun } from './run-writer.js';
 import { decideScript, type DecideArgs, type DecisionInput, type ScriptRunner } from './scripts/index.js';
 import type { TaskQueues } from './task-queues.js';
@@ -23,7 +22,6 @@ export class Approvals {
     private readonly scripts: ScriptRunner,
     private readonly queues: TaskQueues,
     private readonly events: FleetEvents,
-    private readonly integration: RunIntegration,
   ) {}
 
   /** The gate succeeds and releases its dependents. InputError when it does not await approval. */
@@ -58,19 +56,6 @@ export class Approvals {
     if (!res.decided) return res;
     await this.queues.add(res.ready);
     if (res.failFast) await this.events.publish({ type: 'cancel', runId: args.runId, tasks: [] });
-    if (res.runFinished) await this.unmerged(args);
     return res;
-  }
-
-  /**
-   * `--integrate` merges are made by the worker that ends a run; a decision ends it outside
-   * any worker (a gate without dependents, or a rejection): say so rather than leave the
-   * merge pending.
-   */
-  private async unmerged(args: DecideArgs): Promise<void> {
-    const inputs = await this.integration.inputs(args.runId);
-    if (!inputs) return;
-    const error = `not merged: the run ended with the decision on ${args.taskId} (merges are made by the worker that ends a run; give the gate a dependent task to merge)`;
-    await this.integration.record(args.runId, { branch: inputs.branch, merged: [], conflicts: [], error });
   }
 }

@@ -86,7 +86,7 @@ export class FleetStore {
     this.transcripts = new Transcripts(redis, this.keys);
     this.archives = new RunArchives(redis, this.keys);
     this.retention = new RunRetention(redis, this.keys, this.queues, this.read, this.transcripts, this.archives);
-    this.approvals = new Approvals(redis, this.keys, scripts, this.queues, this.events, this.integration);
+    this.approvals = new Approvals(redis, this.keys, scripts, this.queues, this.events);
     this.flow = new TaskFlow(redis, this.keys, scripts, this.queues);
     this.expansions = new TaskExpansions(redis, this.keys, scripts, this.events);
     this.hostWatch = new HostWatch(redis, this.keys);

@@ -46,7 +46,7 @@ export function buildSchedule(tasks: readonly TaskSpec[], schedule: Schedule, fi
 function withFinally(s: RunSchedule, spec: TaskSpec): RunSchedule {
   const real = s.nodes.filter((n) => !n.barrier);
   for (const n of real) n.next = [...n.next, spec.id];
-  const node: ScheduleNode = { id: spec.id, barrier: false, spec, pending: real.length, next: [], dependents: [], priority: PRIORITY_STEPS + 1, finally: true };
+  const node: ScheduleNode = { id: spec.id, barrier: false, spec, pending: real.length, next: [], dependents: [], anyDependents: [], priority: PRIORITY_STEPS + 1, finally: true };
   return { nodes: [...s.nodes, node], order: [...s.order, spec.id] };
 }
 

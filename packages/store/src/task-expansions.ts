@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { buildDag, layerDag, levelIds, PLAN_DEFAULTS, PROTOCOL_VERSION, type PlanDefaults, type TaskSpec } from '@agentfleet/core';
+import { buildDag, layerDag, levelIds, MERGE_QUEUE_TASK_ID, PLAN_DEFAULTS, PROTOCOL_VERSION, type PlanDefaults, type TaskSpec } from '@agentfleet/core';
 import type { FleetEvents } from './fleet-events.js';
 import type { Keys } from './keys.js';
 import { expandScript, type ExpandOutcome, type FragmentRecords, type ScriptRunner } from './scripts/index.js';
@@ -33,11 +33,13 @@ export class TaskExpansions {
   /** The fragment's tasks (as core's parseFragment placed them) join the run, between the parent and its dependents. */
   async expand(runId: string, parentId: string, owner: AttemptOwner, tasks: readonly TaskSpec[]): Promise<ExpandOutcome> {
     if (tasks.length === 0) return { added: 0 };
-    const [[dependents, anyDependents, priority], protocol] = await Promise.all([
-      this.redis.hmget(this.keys.task(runId, parentId), 'dependents', 'anyDependents', 'priority'),
+    const [[dependents, anyDependents, priority, next], protocol] = await Promise.all([
+      this.redis.hmget(this.keys.task(runId, parentId), 'dependents', 'anyDependents', 'priority', 'next'),
       this.redis.hget(this.keys.run(runId), 'protocol'),
     ]);
-    const parent = { id: parentId, dependents: list(dependents), anyDependents: list(anyDependents), priority: Number(priority ?? 0) };
+    // the merge queue waits for every task of the run: the fragment's too
+    const finallyId = list(next).includes(MERGE_QUEUE_TASK_ID) ? MERGE_QUEUE_TASK_ID : undefined;
+    const parent = { id: parentId, dependents: list(dependents), anyDependents: list(anyDependents), priority: Number(priority ?? 0), finallyId };
     const queueOf = (t: TaskSpec) => queueNameFor(t.labels, Number(protocol ?? PROTOCOL_VERSION));
     const queues = new Map(tasks.map((t) => [queueOf(t), JSON.stringify([...new Set(t.labels)].sort())]));
     const fragment = fragmentRecords(tasks, parent, queueOf);
@@ -57,6 +59,8 @@ interface Parent {
   dependents: string[];
   anyDependents: string[];
   priority: number;
+  /** the run's merge queue (it waits for every task, whatever its outcome), if it has one */
+  finallyId?: string;
 }
 
 /** The fragment's task hashes in topological order, and how they hook into the parent and its dependents. */
@@ -75,10 +79,11 @@ function fragmentRecords(tasks: readonly TaskSpec[], parent: Parent, queueOf: (t
   const records = order.map((id) => {
     const t = byId.get(id)!;
     const sink = sinks.includes(id);
-    const next = sink ? parent.dependents : dependents.get(id)!;
+    const real = sink ? parent.dependents : dependents.get(id)!;
+    const next = parent.finallyId ? [...real, parent.finallyId] : real;
     const anyNext = sink ? [...anyDependents.get(id)!, ...parent.anyDependents] : anyDependents.get(id)!;
     const pending = local(t.deps).length + (t.deps.includes(parent.id) ? 1 : 0);
-    const fields = taskFields(t, { status: 'blocked', pending, next, dependents: next, anyDependents: anyNext, queue: queueOf(t), priority: parent.priority });
+    const fields = taskFields(t, { status: 'blocked', pending, next, dependents: real, anyDependents: anyNext, queue: queueOf(t), priority: parent.priority });
     return { id, fields: Object.entries(fields).flat() };
   });
   return {
@@ -91,6 +96,7 @@ function fragmentRecords(tasks: readonly TaskSpec[], parent: Parent, queueOf: (t
     external: [...new Set(tasks.flatMap((t) => t.deps.filter((d) => !ids.has(d) && d !== parent.id)))],
     flow: usesFlow(tasks),
     maxTotal: MAX_RUN_TASKS,
+    ...(parent.finallyId ? { finallyId: parent.finallyId } : {}),
   };
 }
 

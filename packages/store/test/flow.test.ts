@@ -2,7 +2,7 @@
 // are handled (and so do not fail the run), decisions on approval gates, and plan fragments
 // joining a running DAG. The DAG scripts run on a real redis-server.
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { makeRunId, type TaskSpec } from '@agentfleet/core';
+import { makeRunId, MERGE_QUEUE_TASK_ID, type TaskSpec } from '@agentfleet/core';
 import { InputError } from '@agentfleet/core';
 import type { AttemptOwner, FleetStore, TaskStatus } from '../src/index.js';
 import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
@@ -164,17 +164,6 @@ describe('approval gates', () => {
     expect((await store.notices.after('0')).map((n) => n.type)).toEqual(['approval_needed', 'task_failed', 'run_finished']);
   });
 
-  it('a decision that ends an --integrate run says its results were not merged (no worker ended the run)', async () => {
-    const store = open('integrate');
-    const runId = makeRunId(new Date());
-    await store.runs.submit(plan([task('ship', [], { agent: 'approval', approval: { onTimeout: 'reject' } })]), { runId, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig, integrate: 'release' });
-    const owner = await claim(store, runId, 'ship');
-    await store.waits.park({ runId, taskId: 'ship', owner, status: 'awaiting_approval', wait: { kind: 'approval', reason: 'x' } });
-    expect((await store.approvals.approve(runId, 'ship', { by: 'ana' })).runFinished).toBe('succeeded');
-    expect(await store.integration.pending(runId)).toBe(false);
-    expect((await store.read.report(runId)).integration).toMatchObject({ branch: 'release', merged: [], error: expect.stringMatching(/^not merged: the run ended with the decision on ship/) as unknown });
-  });
-
   it('a timeout decides as on_timeout says, only once it is due', async () => {
     const store = open('timeout');
     const runId = await gate(store, 300, 'approve');
@@ -232,6 +221,18 @@ describe('plan fragments', () => {
       expect(ids.slice(at, at + 3), ids.join(',')).toEqual([parent, `${parent}-1`, `${parent}-2`]);
       expect(ids).toHaveLength(8);
     }
+  });
+
+  it('the merge queue waits for a fragment\'s tasks too', async () => {
+    const store = open('expand-merge-queue');
+    const runId = makeRunId(new Date());
+    await store.runs.submit(plan([task('plan', [], { expands: true })]), { runId, schedule: 'deps', failFast: false, baseCommit: 'a'.repeat(40), config: noConfig, integrate: 'release' });
+    const owner = await claim(store, runId, 'plan');
+    await store.expansions.expand(runId, 'plan', owner, [frag('plan-a', ['plan'])]);
+    const done = await store.attempts.complete({ runId, taskId: 'plan', outcome: 'succeeded', result: {}, owner });
+    expect(done.ready.map((r) => r.taskId)).toEqual(['plan-a']);
+    const last = await end(store, runId, 'plan-a', 'succeeded');
+    expect(last.ready.map((r) => r.taskId)).toEqual([MERGE_QUEUE_TASK_ID]);
   });
 
   it('a fragment depending on a task that has not succeeded, or naming a task the run has, is refused whole', async () => {

@@ -9,7 +9,8 @@
   ARGV[5] the fragment, JSON (built by scripts/expand.ts):
           { tasks: [{ id, fields: [k, v, ...] }] in topological order, roots, anyRoots, sinks,
             dependents, anyDependents (the parent's, as read), external (existing ids the
-            fragment depends on: they must have succeeded), flow, maxTotal }
+            fragment depends on: they must have succeeded), flow, maxTotal, finallyId? (the
+            merge queue, which every task releases: it waits for the fragment's too) }
           (the caller registers the fragment's queues before)
   Returns { 'ok', tasks added } | { 'dup' } (expanded before) | { 'stale' } (the attempt
   lost the task) | { 'refused', why }.
@@ -80,6 +81,7 @@ else
   pushAll(rest)
 end
 
+if f.finallyId then redis.call('HINCRBY', taskPrefix .. f.finallyId, 'pending', n) end
 redis.call('HINCRBY', countsKey, 'blocked', n)
 redis.call('HINCRBY', runKey, 'remaining', n)
 redis.call('HINCRBY', runKey, 'total', n)

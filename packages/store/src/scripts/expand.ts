@@ -13,6 +13,8 @@ export interface FragmentRecords {
   external: string[];
   flow: boolean;
   maxTotal: number;
+  /** the run's merge queue: it waits for the fragment's tasks too */
+  finallyId?: string;
 }
 
 export interface ExpandArgs {
