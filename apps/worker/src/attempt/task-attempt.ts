@@ -62,7 +62,8 @@ export class TaskAttempt {
   private childLog?: Logger;
   private readonly evidence = new FailureEvidence();
   private readonly transcript: TranscriptWriter | undefined;
-  private endStatus: AttemptStatus = 'lost';
+  /** what the transcript's last line says; 'skipped': a false `when:`, nothing ran */
+  private endStatus: AttemptStatus | 'skipped' = 'lost';
 
   constructor(
     private readonly deps: AttemptDeps,
@@ -101,7 +102,7 @@ export class TaskAttempt {
   async run(attemptsLeft: number): Promise<void> {
     const { ctx } = this;
     try {
-      if (await this.flow.skipped()) return;
+      if (await this.flow.skipped()) return void (this.endStatus = 'skipped');
       budgetGate(ctx);
       if (ctx.spec.mergeQueue) {
         const merged = await this.verified.mergeQueue();
