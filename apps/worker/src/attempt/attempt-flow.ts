@@ -7,6 +7,8 @@ import { TaskIo } from './task-io.js';
 
 /** Where a plan fragment's problems say they are. */
 const FRAGMENT_FILE = 'AGENTFLEET_PLAN_OUT';
+/** Agents that start no process: nothing of theirs can leave outputs or a fragment. */
+const RUNS_NOTHING = new Set(['noop', 'approval']);
 
 /**
  * What conditional and growing plans add to an attempt: its `when:` (a false condition skips
@@ -39,8 +41,9 @@ export class AttemptFlow {
     return true;
   }
 
-  /** Where the task's processes leave outputs and a plan fragment (made on first use). */
-  async io(): Promise<TaskIoPaths> {
+  /** Where the task's processes leave outputs and a plan fragment; none for agents that run nothing (noop, a pure gate). */
+  async io(): Promise<TaskIoPaths | undefined> {
+    if (RUNS_NOTHING.has(this.ctx.spec.agent)) return undefined;
     this.taskIo ??= await TaskIo.open();
     return this.taskIo.paths;
   }

@@ -8,6 +8,9 @@ import type { TaskIoPaths } from './process-env.js';
 /** The largest outputs object a task may leave (JSON text). */
 export const MAX_OUTPUTS_BYTES = 64 * 1024;
 
+/** One directory per worker process: it runs one attempt at a time, which empties it first. */
+let processDir: Promise<string> | undefined;
+
 /**
  * Files an attempt's agent writes for the fleet, outside its workspace (so nothing of them
  * is committed): $AGENTFLEET_OUTPUTS, a JSON object of named results dependents' `when:`
@@ -17,7 +20,9 @@ export class TaskIo {
   private constructor(private readonly dir: string) {}
 
   static async open(): Promise<TaskIo> {
-    return new TaskIo(await mkdtemp(join(tmpdir(), 'agentfleet-io-')));
+    const io = new TaskIo(await (processDir ??= mkdtemp(join(tmpdir(), 'agentfleet-io-'))));
+    await io.close(); // what an attempt that died left
+    return io;
   }
 
   /** Where the task's processes find them ($AGENTFLEET_OUTPUTS, $AGENTFLEET_PLAN_OUT: process-env.ts). */
@@ -58,8 +63,9 @@ export class TaskIo {
     return { size, text: size > limitBytes ? null : await readFile(this.fragmentFile, 'utf8') };
   }
 
+  /** Removes the files (the directory stays for the next attempt of this worker). */
   async close(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    await Promise.all([rm(this.outputsFile, { force: true }), rm(this.fragmentFile, { force: true })]);
   }
 }
 
