@@ -5,18 +5,11 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { makeRunId, MERGE_QUEUE_TASK_ID, type TaskSpec } from '@agentfleet/core';
 import { InputError } from '@agentfleet/core';
 import type { AttemptOwner, FleetStore, TaskStatus } from '../src/index.js';
-import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
+import { noConfig, plan, task, testStores } from '@agentfleet/testkit';
 
-const stores: FleetStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await dropStore(s);
-});
-
-function open(name: string) {
-  const s = testStore(name, inject('redisUrl'));
-  stores.push(s);
-  return s;
-}
+const stores = testStores(() => inject('redisUrl'));
+afterEach(stores.dropAll);
+const open = (name: string) => stores.open(name);
 
 const any = (id: string, deps: string[], anyDeps: string[], extra: Partial<TaskSpec> = {}) => task(id, deps, { anyDeps, ...extra });
 

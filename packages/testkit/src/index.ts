@@ -10,7 +10,7 @@ export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
 export * from './plans.js'; // task, plan, noConfig, writeShellPlan, sleepers
-export * from './store.js'; // testStore, runEnded, dropStore, hostStatus, claimAs
+export * from './store.js'; // testStore, testStores, runEnded, dropStore, hostStatus, claimAs
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
 export * from './user-fleet.js'; // startUserFleet: a store, a host daemon and a user whose fleet.yaml names it
