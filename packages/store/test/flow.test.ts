@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { makeRunId, MERGE_QUEUE_TASK_ID, type TaskSpec } from '@agentfleet/core';
 import { InputError } from '@agentfleet/core';
-import type { AttemptOwner, FleetStore, TaskStatus } from '../src/index.js';
-import { noConfig, plan, task, testStores } from '@agentfleet/testkit';
+import type { FleetStore, TaskStatus } from '../src/index.js';
+import { claimAs, noConfig, plan, task, testStores } from '@agentfleet/testkit';
 
 const stores = testStores(() => inject('redisUrl'));
 afterEach(stores.dropAll);
@@ -19,11 +19,7 @@ async function submit(store: FleetStore, tasks: TaskSpec[]): Promise<string> {
   return runId;
 }
 
-async function claim(store: FleetStore, runId: string, taskId: string): Promise<AttemptOwner> {
-  const c = await store.attempts.claim(runId, taskId, 'h', 'h-0');
-  if (!c.ok) throw new Error(`claim of ${taskId} failed: ${c.status}`);
-  return { host: 'h', worker: 'h-0', attempt: c.attempts, startedAt: c.startedAt };
-}
+const claim = (store: FleetStore, runId: string, taskId: string) => claimAs(store, runId, taskId);
 
 async function end(store: FleetStore, runId: string, taskId: string, outcome: 'succeeded' | 'failed') {
   const owner = await claim(store, runId, taskId);
