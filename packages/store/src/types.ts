@@ -1,4 +1,7 @@
 import type { AgentKind, ErrorKind, FleetConfig, ModelSpend, Plan, Schedule, TaskSpec, Usage } from '@agentfleet/core';
+import type { TaskFlowFields } from './flow-types.js';
+
+export type { ApprovalRecord, TaskFlowFields } from './flow-types.js';
 
 /**
  * blocked -> ready -> queued -> running -> succeeded | failed | skipped | cancelled; a task may
@@ -42,7 +45,7 @@ export interface RunWithCounts extends RunSummary {
 }
 
 /** One task of `fleet report --format json` (contract). */
-export interface TaskReport {
+export interface TaskReport extends TaskFlowFields {
   id: string;
   status: TaskStatus;
   host: string | null;
@@ -76,29 +79,6 @@ export interface TaskReport {
   base: string | null;
   /** a waiting task (parked, awaiting approval): what for, until when (epoch ms; null = until woken) */
   wait: { kind: string; reason: string; until: number | null; since: number | null } | null;
-  /** what the task wrote to $AGENTFLEET_OUTPUTS (a JSON object) */
-  outputs: Record<string, unknown> | null;
-  /** an approval gate's decision: who, when, the note (null while it waits, or without a gate) */
-  approval: ApprovalRecord | null;
-  /** a failure a dependent listing it with `after: any` handled: it does not fail the run */
-  handled: boolean;
-  /** skipped: 'condition' (its `when:` was false, or a dependency's) or 'failure' (a dependency failed) */
-  skipReason: 'condition' | 'failure' | null;
-  /** `expands: true`: how many tasks its plan fragment added */
-  expanded: number | null;
-  /** the dependencies it lists with `after: any` */
-  anyDeps: string[];
-}
-
-/** A decision on an approval gate. */
-export interface ApprovalRecord {
-  decision: 'approve' | 'reject';
-  /** "ana@laptop", or "timeout" */
-  by: string;
-  /** ISO 8601 */
-  at: string;
-  note: string | null;
-  timedOut: boolean;
 }
 
 /** A task as the run's graph shows it (the console's DAG). */
