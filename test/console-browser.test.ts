@@ -144,6 +144,29 @@ describe.runIf(ok)('the web console in chromium', () => {
     await anon.close();
   });
 
+  it('a gate\'s task page decides it: approve with a note, signed in (refused without the token)', async () => {
+    const gated = makeRunId(new Date());
+    await store.runs.submit(parsePlan('name: gated\ndefaults: { agent: shell, retries: 0 }\ntasks:\n  - { id: ship, agent: approval, approval: { prompt: "Ship it?" } }\n  - { id: after, deps: [ship], run: "true" }\n', 'gated.yaml'), { runId: gated, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } } });
+    await waitFor('the gate to wait', async () => ((await store.read.taskState(gated, 'ship'))?.status as TaskStatus) === 'awaiting_approval', 30_000, 200);
+    const ctx = await browser.newContext();
+    const refused = await ctx.request.post(`${monitor.url}/actions/approve`, { form: { run: gated, task: 'ship', csrf: 'x' } });
+    expect(refused.status()).toBe(403);
+    const page = await ctx.newPage();
+    await page.goto(`${monitor.url}/login?token=${encodeURIComponent(TOKEN)}`);
+    await page.goto(`${monitor.url}/runs/${gated}/tasks/ship`);
+    expect(await page.textContent('#approval')).toBe('awaits approval');
+    await page.fill('form[action="/actions/approve"] input[name="note"]', 'looks right');
+    await page.click('button[data-action="approve"]');
+    await waitFor('the run to succeed', async () => (await store.read.get(gated)).status === 'succeeded', 30_000, 200);
+    const ship = (await store.read.report(gated)).tasks.find((t) => t.id === 'ship')!;
+    expect(ship.approval).toMatchObject({ decision: 'approve', by: 'console', note: 'looks right' });
+    await page.goto(`${monitor.url}/runs/${gated}/tasks/ship`);
+    expect(await page.textContent('#approval')).toMatch(/^approved by console at .*: looks right$/);
+    expect(await page.$('button[data-action="reject"]')).toBeNull();
+    expect(monitor.log).toMatch(/"action":"approve".*console action"/);
+    await ctx.close();
+  });
+
   it('the hosts page shows slots, CPU, memory, disk and heartbeat', async () => {
     const page = await browser.newPage();
     await page.goto(`${monitor.url}/hosts`);

@@ -11,9 +11,10 @@ export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
 export * from './plans.js'; // task, plan, noConfig, writeShellPlan, sleepers
-export * from './store.js'; // testStore, runEnded, dropStore, hostStatus, claimAs
+export * from './store.js'; // testStore, testStores, runEnded, dropStore, hostStatus, claimAs
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
+export * from './user-fleet.js'; // startUserFleet: a store, a host daemon and a user whose fleet.yaml names it
 export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
 export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
 export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child
@@ -32,3 +33,4 @@ export * from './browser.js'; // launchChromium: Debian's chromium through playw
 export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
 export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user
+export * from './webhook-receiver.js'; // WebhookReceiver: a real HTTP server recording notifications
