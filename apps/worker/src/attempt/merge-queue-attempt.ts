@@ -60,7 +60,7 @@ export async function mergeQueueAttempt(d: MergeQueueAttemptDeps): Promise<TaskR
     // The fence before the push: an attempt that lost the task leaves the branch to the one that has it.
     if (!(await d.owns())) return null;
     const head = integration.commit!;
-    await d.events.timed('push', () => branch.push(head), () => `${name} @ ${head.slice(0, 12)}`);
+    await d.events.timed('push', () => branch.push(head, slot.dir), () => `${name} @ ${head.slice(0, 12)}`);
     await d.store.integration.record(ctx.runId, integration);
     return { branch: name, commit: integration.commit ?? null, summary: summaryOf(integration, results.length) };
   } catch (e) {
