@@ -2,6 +2,8 @@ import { InputError, type Problem } from '../errors.js';
 import { parseSource, type SourceDoc } from '../source.js';
 import { isRecord, planIssueProblems } from './problems.js';
 import { planSchema, PLAN_NAME_PATTERN, type RawPlan, type RawTask } from './schema.js';
+import { applyTaskSandbox, sandboxDefaults } from './sandbox-parse.js';
+import { checkSandboxFields } from './sandbox-semantic.js';
 import { checkTasks } from './semantic.js';
 import { isModelBacked, PLAN_DEFAULTS, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
 import { applyTaskChecks, integrateOf, setupOf, verifyDefaults } from './verify-parse.js';
@@ -26,6 +28,7 @@ export function parsePlan(text: string, file: string): Plan {
   }
   const defaultAgent = isRecord(raw) && isRecord(raw.defaults) ? raw.defaults.agent : undefined;
   problems.push(...checkTasks(rawTasks, doc, defaultAgent));
+  problems.push(...checkSandboxFields(rawTasks, doc, raw));
 
   if (problems.length > 0 || !result.success) throw new InputError(sortByPosition(problems));
   return toPlan(result.data, doc, positionsOnDemand);
@@ -71,6 +74,7 @@ function toPlan(data: RawPlan, doc: SourceDoc, positionsOnDemand: boolean): Plan
     stallTimeoutMs: d?.stall_timeout ?? PLAN_DEFAULTS.stallTimeoutMs,
     complexity: d?.complexity ?? PLAN_DEFAULTS.complexity,
     ...verifyDefaults(d),
+    ...sandboxDefaults(d),
   };
   const tasks = (data.tasks ?? []).map((t, i) => toTask(t, defaults, positionsOnDemand ? undefined : doc.locate(['tasks', i])));
   return {
@@ -112,6 +116,7 @@ function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: 
     task.review = { agent: reviewer, prompt: t.review.prompt, rounds: t.review.rounds ?? 1 };
   }
   applyTaskChecks(task, t, defaults);
+  applyTaskSandbox(task, t, defaults);
   return task;
 }
 

@@ -1,3 +1,4 @@
+import type { NetworkMode, SandboxMode } from './sandbox-types.js';
 import type { IntegrateSpec, SetupSpec } from './verify-types.js';
 
 export const AGENT_KINDS = ['shell', 'codex', 'claude', 'llm', 'noop'] as const;
@@ -53,6 +54,12 @@ export interface TaskSpec {
   fixRounds?: number;
   /** Set on the run's merge-queue task only (see plan/merge-queue.ts). */
   mergeQueue?: IntegrateSpec;
+  /** The sandbox its processes need: unset, as its host is configured (bwrap unless the host says none). */
+  sandbox?: SandboxMode;
+  /** Its processes' network in the sandbox (default full). */
+  network?: NetworkMode;
+  /** Names of the host's variables its processes get (only those the host forwards). */
+  env?: string[];
   /** Source position of the task in the plan file, for messages. */
   line?: number;
   column?: number;
@@ -79,6 +86,9 @@ export interface PlanDefaults {
   checks?: string[];
   checkTimeoutMs?: number;
   fixRounds?: number;
+  sandbox?: SandboxMode;
+  network?: NetworkMode;
+  env?: string[];
 }
 
 export interface Plan {
