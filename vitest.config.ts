@@ -14,6 +14,7 @@ export default defineConfig({
       '@agentfleet/telemetry': pkg('telemetry'),
       '@agentfleet/testkit': pkg('testkit'),
       '@agentfleet/host-contract': pkg('host-contract'),
+      '@agentfleet/sandbox': pkg('sandbox'),
     },
   },
   test: {

@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'disk_full'
   | 'check_failed'
   | 'setup_failed'
+  | 'sandbox_error'
   | 'internal';
 
 /** An error a user can act on: its message is shown as is, without a stack trace. */
