@@ -15,6 +15,8 @@ export const DAEMON_ENV = {
   version: 'AGENTFLEET_VERSION',
   /** hosts[].files / local.files as JSON [{from, to}]: paths only, the files stay on the host. */
   files: 'AGENTFLEET_FILES',
+  /** hosts[].sandbox / local.sandbox: bwrap (default) or none. */
+  sandbox: 'AGENTFLEET_SANDBOX',
   /** Set by the launcher: the release the daemon runs from. */
   releaseDir: 'AGENTFLEET_RELEASE_DIR',
   /** Set by the launcher for a daemon that takes over from a draining one (fleet up --restart). */
@@ -33,6 +35,8 @@ export const DAEMON_ENV = {
   // Set by the daemon for its workers, and by workers for their agents.
   slot: 'AGENTFLEET_SLOT',
   slotId: 'AGENTFLEET_SLOT_ID',
+  /** Set by the daemon for its workers when bwrap cannot run on the host: why (they then serve only sandbox: none tasks). */
+  sandboxProblem: 'AGENTFLEET_SANDBOX_PROBLEM',
 } as const;
 
 /**
@@ -51,7 +55,7 @@ export const TASK_ENV = {
 /** Variables `fleet up` sets from fleet.yaml itself: hosts[].daemonEnv may not set them. */
 export const SET_BY_FLEET_UP: readonly string[] = [
   DAEMON_ENV.redisUrl, DAEMON_ENV.host, DAEMON_ENV.home, DAEMON_ENV.prefix, DAEMON_ENV.labels, DAEMON_ENV.slots,
-  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files,
+  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files, DAEMON_ENV.sandbox,
 ];
 
 /** Variables only the CLI reads (where its config, bundle and daemon script are). */

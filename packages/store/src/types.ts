@@ -154,6 +154,20 @@ export interface HostStatus {
   protocol: number | null;
   /** Runs in Redis need a newer protocol than the daemon speaks: "runs need protocol N; this daemon speaks M: ..." */
   protocolNotice: string | null;
+  /** How the host confines its tasks (null when down, or a release before sandboxes). */
+  sandbox: HostSandboxStatus | null;
+}
+
+/** A host's sandbox as its daemon tried it at start: configured mode, and whether bwrap works there. */
+export interface HostSandboxStatus {
+  /** what fleet.yaml configures for the host (hosts[].sandbox, local.sandbox) */
+  mode: 'bwrap' | 'none';
+  /** bwrap mode: it can create its namespaces here (false: the host takes only sandbox: none tasks) */
+  ok: boolean;
+  /** `bubblewrap 0.8.0` */
+  version?: string;
+  /** why it cannot sandbox, and what to do */
+  reason?: string;
 }
 
 /** Upper bounds (seconds) of the duration histogram buckets kept durably in Redis. */
@@ -280,7 +294,14 @@ export interface AttemptHistoryEntry {
   costUsd: number;
   provider: string | null;
   model: string | null;
+  /** what the attempt's processes ran in: bwrap or none (null before it got that far, and in releases before sandboxes) */
   sandbox: string | null;
+  /** their network in the sandbox */
+  network?: 'full' | 'none' | null;
+  /** names of the host's variables they received (its `env:` list; values never recorded) */
+  env?: string[];
+  /** names the task asked for that its host does not forward */
+  envMissing?: string[];
   rounds: { round: number; check: string; exitCode: number; durationMs: number }[];
   setup: 'ran' | 'reused' | null;
   /** how long the setup took (its command when it ran; the check that it was still good when reused) */

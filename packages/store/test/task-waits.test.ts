@@ -1,7 +1,7 @@
 // Tasks that wait without a slot or a job: parked by their attempt, woken when due or by hand.
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { jobIdOf, makeRunId } from '@agentfleet/core';
-import type { AttemptOwner, FleetStore } from '../src/index.js';
+import { jobIdOf, makeRunId, PROTOCOL_VERSION } from '@agentfleet/core';
+import { queueNameFor, type AttemptOwner, type FleetStore } from '../src/index.js';
 import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
 
 const stores: FleetStore[] = [];
@@ -45,7 +45,7 @@ describe('task waits', () => {
     const after = await store.read.get(runId);
     expect(after.counts).toMatchObject({ parked: 0, queued: 1 });
     // the old job finished under the plain id; the woken task has a job of its own, with its retries left
-    const job = await store.queues.get('tasks.@2').getJob(jobIdOf(runId, 'a', 1));
+    const job = await store.queues.get(queueNameFor([], PROTOCOL_VERSION)).getJob(jobIdOf(runId, 'a', 1));
     expect(job?.opts.attempts).toBe(3);
     const report = await store.read.report(runId);
     expect(report.tasks[0]!.attempts).toBe(1);
