@@ -15,11 +15,12 @@ export class ShellAgent implements Agent {
       tail.push(text);
       req.onEvent({ type: 'output', stream, text });
     };
-    const proc = spawnGroup('/bin/sh', ['-c', task.run], { cwd: req.workdir, env: req.env, signal: req.signal, onStdout: emit('stdout'), onStderr: emit('stderr') });
+    const proc = spawnGroup('/bin/sh', ['-c', task.run], { cwd: req.workdir, env: req.env, signal: req.signal, sandbox: req.sandbox, onStdout: emit('stdout'), onStderr: emit('stderr') });
     let exit: number;
     try {
       exit = await proc.exited;
     } catch (e) {
+      if (e instanceof FleetError) throw e;
       throw new FleetError('agent_error', `task '${task.taskId}': cannot start /bin/sh in ${req.workdir}: ${(e as Error).message}`);
     }
     if (req.signal.aborted) throw abortError(req.signal, task.taskId);

@@ -1,4 +1,5 @@
 import type { AgentKind, Complexity, FleetConfig, Usage } from '@agentfleet/core';
+import type { Confinement } from '@agentfleet/sandbox';
 import type { Logger } from '@agentfleet/telemetry';
 import type { SpendMeter } from './spend-meter.js';
 
@@ -63,6 +64,21 @@ export interface AgentRunRequest {
   logger?: Logger;
   /** Directories besides the workdir that a sandboxed agent (codex) may write; the git common dir is added on its own. */
   extraWritableDirs?: string[];
+  /**
+   * The task's sandbox (bubblewrap): every process the agent starts runs in it. Absent: the
+   * task runs unconfined (sandbox: none). See @agentfleet/sandbox.
+   */
+  sandbox?: Confinement;
+  /**
+   * Where the fleet's own secrets are read (the worker's environment): the provider chain's
+   * API keys, and the one key a CLI agent passes on to its process. Never handed to a process
+   * whole; `env` holds only what the task may see. Default: `env`.
+   */
+  credentials?: NodeJS.ProcessEnv;
+  /** The daemon user's own home, where a CLI's login lives (copied into the job's home; HOME may be the sandbox's private one). */
+  loginHome?: string;
+  /** Removes the values of the fleet's secrets from text that goes to a model (tool results). */
+  scrub?: (text: string) => string;
 }
 
 export interface AgentResult {

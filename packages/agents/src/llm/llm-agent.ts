@@ -38,7 +38,8 @@ export class LlmAgent implements Agent {
     const emit = (e: AgentEvent) => req.onEvent(e);
     const chain = new ProviderChain(req.config.providers, {
       pauses: req.pauses,
-      env: req.env,
+      // the model calls are the worker's own: their keys come from its environment, not the task's
+      env: req.credentials ?? req.env,
       cooldowns: this.opts.cooldowns,
       logger: req.logger,
       maxWaitMs: this.opts.maxPauseWaitMs,
@@ -59,6 +60,8 @@ export class LlmAgent implements Agent {
       workdir: req.workdir,
       env: req.env,
       signal: req.signal,
+      sandbox: req.sandbox,
+      scrub: req.scrub,
       onEvent: (e: AgentEvent) => {
         if (e.type === 'output') tail.push(e.text);
         emit(e);

@@ -1,6 +1,8 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
+import { FleetError } from '@agentfleet/core';
+import type { Confinement } from '@agentfleet/sandbox';
 import { spawnGroup, TailBuffer } from '../process-group.js';
 import type { AgentEvent } from '../types.js';
 import { confinePath, PathRefused } from './paths.js';
@@ -25,6 +27,10 @@ export interface ToolContext {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   onEvent: (e: AgentEvent) => void;
+  /** run_command runs in the task's sandbox (absent: unconfined) */
+  sandbox?: Confinement;
+  /** what a tool returns goes to the model with the fleet's secrets removed */
+  scrub?: (text: string) => string;
 }
 
 export type ToolOutcome = { kind: 'result'; content: string } | { kind: 'finish'; summary: string };
@@ -77,7 +83,7 @@ async function runCommand(ctx: ToolContext, command: string, timeoutSec: number)
     ctx.onEvent({ type: 'output', stream, text });
   };
   try {
-    const proc = spawnGroup('/bin/sh', ['-c', command], { cwd: ctx.workdir, env: ctx.env, signal, onStdout: emit('stdout'), onStderr: emit('stderr') });
+    const proc = spawnGroup('/bin/sh', ['-c', command], { cwd: ctx.workdir, env: ctx.env, signal, sandbox: ctx.sandbox, onStdout: emit('stdout'), onStderr: emit('stderr') });
     const code = await proc.exited;
     const timedOut = timer.signal.aborted && !ctx.signal.aborted;
     return `${timedOut ? `killed after ${timeoutSec} s timeout` : `exit code ${code}`}\n${tail.toString()}`;
@@ -86,8 +92,17 @@ async function runCommand(ctx: ToolContext, command: string, timeoutSec: number)
   }
 }
 
-/** Runs one tool call; refusals and mistakes become a result the model reads, never an exception. */
+/**
+ * Runs one tool call; refusals and mistakes become a result the model reads, never an
+ * exception (a sandbox that cannot start is the host's failure, not the model's: it throws).
+ * What goes back to the model has the fleet's secrets removed.
+ */
 export async function runTool(name: string, rawArgs: string, ctx: ToolContext): Promise<ToolOutcome> {
+  const outcome = await runToolRaw(name, rawArgs, ctx);
+  return outcome.kind === 'result' && ctx.scrub ? { kind: 'result', content: ctx.scrub(outcome.content) } : outcome;
+}
+
+async function runToolRaw(name: string, rawArgs: string, ctx: ToolContext): Promise<ToolOutcome> {
   let args: Record<string, unknown>;
   try {
     const parsed: unknown = rawArgs.trim() === '' ? {} : JSON.parse(rawArgs);
@@ -131,7 +146,7 @@ export async function runTool(name: string, rawArgs: string, ctx: ToolContext): 
     }
   } catch (e) {
     if (e instanceof PathRefused || e instanceof PatchError || e instanceof ToolInputError) return { kind: 'result', content: e instanceof PathRefused ? e.message : `error: ${e.message}` };
-    if (ctx.signal.aborted) throw e;
+    if (ctx.signal.aborted || (e instanceof FleetError && e.kind === 'sandbox_error')) throw e;
     return { kind: 'result', content: `error: ${(e as Error).message}` };
   }
 }
