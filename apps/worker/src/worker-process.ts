@@ -8,7 +8,11 @@ import { createLogger, secretValuesFromEnv } from '@agentfleet/telemetry';
 import { TaskRunner } from './attempt/task-runner.js';
 import type { FromWorker, ToWorker } from './ipc.js';
 import { killOrphanAgents } from './orphans.js';
-import { agentEnvironment, readSettings, slotName } from './settings.js';
+import { homedir } from 'node:os';
+import { hostSandbox } from '@agentfleet/sandbox';
+import { daemonVariables } from './attempt/env-allowlist.js';
+import type { HostConfinement } from './attempt/task-confinement.js';
+import { agentEnvironment, hostSandboxMode, readSettings, slotName, type WorkerSettings } from './settings.js';
 import { GitWorkspace } from './task-workspace.js';
 import { BusyReporter } from './worker/busy-reporter.js';
 import { QueueWorkers } from './worker/queue-workers.js';
@@ -37,6 +41,8 @@ async function main(): Promise<void> {
     pauses: store.pauses,
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
     agentEnv: agentEnvironment(slotId),
+    credentials: daemonVariables(),
+    confinement: hostConfinement(settings),
     secretValues,
     home: settings.home,
     slot: settings.slot,
@@ -51,6 +57,7 @@ async function main(): Promise<void> {
     name,
     labels: settings.labels,
     protocol: settings.protocol,
+    sandbox: hostSandboxMode(settings),
     lockMs: settings.lockMs,
     stalledMs: settings.stalledMs,
     logger,
@@ -90,6 +97,13 @@ async function main(): Promise<void> {
   process.on('disconnect', () => void shutdown('daemon went away'));
   send({ type: 'ready' });
   logger.info({ queues: queues.names }, 'worker ready');
+}
+
+/** How this worker's tasks are confined: bwrap's host-wide part is computed once, here. */
+function hostConfinement(settings: WorkerSettings): HostConfinement {
+  const mode = hostSandboxMode(settings);
+  const bwrap = mode === 'bwrap' ? hostSandbox({ hidden: { userHome: homedir(), fleetHome: settings.home }, path: process.env.PATH }) : undefined;
+  return { host: settings.host, mode, problem: settings.sandboxProblem, ...(bwrap ? { bwrap } : {}) };
 }
 
 main().catch((err: Error) => {

@@ -232,6 +232,11 @@ export class SlotWorkspace {
     this.logger?.warn({ at }, 'the slot repository\'s .git was broken by a task process: made again at its base, the files kept');
   }
 
+  /** The mirror's objects the slot repository borrows (a sandbox mounts them read-only); undefined before prepare(). */
+  get borrowedObjects(): string | undefined {
+    return this.mirror ? join(this.mirror.dir, 'objects') : undefined;
+  }
+
   /** The task's changes since `base` as a unified diff (what a reviewer reads). */
   async diff(base: string): Promise<string> {
     await this.trust();

@@ -4,13 +4,13 @@ import type { Logger } from '@agentfleet/telemetry';
 /**
  * The one sink of everything an attempt reports: its agents' events and the fleet's own
  * steps. Today they go to the worker's debug log; every consumer (stall watch, transcript)
- * hangs off `emit`.
+ * hangs off `emit`, and gets them with the fleet's secrets already removed.
  */
 export class AttemptEvents {
   private readonly sinks: ((e: AgentEvent) => void)[] = [];
 
-  /** `log` is the attempt's logger, made on first use: only when debug lines are wanted. */
-  constructor(base: Logger, log: () => Logger) {
+  /** `log` is the attempt's logger, made on first use: only when debug lines are wanted. `scrub` removes the fleet's secrets. */
+  constructor(base: Logger, log: () => Logger, private readonly scrub?: (s: string) => string) {
     if (base.isLevelEnabled('debug')) this.sinks.push((e) => logEvent(log(), e));
   }
 
@@ -20,7 +20,8 @@ export class AttemptEvents {
   }
 
   readonly emit = (e: AgentEvent): void => {
-    for (const sink of this.sinks) sink(e);
+    const clean = this.scrub ? scrubEvent(e, this.scrub) : e;
+    for (const sink of this.sinks) sink(clean);
   };
 
   /** A fleet step: `started`, then `ok`/`failed` with how long it took. */
@@ -40,6 +41,22 @@ export class AttemptEvents {
       this.step(step, 'failed', (e as Error).message, Date.now() - started);
       throw e;
     }
+  }
+}
+
+/** The event with its texts scrubbed (a command's output may print a secret it was given). */
+function scrubEvent(e: AgentEvent, scrub: (s: string) => string): AgentEvent {
+  switch (e.type) {
+    case 'output':
+    case 'message':
+    case 'status':
+      return { ...e, text: scrub(e.text) };
+    case 'tool':
+      return e.detail === undefined ? e : { ...e, detail: scrub(e.detail) };
+    case 'step':
+      return e.detail === undefined ? e : { ...e, detail: scrub(e.detail) };
+    default:
+      return e;
   }
 }
 

@@ -9,6 +9,8 @@ import { AttemptEvents } from './attempt-events.js';
 import { AttemptStop } from './attempt-stop.js';
 import { checkFailedError } from './checks.js';
 import { asFleetError, classifyFailure, tailLine } from './failure.js';
+import { namedVariables } from './env-allowlist.js';
+import type { HostConfinement } from './task-confinement.js';
 import { VerifiedAttempt } from './verified-attempt.js';
 import { scrubError, scrubResult, secretsFor } from './secrets.js';
 
@@ -19,8 +21,12 @@ export interface AttemptDeps {
   pauses: ProviderPauses;
   /** git worktree when the run has a repository, scratch dir otherwise */
   workspaceFor: (ctx: TaskContext) => TaskWorkspace;
-  /** the environment agents get (secrets reach them here, never through Redis) */
+  /** what every task process starts from: the daemon's allowlisted variables (settings.agentEnvironment) */
   agentEnv: NodeJS.ProcessEnv;
+  /** the daemon's variables (minus the fleet's own): provider keys and the variables tasks name are read here */
+  credentials: NodeJS.ProcessEnv;
+  /** how this host confines its tasks */
+  confinement: HostConfinement;
   /** values that must not reach Redis: an agent may print them */
   secretValues: readonly string[];
   /** the host's agentfleet home (its shared package caches) */
@@ -44,6 +50,8 @@ export class TaskAttempt {
   private readonly end: AttemptEnd;
   private readonly workspace: TaskWorkspace;
   private readonly secrets: string[];
+  /** the variables the task names (`env:`) that the host forwards */
+  private readonly named: Record<string, string>;
   private readonly started = Date.now();
   private result: TaskResult = {};
   private readonly findings: AttemptFindings = { rounds: [], setup: null };
@@ -56,11 +64,12 @@ export class TaskAttempt {
     private readonly owner: AttemptOwner,
   ) {
     this.workspace = deps.workspaceFor(ctx);
-    this.events = new AttemptEvents(deps.logger, () => this.log);
+    this.named = namedVariables(ctx.spec.env, deps.credentials).values;
+    this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.credentials, this.named);
+    this.events = new AttemptEvents(deps.logger, () => this.log, this.secrets.length ? (s) => scrubSecrets(s, this.secrets) : undefined);
     this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
     this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner, () => this.findings);
-    this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.agentEnv);
-    this.verified = new VerifiedAttempt({ ...deps, ctx, owner, workspace: this.workspace, stop: this.stop, events: this.events, meter: this.meter, findings: this.findings, secrets: this.secrets, log: () => this.log });
+    this.verified = new VerifiedAttempt({ ...deps, ctx, owner, workspace: this.workspace, stop: this.stop, events: this.events, meter: this.meter, findings: this.findings, secrets: this.secrets, named: this.named, log: () => this.log });
   }
 
   /**
