@@ -17,6 +17,7 @@ import {
 import type { FleetStore } from '@agentfleet/store';
 import { localHostEnv } from './local-host.js';
 import { waitForHeartbeat } from './heartbeat-wait.js';
+import { retentionEnv } from './retention-env.js';
 
 export const LOCAL_HOST = 'local';
 
@@ -43,6 +44,7 @@ export function localDaemonEnv(home: string, redisUrl: string, config: FleetConf
     [DAEMON_ENV.secretNames]: secretEnvNames(config).join(','),
     [DAEMON_ENV.gitAuthor]: config.git.author,
     [DAEMON_ENV.heartbeatTtlMs]: String(config.heartbeatTtlMs),
+    ...retentionEnv(config),
     // Agents mostly wait on models and git: a laptop runs at least two at once.
     [DAEMON_ENV.slots]: process.env[DAEMON_ENV.slots] ?? String(Math.max(2, defaultSlots(availableParallelism(), totalmem()))),
     ...localHostEnv(config),

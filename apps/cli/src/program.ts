@@ -10,6 +10,7 @@ import { registerMonitorCommand } from './commands/monitor.js';
 import { registerTopCommand } from './commands/top.js';
 import { registerRemoteCommands } from './commands/remote.js';
 import { registerUpCommand } from './commands/up.js';
+import { registerPruneCommand } from './commands/prune.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -35,6 +36,7 @@ export function createProgram(): Command {
   registerTopCommand(program);
   registerRemoteCommands(program);
   registerUpCommand(program);
+  registerPruneCommand(program);
   return program;
 }
 

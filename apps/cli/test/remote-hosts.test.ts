@@ -80,6 +80,10 @@ describe('the daemon environment', () => {
       AGENTFLEET_GIT_AUTHOR: 'bot <bot@example.com>',
       AGENTFLEET_HEARTBEAT_TTL_MS: '15000',
       AGENTFLEET_VERSION: '0.1.0+abc',
+      // fleet.yaml's retention (defaults: 30d, 14d, branches kept)
+      AGENTFLEET_RETENTION_RUNS_MS: String(30 * 86_400_000),
+      AGENTFLEET_RETENTION_TRANSCRIPTS_MS: String(14 * 86_400_000),
+      AGENTFLEET_RETENTION_BRANCHES: '0',
       MY_KEY: 'v',
     });
     // 8 cores, 16 GiB: 3/4 of the cores.

@@ -3,3 +3,5 @@ export * from './source.js';
 export * from './queues-board.js';
 export * from './server.js';
 export * from './main.js';
+export { Console, type ConsoleOptions } from './console/console.js';
+export { CONSOLE_ACTIONS, type ConsoleAction } from './console/actions.js';

@@ -6,6 +6,7 @@ import { createLogger, METRICS_CONTENT_TYPE, renderMetrics, type HistogramBounds
 import { DEFAULT_LISTEN, isLoopback, parseListen } from './listen.js';
 import { QUEUES_BASE_PATH, QueuesBoard } from './queues-board.js';
 import { readSnapshot, withTimeout, type MonitorSource } from './source.js';
+import type { Console } from './console/console.js';
 
 export interface MonitorServerOptions {
   source: MonitorSource;
@@ -20,6 +21,8 @@ export interface MonitorServerOptions {
   runBudgetUsd?: number | null;
   /** how long a scrape or health check waits for Redis; default 5000 ms */
   timeoutMs?: number;
+  /** the web console at `/` (console/console.ts); without it `/` says what is served */
+  console?: Console;
 }
 
 export interface MonitorServer {
@@ -64,6 +67,7 @@ export async function createMonitorServer(opts: MonitorServerOptions): Promise<M
   const route = async (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     if (path === QUEUES_BASE_PATH || path.startsWith(`${QUEUES_BASE_PATH}/`)) return board.handle(req, res);
+    if (path !== '/metrics' && path !== '/healthz' && opts.console && (await opts.console.handle(req, res))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
@@ -99,6 +103,7 @@ export async function createMonitorServer(opts: MonitorServerOptions): Promise<M
     url: `http://${urlHost}:${addr.port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        opts.console?.close();
         if (!server.listening) return resolve();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();

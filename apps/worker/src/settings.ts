@@ -5,6 +5,8 @@ import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type Hos
 import { DAEMON_ENV, defaultHome } from '@agentfleet/host-contract';
 import { allowlistedEnv } from './attempt/env-allowlist.js';
 import { parseHostFilesEnv } from './attempt/host-files.js';
+import { transcriptSettings, type TranscriptSettings } from './attempt/transcript/transcript-settings.js';
+import { retentionSettings, type RetentionSettings } from './retention/retention-sweep.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -47,6 +49,10 @@ export interface WorkerSettings {
   sandbox: SandboxMode;
   /** Workers: why bwrap cannot run on this host (the daemon's probe at start), null when it can. */
   sandboxProblem: string | null;
+  /** How attempts' transcripts are kept (AGENTFLEET_TRANSCRIPT*). */
+  transcripts: TranscriptSettings;
+  /** Finished runs' retention (AGENTFLEET_RETENTION_*, from fleet.yaml's retention). */
+  retention: RetentionSettings;
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -57,11 +63,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
   const host = env[DAEMON_ENV.host] ?? hostname().split('.')[0] ?? 'local';
   if (!HOST_NAME_PATTERN.test(host)) throw new InputError(`invalid host name '${host}'`);
   const replaces = num(env[DAEMON_ENV.replaces], 0);
+  const home = defaultHome(env);
   return {
     redisUrl,
     prefix: env[DAEMON_ENV.prefix] ?? 'af',
     host,
-    home: defaultHome(env),
+    home,
     labels: (env[DAEMON_ENV.labels] ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     lockMs: num(env[DAEMON_ENV.lockMs], 30_000),
     stalledMs: num(env[DAEMON_ENV.stalledMs], 15_000),
@@ -82,6 +89,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     files: parseHostFilesEnv(env[DAEMON_ENV.files]),
     sandbox: env[DAEMON_ENV.sandbox] === 'none' ? 'none' : 'bwrap',
     sandboxProblem: env[DAEMON_ENV.sandboxProblem] || null,
+    transcripts: transcriptSettings(env, home),
+    retention: retentionSettings(env, home),
   };
 }
 

@@ -1,15 +1,15 @@
 // One worker process, forked by the host daemon (supervisor.ts) for one slot: takes one task
 // at a time from the queues its host serves and runs it as an attempt (attempt/). It gets its
 // settings from the environment the daemon passes (settings.ts) and talks back over IPC.
+import { homedir } from 'node:os';
 import type { ConnectionOptions } from 'bullmq';
 import { createRedis, FleetStore, redisOptionsFromUrl } from '@agentfleet/store';
+import { hostSandbox } from '@agentfleet/sandbox';
 import { ScratchWorkspace } from '@agentfleet/workspace';
 import { createLogger, secretValuesFromEnv } from '@agentfleet/telemetry';
 import { TaskRunner } from './attempt/task-runner.js';
 import type { FromWorker, ToWorker } from './ipc.js';
 import { killOrphanAgents } from './orphans.js';
-import { homedir } from 'node:os';
-import { hostSandbox } from '@agentfleet/sandbox';
 import { daemonVariables } from './attempt/env-allowlist.js';
 import type { HostConfinement } from './attempt/task-confinement.js';
 import { agentEnvironment, hostSandboxMode, readSettings, slotName, type WorkerSettings } from './settings.js';
@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     home: settings.home,
     slot: settings.slot,
     hostFiles: settings.files,
+    transcripts: settings.transcripts,
     onBusy: (runId, taskId) => busy.busy(runId, taskId),
     onIdle: () => busy.idle(),
   });

@@ -108,7 +108,7 @@ export async function runWithReview(opts: ReviewOptions): Promise<ReviewedResult
     spend(built);
     if (built.exit !== 0) break;
     const diff = await opts.getDiff();
-    request.onEvent({ type: 'status', text: `review round ${round} of ${rounds}` });
+    request.onEvent({ type: 'step', step: 'review', status: 'started', detail: `round ${round} of ${rounds}` });
     const reviewed = await opts.reviewer.run({
       ...request,
       task: { ...request.task, prompt: reviewerPrompt(review.prompt, diff, request.task), run: undefined },
@@ -116,7 +116,7 @@ export async function runWithReview(opts: ReviewOptions): Promise<ReviewedResult
     spend(reviewed);
     const verdict: ReviewVerdict = { round, ...parseVerdict(reviewed.summary), usage: reviewed.usage, costUsd: reviewed.costUsd };
     verdicts.push(verdict);
-    request.onEvent({ type: 'status', text: `review round ${round}: ${verdict.verdict} (${verdict.issues.length} issues)` });
+    request.onEvent({ type: 'step', step: 'review', status: verdict.verdict === 'approve' ? 'ok' : 'failed', detail: `round ${round}: ${verdict.verdict} (${verdict.issues.length} issues)` });
     if (verdict.verdict === 'approve' || round >= rounds) break;
     prompt = revisionPrompt(originalPrompt, verdict);
   }

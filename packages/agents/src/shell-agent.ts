@@ -1,4 +1,4 @@
-import { FleetError } from '@agentfleet/core';
+import { FleetError, outputExcerpt } from '@agentfleet/core';
 import { abortError } from './budget.js';
 import { spawnGroup, TailBuffer } from './process-group.js';
 import type { Agent, AgentResult, AgentRunRequest } from './types.js';
@@ -15,7 +15,10 @@ export class ShellAgent implements Agent {
       tail.push(text);
       req.onEvent({ type: 'output', stream, text });
     };
-    const proc = spawnGroup('/bin/sh', ['-c', task.run], { cwd: req.workdir, env: req.env, signal: req.signal, sandbox: req.sandbox, onStdout: emit('stdout'), onStderr: emit('stderr') });
+    const argv = ['/bin/sh', '-c', task.run];
+    const started = Date.now();
+    req.onEvent({ type: 'command', phase: 'started', command: task.run, argv });
+    const proc = spawnGroup(argv[0]!, argv.slice(1), { cwd: req.workdir, env: req.env, signal: req.signal, sandbox: req.sandbox, onStdout: emit('stdout'), onStderr: emit('stderr') });
     let exit: number;
     try {
       exit = await proc.exited;
@@ -23,8 +26,9 @@ export class ShellAgent implements Agent {
       if (e instanceof FleetError) throw e;
       throw new FleetError('agent_error', `task '${task.taskId}': cannot start /bin/sh in ${req.workdir}: ${(e as Error).message}`);
     }
-    if (req.signal.aborted) throw abortError(req.signal, task.taskId);
     const outputTail = tail.toString();
+    req.onEvent({ type: 'command', phase: 'ended', command: task.run, argv, exitCode: exit, ok: exit === 0, durationMs: Date.now() - started, output: outputExcerpt(outputTail) });
+    if (req.signal.aborted) throw abortError(req.signal, task.taskId);
     return { exit, summary: exit === 0 ? `'${task.run}' exited 0` : `'${task.run}' exited ${exit}`, usage: emptyUsage(), costUsd: 0, outputTail };
   }
 }

@@ -1,26 +1,14 @@
-import type { AgentKind, Complexity, FleetConfig, Usage } from '@agentfleet/core';
+import type { AgentKind, Complexity, FleetConfig, TranscriptEvent, Usage } from '@agentfleet/core';
 import type { Confinement } from '@agentfleet/sandbox';
 import type { Logger } from '@agentfleet/telemetry';
 import type { SpendMeter } from './spend-meter.js';
 
 export type { Usage } from '@agentfleet/core';
 
-/** A step of the fleet's own around the agent (workspace ready, setup, check, publish, ...). */
-export interface StepEvent {
-  type: 'step';
-  step: string;
-  status: 'started' | 'ok' | 'failed' | 'skipped';
-  detail?: string;
-  durationMs?: number;
-}
+export type { StepEvent, CommandEvent } from '@agentfleet/core';
 
-export type AgentEvent =
-  | { type: 'output'; stream: 'stdout' | 'stderr'; text: string }
-  | { type: 'message'; text: string }
-  | { type: 'tool'; name: string; detail?: string }
-  | { type: 'usage'; usage: Usage }
-  | { type: 'status'; text: string }
-  | StepEvent;
+/** What agents report as they run: the normalized transcript events (core/src/transcript.ts). */
+export type AgentEvent = TranscriptEvent;
 
 export interface AgentTask {
   runId: string;

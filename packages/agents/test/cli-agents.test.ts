@@ -78,9 +78,9 @@ describe('codex agent', () => {
     expect(rec.env.codexHomeExists).toBe(true);
     expect(existsSync(rec.env.CODEX_HOME)).toBe(false); // removed after the job
 
-    expect(h.events).toContainEqual({ type: 'tool', name: 'command', detail: 'bash -lc ls' });
-    expect(h.events).toContainEqual({ type: 'output', stream: 'stdout', text: 'README.md\nsrc\n' });
-    expect(h.events).toContainEqual({ type: 'tool', name: 'file_change', detail: 'add src/greeting.txt' });
+    expect(h.events).toContainEqual({ type: 'command', phase: 'started', command: 'bash -lc ls' });
+    expect(h.events).toContainEqual(expect.objectContaining({ type: 'command', phase: 'ended', command: 'bash -lc ls', exitCode: 0, ok: true, output: 'README.md\nsrc\n' }));
+    expect(h.events).toContainEqual({ type: 'file_change', paths: ['src/greeting.txt'] });
     expect(h.events).toContainEqual({ type: 'message', text: 'Added src/greeting.txt with the greeting.' });
     expect(h.events).toContainEqual({ type: 'usage', usage: { input: 24763, cachedInput: 24448, output: 122 } });
   });
@@ -90,7 +90,7 @@ describe('codex agent', () => {
     const result = await createAgent('codex').run(h.req);
     expect(result.exit).toBe(1);
     expect(result.summary).toMatch(/^codex failed: unexpected status 400 Bad Request/);
-    expect(h.events).toContainEqual({ type: 'status', text: 'codex error: Reconnecting... 1/5' });
+    expect(h.events).toContainEqual({ type: 'error', message: 'Reconnecting... 1/5', transient: true });
   });
 
   it('pauses the provider fleet-wide when codex fails on a rate limit', async () => {
@@ -133,7 +133,7 @@ describe('codex agent', () => {
     const lines = readFileSync(stream('codex-success.jsonl'), 'utf8').split('\n').filter((l) => !l.includes('__fake'));
     const events = lines.flatMap((l) => parseCodexLine(l, state));
     expect(state.threadId).toBe('0199a213-81c0-7800-8aa1-bbab2a035a53');
-    expect(events.map((e) => e.type)).toEqual(['status', 'status', 'status', 'tool', 'output', 'status', 'tool', 'status', 'message', 'usage']);
+    expect(events.map((e) => e.type)).toEqual(['step', 'reasoning', 'command', 'command', 'file_change', 'reasoning', 'message', 'usage']);
     expect(parseCodexLine('not json', state)).toEqual([{ type: 'output', stream: 'stdout', text: 'not json\n' }]);
     const failed = newCodexState();
     parseCodexLine('{"type":"turn.failed","error":{"message":"boom"}}', failed);
@@ -154,7 +154,8 @@ describe('claude agent', () => {
     const rec = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { argv: string[]; stdin: string };
     expect(rec.argv).toEqual(['-p', '--output-format', 'stream-json', '--verbose', '--permission-mode', 'bypassPermissions', '--model', 'sonnet']);
     expect(rec.stdin).toBe('add greeting.txt');
-    expect(h.events).toContainEqual({ type: 'tool', name: 'Write', detail: '/tmp/work/greeting.txt' });
+    expect(h.events).toContainEqual({ type: 'tool_call', name: 'Write', args: '{"file_path":"/tmp/work/greeting.txt","content":"hello from claude\\n"}' });
+    expect(h.events).toContainEqual({ type: 'file_change', paths: ['/tmp/work/greeting.txt'] });
     expect(h.events).toContainEqual({ type: 'message', text: "I'll add the greeting file." });
     // msg_01 is reported twice with the same usage: counted once
     expect(h.events.filter((e) => e.type === 'usage')).toHaveLength(2);
@@ -181,7 +182,7 @@ describe('claude agent', () => {
 
     const next = request({ workdir: dir, pauses, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'y' } });
     const waiting = createAgent('claude').run(next.req);
-    await waitFor('the pause status event', () => next.events.some((e) => e.type === 'status' && /anthropic is paused fleet-wide/.test(e.text)), 5000, 20);
+    await waitFor('the pause status event', () => next.events.some((e) => e.type === 'step' && /anthropic is paused fleet-wide/.test(e.detail ?? '')), 5000, 20);
     next.controller.abort();
     expect(((await waiting.catch((e: unknown) => e)) as FleetError).kind).toBe('cancelled');
     expect(existsSync(join(dir, 'greeting.txt'))).toBe(false);

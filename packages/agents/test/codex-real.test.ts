@@ -55,6 +55,6 @@ describe.skipIf(!present)('real codex CLI against the stand-in', () => {
     expect(calls[0]!.headers.authorization).toBe('Bearer test-key');
     expect(JSON.stringify(calls[0]!.body.input)).toContain('Reply DONE.');
     expect(h.events).toContainEqual({ type: 'message', text: 'DONE from the stand-in' });
-    expect(h.events.some((e) => e.type === 'status' && /^codex thread .+ started$/.test(e.text))).toBe(true);
+    expect(h.events.some((e) => e.type === 'step' && e.step === 'agent' && /^codex thread .+$/.test(e.detail ?? ''))).toBe(true);
   });
 });

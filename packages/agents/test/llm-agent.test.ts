@@ -61,7 +61,7 @@ describe('llm agent', () => {
       expect(toolMessages(start + 1)[0]).toContain('README.md');
       expect(toolMessages(start + 4).at(-1)).toMatch(/^exit code 0\nhello, fleet\nbye/);
       expect(h.events.filter((e) => e.type === 'usage')).toHaveLength(5);
-      expect(h.events).toContainEqual({ type: 'tool', name: 'run_command', detail: 'node src/greet.js > out.txt && cat out.txt' });
+      expect(h.events).toContainEqual({ type: 'command', phase: 'started', command: 'node src/greet.js > out.txt && cat out.txt' });
       expect(h.events).toContainEqual({ type: 'output', stream: 'stdout', text: 'hello, fleet\nbye\n' });
     } finally {
       removeDir(dir);

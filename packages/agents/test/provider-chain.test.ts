@@ -48,7 +48,7 @@ describe('provider chain', () => {
     const one = await runLlm(providers, { cooldowns });
     expect(one.result.provider).toBe('second');
     expect(one.result.summary).toBe('from second');
-    expect(one.events.some((e) => e.type === 'status' && /provider first down \(connection failed/.test(e.text))).toBe(true);
+    expect(one.events.some((e) => e.type === 'step' && /provider first down \(connection failed/.test(e.detail ?? ''))).toBe(true);
 
     // the first provider comes back, but is still cooling down: the second one serves
     const first = await startStandin({ port });
@@ -76,7 +76,7 @@ describe('provider chain', () => {
     cooldowns.clear();
     const afterHang = await runLlm(providers, { cooldowns });
     expect(afterHang.result.provider).toBe('b');
-    expect(afterHang.events.some((e) => e.type === 'status' && /provider a down \((request timed out|no data from the provider for 300 ms)\)/.test(e.text))).toBe(true);
+    expect(afterHang.events.some((e) => e.type === 'step' && /provider a down \((request timed out|no data from the provider for 300 ms)\)/.test(e.detail ?? ''))).toBe(true);
   });
 
   it('cuts a stream that goes silent mid-answer and moves on', async () => {
@@ -85,7 +85,7 @@ describe('provider chain', () => {
     b.enqueue(reply.text('whole answer'));
     const r = await runLlm([provider('a', a.url, { timeoutMs: 300 }), provider('b', b.url)], { cooldowns });
     expect(r.result.provider).toBe('b');
-    expect(r.events.some((e) => e.type === 'status' && /no data from the provider for 300 ms/.test(e.text))).toBe(true);
+    expect(r.events.some((e) => e.type === 'step' && /no data from the provider for 300 ms/.test(e.detail ?? ''))).toBe(true);
   });
 
   it('a 429 seen by one agent pauses the provider for a second agent (same Redis)', async () => {
@@ -120,7 +120,7 @@ describe('provider chain', () => {
     a.enqueue(reply.status(429, { 'retry-after-ms': '400' }), reply.text('after the pause'));
     const r = await runLlm([provider('only', a.url)], { cooldowns: new CooldownRegistry() });
     expect(r.result.summary).toBe('after the pause');
-    expect(r.events.some((e) => e.type === 'status' && /every provider is paused; waiting 1 s for only/.test(e.text))).toBe(true);
+    expect(r.events.some((e) => e.type === 'step' && /every provider is paused; waiting 1 s for only/.test(e.detail ?? ''))).toBe(true);
   });
 
   it('fails with provider_unavailable when every provider is down, and when a pause outlasts the wait limit', async () => {

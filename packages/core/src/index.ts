@@ -12,6 +12,8 @@ export { PLAN_NAME_PATTERN, LABEL_PATTERN } from './plan/schema.js';
 export { closestName, didYouMean } from './plan/suggest.js';
 export * from './dag/index.js';
 export * from './config/schema.js';
+export * from './config/retention.js';
 export * from './slots.js';
 export * from './protocol.js';
 export * from './usage.js';
+export * from './transcript.js';

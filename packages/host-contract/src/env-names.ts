@@ -32,6 +32,18 @@ export const DAEMON_ENV = {
   /** Lowers the protocol a daemon speaks (to try version skew). */
   protocol: 'AGENTFLEET_PROTOCOL',
   workerScript: 'AGENTFLEET_WORKER_SCRIPT',
+  // fleet.yaml's retention, set by fleet up and the local fleet (the lease holder archives runs).
+  retentionRunsMs: 'AGENTFLEET_RETENTION_RUNS_MS',
+  retentionTranscriptsMs: 'AGENTFLEET_RETENTION_TRANSCRIPTS_MS',
+  retentionBranches: 'AGENTFLEET_RETENTION_BRANCHES',
+  retentionEveryMs: 'AGENTFLEET_RETENTION_EVERY_MS',
+  // Transcripts (tuning): 0 turns recording off; the Redis copy's caps, expiry, gathering interval.
+  transcripts: 'AGENTFLEET_TRANSCRIPTS',
+  transcriptMaxEntries: 'AGENTFLEET_TRANSCRIPT_MAX_ENTRIES',
+  transcriptMaxBytes: 'AGENTFLEET_TRANSCRIPT_MAX_BYTES',
+  transcriptMaxEntryBytes: 'AGENTFLEET_TRANSCRIPT_MAX_ENTRY_BYTES',
+  transcriptTtlMs: 'AGENTFLEET_TRANSCRIPT_TTL_MS',
+  transcriptFlushMs: 'AGENTFLEET_TRANSCRIPT_FLUSH_MS',
   // Set by the daemon for its workers, and by workers for their agents.
   slot: 'AGENTFLEET_SLOT',
   slotId: 'AGENTFLEET_SLOT_ID',

@@ -12,6 +12,9 @@ import { ScriptRunner } from './scripts/index.js';
 import { TaskAttempts } from './task-attempts.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskWaits } from './task-waits.js';
+import { Transcripts } from './transcripts.js';
+import { RunArchives } from './retention/archive-index.js';
+import { RunRetention } from './retention/run-retention.js';
 
 /**
  * Run and fleet state in Redis, the only place that knows the key layout: one connection,
@@ -26,6 +29,9 @@ import { TaskWaits } from './task-waits.js';
  *   hosts     daemons' registration, heartbeats, desired slots
  *   pauses    fleet-wide provider pauses
  *   integration  the `--integrate` merge of a run's results
+ *   transcripts  attempts' transcripts (capped streams)
+ *   archives  where archived runs are, and the runs retention keeps (pins)
+ *   retention  finished runs archived, then removed
  */
 export class FleetStore {
   readonly keys: Keys;
@@ -40,6 +46,9 @@ export class FleetStore {
   readonly hosts: HostRegistry;
   readonly pauses: RedisProviderPauses;
   readonly integration: RunIntegration;
+  readonly transcripts: Transcripts;
+  readonly archives: RunArchives;
+  readonly retention: RunRetention;
 
   constructor(
     readonly redis: Redis,
@@ -58,10 +67,14 @@ export class FleetStore {
     this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read);
     this.pauses = new RedisProviderPauses(redis, this.keys);
     this.integration = new RunIntegration(redis, this.keys);
+    this.transcripts = new Transcripts(redis, this.keys);
+    this.archives = new RunArchives(redis, this.keys);
+    this.retention = new RunRetention(redis, this.keys, this.queues, this.read, this.transcripts, this.archives);
   }
 
   async close(): Promise<void> {
     await this.queues.close();
+    this.transcripts.close();
     this.redis.disconnect();
   }
 }

@@ -17,3 +17,7 @@ export type { ParkArgs } from './scripts/index.js';
 export type { CancelOutcome } from './run-writer.js';
 export type { ClaimResult, CompleteArgs, RetryingArgs, RecordAttemptArgs } from './scripts/index.js';
 export { luaSource } from './scripts/index.js';
+export { Transcripts, TRANSCRIPT_HARD_MAX_ENTRIES, type StoredEntry, type TranscriptRef } from './transcripts.js';
+export { RunArchives, type ArchiveLocation } from './retention/archive-index.js';
+export { RunRetention, type SweepOptions, type SweepResult } from './retention/run-retention.js';
+export { readArchiveFile, decodeArchive, type RunArchive } from './retention/archive-file.js';

@@ -33,6 +33,22 @@ export class Keys {
   runInflight(runId: string): string {
     return `${this.prefix}:run:${runId}:inflight`;
   }
+  /** An attempt's transcript, a capped stream (transcripts.ts); under the run, so removing the run finds it. */
+  transcript(runId: string, taskId: string, attempt: number): string {
+    return `${this.prefix}:run:${runId}:log:${taskId}:${attempt}`;
+  }
+  /** The run's transcripts: set of `<task>:<attempt>`. */
+  runTranscripts(runId: string): string {
+    return `${this.prefix}:run:${runId}:logs`;
+  }
+  /** Where archived runs are (retention): hash run id -> JSON location. */
+  archives(): string {
+    return `${this.prefix}:archive`;
+  }
+  /** Runs retention must keep (an unfinished eval refers to them): hash run id -> who pinned it. */
+  pinnedRuns(): string {
+    return `${this.prefix}:runs:pinned`;
+  }
   stats(): string {
     return `${this.prefix}:stats`;
   }

@@ -35,9 +35,28 @@ export class RedisProviderPauses {
     return Number.isFinite(until) && until > Date.now() ? until : 0;
   }
 
-  async pause(provider: string, untilMs: number): Promise<void> {
+  /** `reason` (optional) is shown with the pause (the console's hosts page). */
+  async pause(provider: string, untilMs: number, reason?: string): Promise<void> {
     const ttl = Math.ceil(untilMs - Date.now());
     if (ttl <= 0) return;
-    await this.redis.eval(PAUSE_SCRIPT, 1, this.key(provider), String(Math.ceil(untilMs)), String(ttl));
+    const raised = await this.redis.eval(PAUSE_SCRIPT, 1, this.key(provider), String(Math.ceil(untilMs)), String(ttl));
+    if (raised === 1 && reason) await this.redis.set(`${this.key(provider)}:reason`, reason.slice(0, 500), 'PX', ttl);
+  }
+
+  /** Providers paused now, with until when and why (when the pauser said). */
+  async list(): Promise<{ provider: string; until: number; reason: string | null }[]> {
+    const prefix = this.keys.providerPause('');
+    const head = prefix.slice(0, prefix.indexOf(':provider:') + ':provider:'.length);
+    const out: { provider: string; until: number; reason: string | null }[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${head}*:paused-until`, 'COUNT', 500);
+      cursor = next;
+      for (const key of keys) {
+        const [until, reason] = await this.redis.mget(key, `${key}:reason`);
+        if (Number(until) > Date.now()) out.push({ provider: key.slice(head.length, -':paused-until'.length), until: Number(until), reason: reason ?? null });
+      }
+    } while (cursor !== '0');
+    return out.sort((a, b) => a.provider.localeCompare(b.provider));
   }
 }

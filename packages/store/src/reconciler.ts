@@ -33,8 +33,16 @@ export class Reconciler {
     this.lease = new Lease(store.redis, store.keys.lease(`reconciler@${opts.protocol ?? PROTOCOL_VERSION}`), owner, opts.leaseMs ?? 15_000);
   }
 
+  private held = false;
+
+  /** Whether this daemon held the lease at its last tick (it also does the fleet's retention). */
+  get leader(): boolean {
+    return this.held;
+  }
+
   async tick(): Promise<ReconcileReport | null> {
-    if (!(await this.lease.acquire())) return null;
+    this.held = await this.lease.acquire();
+    if (!this.held) return null;
     // A worker is between "recorded queued" and "job added" for a few ms: only older cases are repairs.
     const settled = Date.now() - (this.opts.graceMs ?? 3000);
     const report: ReconcileReport = { requeued: 0, failed: 0, woken: 0 };

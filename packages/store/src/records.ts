@@ -65,6 +65,7 @@ export function toTaskReport(h: Record<string, string>, runId: string): TaskRepo
     review: json(h.review, null),
     summary: h.summary || null,
     history: json(h.history, [] as AttemptHistoryEntry[]),
+    base: h.base || null,
   };
 }
 

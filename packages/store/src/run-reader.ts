@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
 import { emptyCounts, round6, toRunSummary, toTaskReport } from './records.js';
 import { requireRun } from './run-writer.js';
-import type { IntegrationResult, RunReport, RunWithCounts, TaskReport, TaskStatus } from './types.js';
+import type { GraphTask, IntegrationResult, RunReport, RunWithCounts, TaskReport, TaskStatus } from './types.js';
 
 /** Reading runs: status with counts, lists, the report, what runs now, recent failures. */
 export class RunReader {
@@ -72,6 +72,58 @@ export class RunReader {
       for (const [, h] of (await pipe.exec()) ?? []) tasks.push(toTaskReport(h as Record<string, string>, runId));
     }
     return tasks;
+  }
+
+  /** One task's status and attempt count, or null when the run has no such task. */
+  async taskState(runId: string, taskId: string): Promise<{ status: TaskStatus; attempts: number; host: string | null } | null> {
+    const [id, status, attempts, host] = await this.redis.hmget(this.keys.task(runId, taskId), 'id', 'status', 'attempts', 'host');
+    return id ? { status: (status as TaskStatus) ?? 'blocked', attempts: Number(attempts ?? 0), host: host || null } : null;
+  }
+
+  /** The run's tasks as a graph (the console draws it): ids, titles, dependencies, estimates and where each stands. */
+  async graph(runId: string): Promise<GraphTask[]> {
+    const ids = await this.taskIds(runId);
+    const out: GraphTask[] = [];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const pipe = this.redis.pipeline();
+      for (const id of ids.slice(i, i + 1000)) pipe.hmget(this.keys.task(runId, id), 'title', 'agent', 'deps', 'spec', 'status', 'startedAt');
+      for (const [j, [, row]] of ((await pipe.exec()) ?? []).entries()) {
+        const [title, agent, deps, spec, status, startedAt] = row as (string | null)[];
+        const estimateMs = Number((JSON.parse(spec ?? '{}') as { estimateMs?: number }).estimateMs ?? 0);
+        out.push({ id: ids[i + j]!, title: title ?? '', agent: agent ?? '', deps: JSON.parse(deps ?? '[]') as string[], estimateMs, status: (status as TaskStatus) ?? 'blocked', startedAt: startedAt ? Number(startedAt) : null });
+      }
+    }
+    return out;
+  }
+
+  /** Every task's status now, in topological order (what a live view refreshes). */
+  async statuses(runId: string, ids?: readonly string[]): Promise<Map<string, TaskStatus>> {
+    const list = ids ?? (await this.taskIds(runId));
+    const pipe = this.redis.pipeline();
+    for (const id of list) pipe.hget(this.keys.task(runId, id), 'status');
+    const rows = (await pipe.exec()) ?? [];
+    return new Map(list.map((id, i) => [id, ((rows[i]?.[1] as string | null) ?? 'blocked') as TaskStatus]));
+  }
+
+  /** The run's repository and where its result branches are pushed (null for a run without one). */
+  async repo(runId: string): Promise<{ url: string; push: string } | null> {
+    const repo = JSON.parse((await this.redis.hget(this.keys.run(runId), 'repo')) ?? 'null') as { url?: string; push?: string } | null;
+    return repo?.url ? { url: repo.url, push: repo.push ?? repo.url } : null;
+  }
+
+  async pushUrl(runId: string): Promise<string | null> {
+    return (await this.repo(runId))?.push ?? null;
+  }
+
+  /** One task as the report shows it, or null. */
+  async task(runId: string, taskId: string): Promise<TaskReport | null> {
+    const h = await this.redis.hgetall(this.keys.task(runId, taskId));
+    return h.id && !h.barrier ? toTaskReport(h, runId) : null;
+  }
+
+  /** The run's task ids, in topological order. */
+  taskIds(runId: string): Promise<string[]> {
+    return this.redis.lrange(this.keys.runTasks(runId), 0, -1);
   }
 
   /** Tasks running now, with the host/worker that holds them. */

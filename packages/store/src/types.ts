@@ -70,6 +70,20 @@ export interface TaskReport {
   summary: string | null;
   /** one entry per attempt, oldest first */
   history: AttemptHistoryEntry[];
+  /** the commit the result branch starts from (its diff is base..commit) */
+  base: string | null;
+}
+
+/** A task as the run's graph shows it (the console's DAG). */
+export interface GraphTask {
+  id: string;
+  title: string;
+  agent: string;
+  deps: string[];
+  estimateMs: number;
+  status: TaskStatus;
+  /** epoch ms */
+  startedAt: number | null;
 }
 
 export interface ReviewRecord {
@@ -269,6 +283,8 @@ export type AttemptSpend = ModelSpend;
 
 /** What an attempt found out about its task (recorded on the task when it ends it). */
 export interface TaskResult {
+  /** the commit the attempt started from (the run's base with its dependencies' results merged) */
+  base?: string | null;
   branch?: string | null;
   commit?: string | null;
   diff?: { files: number; insertions: number; deletions: number } | null;

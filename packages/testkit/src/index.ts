@@ -24,6 +24,7 @@ export * from './netns.js'; // startNetnsHosts, canRunNetnsHosts: hosts behind n
 export * from './tls-certs.js'; // generateTestCerts, redisTlsArgs
 export * from './tmux.js'; // TmuxServer: a pseudo-terminal whose screen a test reads
 export * from './openai-standin.js'; // OpenAIStandin, startStandin, reply: the model stand-in
-export * from './leak-scan.js'; // redisDump, filesContaining: where a secret could leak to
+export * from './leak-scan.js'; // redisDump, redisText, filesContaining: where a secret could leak to
 export * from './npm-project.js'; // makeNpmProject, npmCacheKeys: an npm project whose dependencies are vendored tarballs
 export * from './model-fleet.js'; // startModelFleet: stand-in model, store, one-slot daemon and a CLI home
+export * from './browser.js'; // launchChromium: Debian's chromium through playwright-core

@@ -1,33 +1,49 @@
-// Where a secret could leak to: every key and value of a Redis, every file under a tree. Tests
-// that promise a value stays on its host assert it is in neither.
+// Where a secret could leak to: every key and value of a Redis (or of one key prefix), every file
+// under a tree. Tests that promise a value stays on its host assert it is in neither.
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 import { createRedis } from '@agentfleet/store';
 
-/** Every key of the Redis, with its value read the way its type needs. */
+/** Every key matching `pattern` with its value, read the way its type needs, as one text. */
+export async function redisText(redis: Redis, pattern = '*'): Promise<string> {
+  const parts: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    for (const k of keys) parts.push(k, await valueText(redis, k));
+  } while (cursor !== '0');
+  return parts.join('\n');
+}
+
+/** Every key of the Redis at `url` with its value. */
 export async function redisDump(url: string): Promise<string> {
   const r = createRedis(url);
-  const parts: string[] = [];
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await r.scan(cursor, 'COUNT', 1000);
-      cursor = next;
-      for (const k of keys) {
-        parts.push(k);
-        const type = await r.type(k);
-        if (type === 'string') parts.push((await r.get(k)) ?? '');
-        else if (type === 'hash') parts.push(JSON.stringify(await r.hgetall(k)));
-        else if (type === 'list') parts.push(JSON.stringify(await r.lrange(k, 0, -1)));
-        else if (type === 'set') parts.push(JSON.stringify(await r.smembers(k)));
-        else if (type === 'zset') parts.push(JSON.stringify(await r.zrange(k, 0, -1, 'WITHSCORES')));
-        else if (type === 'stream') parts.push(JSON.stringify(await r.xrange(k, '-', '+')));
-      }
-    } while (cursor !== '0');
+    return await redisText(r);
   } finally {
     r.disconnect();
   }
-  return parts.join('\n');
+}
+
+async function valueText(r: Redis, key: string): Promise<string> {
+  switch (await r.type(key)) {
+    case 'string':
+      return (await r.get(key)) ?? '';
+    case 'hash':
+      return JSON.stringify(await r.hgetall(key));
+    case 'list':
+      return JSON.stringify(await r.lrange(key, 0, -1));
+    case 'set':
+      return JSON.stringify(await r.smembers(key));
+    case 'zset':
+      return JSON.stringify(await r.zrange(key, 0, -1, 'WITHSCORES'));
+    case 'stream':
+      return JSON.stringify(await r.xrange(key, '-', '+'));
+    default:
+      return '';
+  }
 }
 
 /** Regular files under dir (symlinks not followed) whose content contains needle. */

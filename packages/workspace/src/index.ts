@@ -12,3 +12,5 @@ export type { MergeConflict } from './merge.js';
 export type { Rescued } from './salvage.js';
 export { initRepository, showFile } from './sample-repo.js';
 export { diffText } from './diff-text.js';
+export { deleteRemoteBranches } from './delete-branches.js';
+export { resultDiff, type ResultDiff, type FileDiff, type ResultDiffRequest } from './result-diff.js';

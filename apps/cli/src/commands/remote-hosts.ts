@@ -10,6 +10,7 @@ import { resolveHost, SshSession, type HostProbe, type ResolvedHost } from '@age
 import { DAEMON_ENV, HOME_DIR_NAME, SET_BY_FLEET_UP } from '@agentfleet/host-contract';
 import { redactRedisUrl } from '@agentfleet/store';
 import { findConfigFile } from '../config-file.js';
+import { retentionEnv } from '../retention-env.js';
 
 export interface RemoteHost {
   spec: HostSpec;
@@ -157,6 +158,7 @@ export function daemonEnvironment(i: DaemonEnvInput): Record<string, string> {
     // paths only: the files themselves stay on the host
     ...(i.spec.files.length ? { [DAEMON_ENV.files]: JSON.stringify(i.spec.files) } : {}),
     ...(i.spec.sandbox === 'none' ? { [DAEMON_ENV.sandbox]: 'none' } : {}),
+    ...retentionEnv(i.config),
     ...i.secrets,
   };
 }

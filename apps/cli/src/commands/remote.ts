@@ -12,6 +12,7 @@ import { loadConfig, type GlobalOptions } from '../fleet-context.js';
 import { fleetHome } from '../home.js';
 import { LOCAL_HOST } from '../local-daemon.js';
 import { untilSignal } from '../signals.js';
+import { transcriptLogs } from './transcript-logs.js';
 import { deployTo, loadBundle } from './release.js';
 import { onEveryHost, remoteHomeSpec, resolveRemoteHosts, selectHosts, withSession, type RemoteHost } from './remote-hosts.js';
 
@@ -46,14 +47,19 @@ export function registerRemoteCommands(program: Command): void {
 
   program
     .command('logs')
-    .description('show a host daemon\'s log (or a worker\'s) over SSH; -f follows it until Ctrl-C')
-    .argument('<host>', `host name (${LOCAL_HOST} when no hosts are configured)`)
+    .description('a task attempt\'s transcript (RUN TASK; -f follows it until the attempt ends), or a host daemon\'s log (or a worker\'s) over SSH (-f until Ctrl-C)')
+    .argument('<host|run>', `host name (${LOCAL_HOST} when no hosts are configured), or a run id followed by a task id`)
+    .argument('[task]', 'task id: show its transcript (from Redis; no SSH)')
     .option('--worker <slot>', 'a worker\'s log instead of the daemon\'s (slots count from 0)', parseCount('--worker', 511))
-    .option('-f, --follow', 'keep printing new lines until Ctrl-C')
+    .option('-f, --follow', 'keep printing new lines until Ctrl-C (a transcript: until its attempt ends)')
     .option('-n, --lines <n>', 'lines to show first', parseCount('--lines', 1_000_000), 100)
+    .option('--attempt <n>', 'transcript of this attempt (default: the latest)', parseCount('--attempt', 1_000_000))
+    .option('--json', 'transcript entries as JSON lines')
+    .option('--full', 'transcript: do not fold long outputs')
     .option('--accept-new', 'record the host key of a host not yet in known_hosts')
-    .addHelpText('after', '\nExamples:\n  fleet logs mugen -n 50\n  fleet logs majin --worker 3 -f')
-    .action(async (name: string, opts: { worker?: number; follow?: boolean; lines: number; acceptNew?: boolean }, cmd: Command) => {
+    .addHelpText('after', '\nExamples:\n  fleet logs r20261121-080000-ab12 impl -f\n  fleet logs r20261121-080000-ab12 impl --attempt 1 --json\n  fleet logs mugen -n 50\n  fleet logs majin --worker 3 -f')
+    .action(async (name: string, task: string | undefined, opts: { worker?: number; follow?: boolean; lines: number; acceptNew?: boolean; attempt?: number; json?: boolean; full?: boolean }, cmd: Command) => {
+      if (task !== undefined) return transcriptLogs(name, task, opts, cmd);
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       const config = await loadConfig(globals);
       if (config.hosts.length === 0) return showLocalLog(name, opts);

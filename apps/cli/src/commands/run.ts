@@ -12,6 +12,7 @@ import { printJson, printLines } from '../output.js';
 import { reportMarkdown } from '../report/markdown.js';
 import { statusLines } from '../report/progress.js';
 import { watchRun } from '../watch.js';
+import { runReport } from '../archive/read-archive.js';
 
 export interface RunOptions {
   schedule: Schedule;
@@ -179,8 +180,8 @@ export function registerRunCommands(program: Command): void {
     .addOption(new Option('--format <format>', 'md or json').choices(['md', 'json']).default('md'))
     .addHelpText('after', '\nExamples:\n  fleet report r20261121-080000-ab12\n  fleet report --format json > report.json')
     .action(async (runArg: string | undefined, opts: { format: 'md' | 'json' }, cmd: Command) =>
-      withFleet(cmd, async ({ store }) => {
-        const report = await store.read.report(await runIdOrLatest(store, runArg));
+      withFleet(cmd, async (fleet) => {
+        const report = await runReport(fleet, await runIdOrLatest(fleet.store, runArg), cmd.optsWithGlobals<GlobalOptions>().config);
         if (opts.format === 'json') printJson(report);
         else process.stdout.write(reportMarkdown(report));
       }),

@@ -1,6 +1,7 @@
 import type { RunReport } from '@agentfleet/store';
 import { branchesSection } from './sections/branches.js';
 import { integrationSection } from './sections/integration.js';
+import { messagesSection } from './sections/messages.js';
 import { problemsSection } from './sections/problems.js';
 import { reviewsSection } from './sections/reviews.js';
 import { summarySection } from './sections/summary.js';
@@ -8,7 +9,7 @@ import { tasksSection } from './sections/tasks.js';
 import { verificationSection } from './sections/verification.js';
 
 /** The sections of `fleet report RUN`, in order; each returns its lines, or none when it has nothing to say. */
-const SECTIONS: ((r: RunReport) => string[])[] = [summarySection, tasksSection, problemsSection, reviewsSection, verificationSection, integrationSection, branchesSection];
+const SECTIONS: ((r: RunReport) => string[])[] = [summarySection, tasksSection, problemsSection, messagesSection, reviewsSection, verificationSection, integrationSection, branchesSection];
 
 /** `fleet report RUN` in Markdown: what passed, what failed, what it cost, where the work is. */
 export function reportMarkdown(r: RunReport): string {

@@ -40,10 +40,17 @@ export class AttemptEnd {
     private readonly owner: AttemptOwner,
     /** read when the attempt ends: what it found out so far */
     private readonly findings: () => AttemptFindings = () => NO_FINDINGS,
+    /** told how the attempt ended, as its history entry says (the transcript's last line) */
+    private readonly onEnd?: (status: AttemptStatus) => void,
   ) {}
 
+  private entry(status: AttemptStatus, spend: AttemptSpend, error: FleetError | null): AttemptHistoryEntry {
+    this.onEnd?.(status);
+    return historyEntry(this.owner, status, spend, error, this.findings());
+  }
+
   succeeded(result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
-    return this.store.attempts.complete({ runId: this.runId, taskId: this.taskId, outcome: 'succeeded', result, owner: this.owner, spend, history: historyEntry(this.owner, 'succeeded', spend, null, this.findings()) });
+    return this.store.attempts.complete({ runId: this.runId, taskId: this.taskId, outcome: 'succeeded', result, owner: this.owner, spend, history: this.entry('succeeded', spend, null) });
   }
 
   failed(error: FleetError, result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
@@ -55,23 +62,23 @@ export class AttemptEnd {
       error: { kind: error.kind, message: error.message },
       owner: this.owner,
       spend,
-      history: historyEntry(this.owner, 'failed', spend, error, this.findings()),
+      history: this.entry('failed', spend, error),
     });
   }
 
   /** BullMQ runs another attempt; false when this one had lost the task already. */
   retrying(error: FleetError, spend: AttemptSpend): Promise<boolean> {
-    return this.store.attempts.retrying({ runId: this.runId, taskId: this.taskId, error: { kind: error.kind, message: error.message }, owner: this.owner, spend, history: historyEntry(this.owner, 'retrying', spend, error, this.findings()) });
+    return this.store.attempts.retrying({ runId: this.runId, taskId: this.taskId, error: { kind: error.kind, message: error.message }, owner: this.owner, spend, history: this.entry('retrying', spend, error) });
   }
 
   /** The task waits (no slot, no job, no retry spent) until the wait is due or a command wakes it. */
   parked(wait: TaskWait, spend: AttemptSpend): Promise<boolean> {
-    const entry = { ...historyEntry(this.owner, 'parked', spend, null, this.findings()), wait };
+    const entry = { ...this.entry('parked', spend, null), wait };
     return this.store.waits.park({ runId: this.runId, taskId: this.taskId, owner: this.owner, status: 'parked', wait, spend, history: entry });
   }
 
   /** Cancelled with its run, or lost to another attempt: the task's state is not this attempt's to set. */
   undecided(status: 'cancelled' | 'lost', spend: AttemptSpend, error: FleetError | null): Promise<boolean> {
-    return this.store.attempts.recordEnded({ runId: this.runId, taskId: this.taskId, spend, history: historyEntry(this.owner, status, spend, error, this.findings()) });
+    return this.store.attempts.recordEnded({ runId: this.runId, taskId: this.taskId, spend, history: this.entry(status, spend, error) });
   }
 }

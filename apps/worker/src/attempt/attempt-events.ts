@@ -1,16 +1,17 @@
 import type { AgentEvent, StepEvent } from '@agentfleet/agents';
 import type { Logger } from '@agentfleet/telemetry';
+import { scrubEvent } from './transcript/scrub-event.js';
 
 /**
  * The one sink of everything an attempt reports: its agents' events and the fleet's own
- * steps. Today they go to the worker's debug log; every consumer (stall watch, transcript)
- * hangs off `emit`, and gets them with the fleet's secrets already removed.
+ * steps: the worker's debug log, the stall watch, the failure evidence and the transcript
+ * all hang off `emit`, and get them with the fleet's secrets already removed.
  */
 export class AttemptEvents {
   private readonly sinks: ((e: AgentEvent) => void)[] = [];
 
-  /** `log` is the attempt's logger, made on first use: only when debug lines are wanted. `scrub` removes the fleet's secrets. */
-  constructor(base: Logger, log: () => Logger, private readonly scrub?: (s: string) => string) {
+  /** `log` is the attempt's logger, made on first use: only when debug lines are wanted. `secrets`: what no sink may see. */
+  constructor(base: Logger, log: () => Logger, private readonly secrets: readonly string[] = []) {
     if (base.isLevelEnabled('debug')) this.sinks.push((e) => logEvent(log(), e));
   }
 
@@ -20,7 +21,8 @@ export class AttemptEvents {
   }
 
   readonly emit = (e: AgentEvent): void => {
-    const clean = this.scrub ? scrubEvent(e, this.scrub) : e;
+    // a command's output may print a secret it was given: no sink (debug log, evidence, transcript) gets it
+    const clean = this.secrets.length ? scrubEvent(e, this.secrets) : e;
     for (const sink of this.sinks) sink(clean);
   };
 
@@ -44,24 +46,12 @@ export class AttemptEvents {
   }
 }
 
-/** The event with its texts scrubbed (a command's output may print a secret it was given). */
-function scrubEvent(e: AgentEvent, scrub: (s: string) => string): AgentEvent {
-  switch (e.type) {
-    case 'output':
-    case 'message':
-    case 'status':
-      return { ...e, text: scrub(e.text) };
-    case 'tool':
-      return e.detail === undefined ? e : { ...e, detail: scrub(e.detail) };
-    case 'step':
-      return e.detail === undefined ? e : { ...e, detail: scrub(e.detail) };
-    default:
-      return e;
-  }
-}
-
 function logEvent(log: Logger, e: AgentEvent): void {
   if (e.type === 'output') log.debug({ stream: e.stream }, e.text.trimEnd());
   else if (e.type === 'step') log.debug({ step: e.step, status: e.status, durationMs: e.durationMs }, e.detail ?? e.step);
-  else if (e.type !== 'usage') log.debug({ event: e.type }, 'text' in e ? e.text : e.name);
+  else if (e.type === 'command') log.debug({ event: 'command', phase: e.phase, exitCode: e.exitCode }, e.command);
+  else if (e.type === 'tool_call') log.debug({ event: e.type }, `${e.name} ${e.args ?? ''}`);
+  else if (e.type === 'file_change') log.debug({ event: e.type }, e.paths.join(', '));
+  else if (e.type === 'error') log.debug({ event: e.type, transient: e.transient }, e.message);
+  else if (e.type !== 'usage') log.debug({ event: e.type }, e.text);
 }

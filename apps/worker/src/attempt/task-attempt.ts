@@ -1,18 +1,22 @@
 import { UnrecoverableError } from 'bullmq';
 import { FleetError, isModelBacked, jobIdOf, WaitRequest, type HostFile } from '@agentfleet/core';
 import { runBudgetReached, SpendMeter, type ProviderPauses } from '@agentfleet/agents';
-import type { AttemptOwner, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
+import type { AttemptOwner, AttemptStatus, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
 import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
 import { AttemptEnd, type AttemptFindings } from './attempt-end.js';
 import { AttemptEvents } from './attempt-events.js';
 import { AttemptStop } from './attempt-stop.js';
 import { checkFailedError } from './checks.js';
-import { asFleetError, classifyFailure, tailLine } from './failure.js';
+import { asFleetError, classifyFailure } from './failure.js';
+import { exitFailure, FailureEvidence } from './real-reason.js';
 import { namedVariables } from './env-allowlist.js';
 import type { HostConfinement } from './task-confinement.js';
 import { VerifiedAttempt } from './verified-attempt.js';
 import { scrubError, scrubResult, secretsFor } from './secrets.js';
+import { openTranscript } from './transcript/open-transcript.js';
+import type { TranscriptSettings } from './transcript/transcript-settings.js';
+import type { TranscriptWriter } from './transcript/transcript-writer.js';
 
 /** What every attempt of a worker shares. */
 export interface AttemptDeps {
@@ -35,6 +39,8 @@ export interface AttemptDeps {
   slot: number;
   /** the host's files copied into every git workspace (paths only: see host-files.ts) */
   hostFiles: readonly HostFile[];
+  /** how transcripts are kept (none when absent) */
+  transcripts?: TranscriptSettings;
 }
 
 /**
@@ -57,6 +63,9 @@ export class TaskAttempt {
   private readonly findings: AttemptFindings = { rounds: [], setup: null };
   private readonly verified: VerifiedAttempt;
   private childLog?: Logger;
+  private readonly evidence = new FailureEvidence();
+  private readonly transcript: TranscriptWriter | undefined;
+  private endStatus: AttemptStatus = 'lost';
 
   constructor(
     private readonly deps: AttemptDeps,
@@ -66,9 +75,12 @@ export class TaskAttempt {
     this.workspace = deps.workspaceFor(ctx);
     this.named = namedVariables(ctx.spec.env, deps.credentials).values;
     this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.credentials, this.named);
-    this.events = new AttemptEvents(deps.logger, () => this.log, this.secrets.length ? (s) => scrubSecrets(s, this.secrets) : undefined);
+    this.events = new AttemptEvents(deps.logger, () => this.log, this.secrets);
     this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
-    this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner, () => this.findings);
+    this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner, () => this.findings, (status) => (this.endStatus = status));
+    this.events.on(this.evidence.add);
+    this.transcript = openTranscript(deps.store, deps.transcripts, ctx, owner, this.secrets, () => this.log);
+    if (this.transcript) this.events.on(this.transcript.add);
     this.verified = new VerifiedAttempt({ ...deps, ctx, owner, workspace: this.workspace, stop: this.stop, events: this.events, meter: this.meter, findings: this.findings, secrets: this.secrets, named: this.named, log: () => this.log });
   }
 
@@ -102,7 +114,7 @@ export class TaskAttempt {
       const prepared = await this.verified.ready(jobIdOf(ctx.runId, ctx.taskId));
       const ran = await this.verified.agent(prepared);
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
-      if (ran.result.exit !== 0) throw new FleetError('exit_code', `exit code ${ran.result.exit}${tailLine(this.result.outputTail)}`);
+      if (ran.result.exit !== 0) throw exitFailure(ran.result.exit, ctx.spec.agent, this.result, this.evidence);
       if (ran.failure) {
         this.result.outputTail = ran.failure.tail;
         throw checkFailedError(ran.failure, ran.fixRounds);
@@ -111,13 +123,14 @@ export class TaskAttempt {
       // replaced; it must not overwrite the newer attempt's branch.
       if (this.workspace.publishes && !(await this.deps.store.attempts.owns(ctx.runId, ctx.taskId, this.owner))) return void (await this.lost());
       const published = await this.events.timed('publish', () => this.workspace.publish(ctx, prepared.base), (p) => p?.branch);
-      await this.succeeded({ ...this.result, ...(published ?? {}), durationMs: Date.now() - this.started });
+      await this.succeeded({ ...this.result, ...(published ?? {}), base: prepared.base, durationMs: Date.now() - this.started });
     } catch (err) {
       if (err instanceof WaitRequest && !this.stop.reason) return void (await this.parked(err));
       if (err instanceof FleetError && typeof err.details.outputTail === 'string') this.result.outputTail = err.details.outputTail;
       await this.failed(scrubError(asFleetError(err, this.stop.reason), this.secrets), attemptsLeft);
     } finally {
       this.stop.dispose();
+      await this.transcript?.close(this.endStatus);
       await this.workspace.release().catch((e: Error) => this.say('warn', { err: e.message }, 'workspace release failed'));
     }
   }

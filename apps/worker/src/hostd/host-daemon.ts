@@ -7,6 +7,8 @@ import { homeLayout } from '@agentfleet/host-contract';
 import { createRedis, FleetStore, Reconciler, type Subscription } from '@agentfleet/store';
 import { createLogger, HostSampler, secretValuesFromEnv, type Logger } from '@agentfleet/telemetry';
 import { runJanitor } from '@agentfleet/workspace';
+import { pruneTranscripts } from '../attempt/transcript/transcript-files.js';
+import { sweepRetention } from '../retention/retention-sweep.js';
 import { workerEnvironment, type WorkerSettings } from '../settings.js';
 import { Supervisor } from '../supervisor.js';
 import { HostControl } from './control.js';
@@ -70,6 +72,8 @@ export class HostDaemon {
       this.every(CONTROL_EVERY_MS, () => (this.stopAsked.signal.aborted ? Promise.resolve() : control.apply()), 'applying desired slots'),
       this.every(settings.reconcileMs, () => reconciler.tick(), 'reconciler'),
       this.every(JANITOR_EVERY_MS, () => this.janitor(supervisor), 'janitor'),
+      // the lease holder also does the fleet's retention (archives finished runs past retention.runs)
+      this.every(settings.retention.everyMs, async () => reconciler.leader && sweepRetention(store, settings.retention, settings.host, logger), 'retention'),
     ];
     this.running = { claim, store, supervisor, reconciler, events, timers };
     void this.janitor(supervisor);
@@ -105,6 +109,8 @@ export class HostDaemon {
 
   private async janitor(supervisor: Supervisor): Promise<void> {
     const report = await runJanitor({ home: this.settings.home, inUse: supervisor.slotNames(this.settings.host), logger: this.logger });
-    this.logger.info({ report }, 'janitor done');
+    const { transcripts } = this.settings;
+    const transcriptsRemoved = pruneTranscripts(transcripts.dir, transcripts.keepOnHostMs).length;
+    this.logger.info({ report, transcriptsRemoved }, 'janitor done');
   }
 }

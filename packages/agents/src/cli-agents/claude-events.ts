@@ -1,3 +1,4 @@
+import { outputExcerpt, shortArgs } from '@agentfleet/core';
 import type { AgentEvent, Usage } from '../types.js';
 
 /** What a `claude -p --output-format stream-json --verbose` stream said, accumulated line by line. */
@@ -10,10 +11,12 @@ export interface ClaudeStreamState {
   result?: { isError: boolean; subtype: string; text: string; usage: Usage; costUsd?: number; numTurns?: number };
   /** Epoch ms when a rejected rate limit lifts. */
   rateLimitedUntil?: number;
+  /** Tool uses waiting for their result: what they were, since when. */
+  tools: Map<string, { name: string; command?: string; path?: string; at: number }>;
 }
 
 export function newClaudeState(): ClaudeStreamState {
-  return { perMessage: new Map() };
+  return { perMessage: new Map(), tools: new Map() };
 }
 
 function num(v: unknown): number {
@@ -38,21 +41,38 @@ export function claudeUsageSoFar(state: ClaudeStreamState): Usage {
   return total;
 }
 
-type Block = { type?: string; text?: string; name?: string; input?: Record<string, unknown>; content?: unknown; is_error?: boolean };
+type Block = { type?: string; id?: string; tool_use_id?: string; text?: string; thinking?: string; name?: string; input?: Record<string, unknown>; content?: unknown; is_error?: boolean };
 
-function toolDetail(input: Record<string, unknown> | undefined): string | undefined {
-  if (!input) return undefined;
-  for (const k of ['command', 'file_path', 'path', 'pattern', 'url', 'description']) {
-    const v = input[k];
-    if (typeof v === 'string') return v.slice(0, 300);
-  }
-  return undefined;
-}
+/** Claude Code's tools that edit a file, and the input naming it. */
+const EDIT_TOOLS: Record<string, string> = { Write: 'file_path', Edit: 'file_path', MultiEdit: 'file_path', NotebookEdit: 'notebook_path' };
 
 function resultText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (Array.isArray(content)) return content.map((c: { text?: unknown }) => (typeof c.text === 'string' ? c.text : '')).join('');
   return '';
+}
+
+/** A tool use: a command for Bash, a tool call for the rest; remembered until its result. */
+function toolUse(b: Block, state: ClaudeStreamState): AgentEvent {
+  const name = b.name ?? 'tool';
+  const command = name === 'Bash' && typeof b.input?.command === 'string' ? b.input.command : undefined;
+  const pathKey = EDIT_TOOLS[name];
+  const path = pathKey && typeof b.input?.[pathKey] === 'string' ? (b.input[pathKey] as string) : undefined;
+  state.tools.set(b.id ?? `anon-${state.tools.size}`, { name, command, path, at: Date.now() });
+  if (command !== undefined) return { type: 'command', phase: 'started', command };
+  return { type: 'tool_call', name, args: shortArgs(b.input) };
+}
+
+/** A tool's result: the end of its command, the file it changed, or its error. */
+function toolResult(b: Block, state: ClaudeStreamState): AgentEvent[] {
+  const use = state.tools.get(b.tool_use_id ?? '');
+  state.tools.delete(b.tool_use_id ?? '');
+  const text = resultText(b.content);
+  if (use?.command !== undefined) {
+    return [{ type: 'command', phase: 'ended', command: use.command, exitCode: null, ok: b.is_error !== true, durationMs: Date.now() - use.at, output: outputExcerpt(text) }];
+  }
+  if (b.is_error) return [{ type: 'error', message: `${use?.name ?? 'tool'}: ${outputExcerpt(text, 500)}`, transient: true }];
+  return use?.path ? [{ type: 'file_change', paths: [use.path] }] : [];
 }
 
 /** Maps one line of Claude Code's stream-json output to agent events, updating the state. */
@@ -70,9 +90,9 @@ export function parseClaudeLine(line: string, state: ClaudeStreamState): AgentEv
       if (ev.subtype === 'init') {
         state.model = typeof ev.model === 'string' ? ev.model : state.model;
         state.sessionId = typeof ev.session_id === 'string' ? ev.session_id : state.sessionId;
-        return [{ type: 'status', text: `claude session started (model ${state.model ?? '?'})` }];
+        return [{ type: 'step', step: 'agent', status: 'started', detail: `claude session (model ${state.model ?? '?'})` }];
       }
-      return [{ type: 'status', text: `claude ${typeof ev.subtype === 'string' ? ev.subtype : 'system'}${typeof ev.error === 'string' ? `: ${ev.error}` : ''}` }];
+      return typeof ev.error === 'string' ? [{ type: 'error', message: `claude ${typeof ev.subtype === 'string' ? ev.subtype : 'system'}: ${ev.error}`, transient: true }] : [];
     }
     case 'assistant': {
       const msg = (ev.message ?? {}) as { id?: string; model?: string; content?: Block[]; usage?: Record<string, unknown> };
@@ -80,8 +100,8 @@ export function parseClaudeLine(line: string, state: ClaudeStreamState): AgentEv
       if (msg.model && !state.model) state.model = msg.model;
       for (const b of msg.content ?? []) {
         if (b.type === 'text' && b.text) out.push({ type: 'message', text: b.text });
-        else if (b.type === 'tool_use') out.push({ type: 'tool', name: b.name ?? 'tool', detail: toolDetail(b.input) });
-        else if (b.type === 'thinking') out.push({ type: 'status', text: 'thinking' });
+        else if (b.type === 'tool_use') out.push(toolUse(b, state));
+        else if (b.type === 'thinking' && b.thinking) out.push({ type: 'reasoning', text: b.thinking });
       }
       if (msg.usage) {
         const usage = claudeUsage(msg.usage);
@@ -94,13 +114,13 @@ export function parseClaudeLine(line: string, state: ClaudeStreamState): AgentEv
     case 'user': {
       const msg = (ev.message ?? {}) as { content?: Block[] | string };
       const blocks = Array.isArray(msg.content) ? msg.content : [];
-      return blocks.filter((b) => b.type === 'tool_result').map((b) => ({ type: 'output' as const, stream: 'stdout' as const, text: resultText(b.content).slice(0, 4000) + '\n' }));
+      return blocks.filter((b) => b.type === 'tool_result').flatMap((b) => toolResult(b, state));
     }
     case 'rate_limit_event': {
       const info = (ev.rate_limit_info ?? {}) as { status?: string; resetsAt?: number; rateLimitType?: string };
       if (info.status === 'rejected') {
         state.rateLimitedUntil = typeof info.resetsAt === 'number' ? info.resetsAt * 1000 : Date.now() + 60_000;
-        return [{ type: 'status', text: `claude rate limit (${info.rateLimitType ?? '?'}) reached; resets ${new Date(state.rateLimitedUntil).toISOString()}` }];
+        return [{ type: 'error', message: `claude rate limit (${info.rateLimitType ?? '?'}) reached; resets ${new Date(state.rateLimitedUntil).toISOString()}` }];
       }
       return [];
     }
@@ -114,7 +134,8 @@ export function parseClaudeLine(line: string, state: ClaudeStreamState): AgentEv
         costUsd: typeof ev.total_cost_usd === 'number' ? ev.total_cost_usd : undefined,
         numTurns: typeof ev.num_turns === 'number' ? ev.num_turns : undefined,
       };
-      return [{ type: 'status', text: `claude ${state.result.subtype}${state.result.isError ? ' (error)' : ''} after ${state.result.numTurns ?? '?'} turns` }];
+      const r = state.result;
+      return r.isError ? [{ type: 'error', message: `claude ${r.subtype}${r.text ? `: ${r.text}` : ''} after ${r.numTurns ?? '?'} turns` }] : [];
     }
     default:
       return [];

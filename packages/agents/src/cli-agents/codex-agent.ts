@@ -9,6 +9,7 @@ import type { Agent, AgentResult, AgentRunRequest } from '../types.js';
 import { costForModel } from '../usage.js';
 import { codexRateLimitReset, newCodexState, parseCodexLine } from './codex-events.js';
 import { gitWriteDirs } from './git-dirs.js';
+import { providerStep } from '../providers/provider-step.js';
 import { runJsonlCli } from './run-cli.js';
 
 export interface CodexAgentOptions {
@@ -59,7 +60,7 @@ export class CodexAgent implements Agent {
     let choice: ProviderChoice | undefined;
     let chain: ProviderChain | undefined;
     if (req.config.providers.length > 0) {
-      chain = new ProviderChain(req.config.providers, { pauses: req.pauses, env: req.env, cooldowns: this.opts.cooldowns, logger: req.logger, maxWaitMs: this.opts.maxPauseWaitMs, onStatus: (text) => req.onEvent({ type: 'status', text }) });
+      chain = new ProviderChain(req.config.providers, { pauses: req.pauses, env: req.env, cooldowns: this.opts.cooldowns, logger: req.logger, maxWaitMs: this.opts.maxPauseWaitMs, onStatus: (text) => req.onEvent(providerStep(text)) });
       choice = await chain.pick(tierFor(task.complexity, task.risk), req.signal).catch((e: unknown) => {
         throw req.signal.aborted ? abortError(req.signal, task.taskId) : e;
       });

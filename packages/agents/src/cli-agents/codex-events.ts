@@ -1,3 +1,4 @@
+import { outputExcerpt, shortArgs } from '@agentfleet/core';
 import type { AgentEvent, Usage } from '../types.js';
 import { addUsage, emptyUsage } from '../usage.js';
 
@@ -12,45 +13,75 @@ export interface CodexStreamState {
   errors: string[];
   /** Lines that were not JSON (kept for the output tail). */
   unparsed: number;
+  /** When each running command item started (epoch ms), for its duration. */
+  started: Map<string, number>;
 }
 
 export function newCodexState(): CodexStreamState {
-  return { usage: emptyUsage(), errors: [], unparsed: 0 };
+  return { usage: emptyUsage(), errors: [], unparsed: 0, started: new Map() };
 }
 
-type Item = { id?: string; type?: string; text?: string; command?: string; aggregated_output?: string; exit_code?: number | null; status?: string; changes?: { path?: string; kind?: string }[]; server?: string; tool?: string; query?: string; message?: string; items?: { text?: string; completed?: boolean }[] };
+type Item = { id?: string; type?: string; text?: string; command?: string | string[]; aggregated_output?: string; exit_code?: number | null; status?: string; changes?: { path?: string; kind?: string }[]; server?: string; tool?: string; arguments?: unknown; query?: string; message?: string; items?: { text?: string; completed?: boolean }[] };
 
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;
 }
 
-function itemEvents(phase: 'started' | 'updated' | 'completed', item: Item): AgentEvent[] {
+function usageOf(u: Record<string, unknown> | undefined): Usage {
+  return { input: num(u?.input_tokens), cachedInput: num(u?.cached_input_tokens), output: num(u?.output_tokens) };
+}
+
+/** Codex retries on its own and says so: those errors are not why a run failed. */
+const TRANSIENT = /^(reconnecting|retrying)\b|\bretrying\b.*\d+\/\d+/i;
+
+function commandLine(item: Item): string {
+  return Array.isArray(item.command) ? item.command.join(' ') : (item.command ?? '');
+}
+
+function commandEvent(phase: 'started' | 'updated' | 'completed', item: Item, state: CodexStreamState): AgentEvent[] {
+  const key = item.id ?? commandLine(item);
+  const argv = Array.isArray(item.command) ? { argv: item.command } : {};
+  if (phase === 'started') {
+    state.started.set(key, Date.now());
+    return [{ type: 'command', phase: 'started', command: commandLine(item), ...argv }];
+  }
+  if (phase !== 'completed') return [];
+  const since = state.started.get(key);
+  state.started.delete(key);
+  const exitCode = item.exit_code ?? null;
+  return [{
+    type: 'command',
+    phase: 'ended',
+    command: commandLine(item),
+    ...argv,
+    exitCode,
+    ok: item.status !== 'failed' && item.status !== 'declined' && (exitCode === null || exitCode === 0),
+    ...(since !== undefined ? { durationMs: Date.now() - since } : {}),
+    output: outputExcerpt(item.aggregated_output ?? ''),
+  }];
+}
+
+function itemEvents(phase: 'started' | 'updated' | 'completed', item: Item, state: CodexStreamState): AgentEvent[] {
   switch (item.type) {
     case 'agent_message':
       return phase === 'completed' && item.text ? [{ type: 'message', text: item.text }] : [];
     case 'reasoning':
-      return phase === 'completed' && item.text ? [{ type: 'status', text: `reasoning: ${item.text.slice(0, 300)}` }] : [];
+      return phase === 'completed' && item.text ? [{ type: 'reasoning', text: item.text }] : [];
     case 'command_execution':
-      if (phase === 'started') return [{ type: 'tool', name: 'command', detail: item.command }];
-      if (phase === 'completed') {
-        const out: AgentEvent[] = [];
-        if (item.aggregated_output) out.push({ type: 'output', stream: 'stdout', text: item.aggregated_output });
-        out.push({ type: 'status', text: `command ${item.status ?? 'done'} (exit ${item.exit_code ?? '?'}): ${item.command ?? ''}` });
-        return out;
-      }
-      return [];
+      return commandEvent(phase, item, state);
     case 'file_change':
-      return phase === 'completed' ? [{ type: 'tool', name: 'file_change', detail: (item.changes ?? []).map((c) => `${c.kind ?? 'update'} ${c.path ?? '?'}`).join(', ') }] : [];
+      return phase === 'completed' ? [{ type: 'file_change', paths: (item.changes ?? []).map((c) => c.path ?? '?') }] : [];
     case 'mcp_tool_call':
-      return phase === 'started' ? [{ type: 'tool', name: `${item.server ?? 'mcp'}.${item.tool ?? '?'}` }] : [];
+      return phase === 'started' ? [{ type: 'tool_call', name: `${item.server ?? 'mcp'}.${item.tool ?? '?'}`, args: shortArgs(item.arguments as Record<string, unknown> | undefined) }] : [];
     case 'web_search':
-      return phase === 'started' ? [{ type: 'tool', name: 'web_search', detail: item.query }] : [];
+      return phase === 'started' ? [{ type: 'tool_call', name: 'web_search', args: shortArgs(item.query) }] : [];
     case 'todo_list':
-      return [{ type: 'status', text: `plan: ${(item.items ?? []).map((t) => `${t.completed ? '[x]' : '[ ]'} ${t.text ?? ''}`).join('; ')}` }];
+      return phase === 'updated' ? [] : [{ type: 'reasoning', text: `plan: ${(item.items ?? []).map((t) => `${t.completed ? '[x]' : '[ ]'} ${t.text ?? ''}`).join('; ')}` }];
     case 'error':
-      return [{ type: 'status', text: `error: ${item.message ?? ''}` }];
+      // an error item is one codex went on after (a refused command, a tool that failed)
+      return [{ type: 'error', message: item.message ?? 'error', transient: true }];
     default:
-      return phase === 'completed' ? [{ type: 'status', text: `${item.type ?? 'item'} completed` }] : [];
+      return [];
   }
 }
 
@@ -68,20 +99,17 @@ export function parseCodexLine(line: string, state: CodexStreamState): AgentEven
   switch (ev.type) {
     case 'thread.started':
       state.threadId = ev.thread_id;
-      return [{ type: 'status', text: `codex thread ${ev.thread_id ?? '?'} started` }];
-    case 'turn.started':
-      return [{ type: 'status', text: 'turn started' }];
+      return [{ type: 'step', step: 'agent', status: 'started', detail: `codex thread ${ev.thread_id ?? '?'}` }];
     case 'turn.completed': {
-      const u = ev.usage ?? {};
-      const usage: Usage = { input: num(u.input_tokens), cachedInput: num(u.cached_input_tokens), output: num(u.output_tokens) };
+      const usage = usageOf(ev.usage);
       state.usage = addUsage(state.usage, usage);
       return [{ type: 'usage', usage }];
     }
     case 'turn.failed': {
       state.failed = ev.error?.message ?? 'turn failed';
-      const out: AgentEvent[] = [{ type: 'status', text: `turn failed: ${state.failed}` }];
+      const out: AgentEvent[] = [{ type: 'error', message: state.failed }];
       if (ev.usage) {
-        const usage: Usage = { input: num(ev.usage.input_tokens), cachedInput: num(ev.usage.cached_input_tokens), output: num(ev.usage.output_tokens) };
+        const usage = usageOf(ev.usage);
         state.usage = addUsage(state.usage, usage);
         out.push({ type: 'usage', usage });
       }
@@ -90,17 +118,18 @@ export function parseCodexLine(line: string, state: CodexStreamState): AgentEven
     case 'error': {
       const message = ev.message ?? ev.error?.message ?? 'error';
       state.errors.push(message);
-      return [{ type: 'status', text: `codex error: ${message}` }];
+      return [{ type: 'error', message, ...(TRANSIENT.test(message) ? { transient: true } : {}) }];
     }
     case 'item.started':
     case 'item.updated':
     case 'item.completed': {
       const item = ev.item ?? {};
       if (ev.type === 'item.completed' && item.type === 'agent_message' && item.text) state.lastMessage = item.text;
-      return itemEvents(ev.type.slice(5) as 'started' | 'updated' | 'completed', item);
+      return itemEvents(ev.type.slice(5) as 'started' | 'updated' | 'completed', item, state);
     }
     default:
-      return [{ type: 'status', text: `codex event ${ev.type ?? '?'}` }];
+      // turn.started and events of newer releases: nothing a reader needs
+      return [];
   }
 }
 

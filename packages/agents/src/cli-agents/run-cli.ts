@@ -3,6 +3,13 @@ import { abortError } from '../budget.js';
 import { LineSplitter, spawnGroup, TailBuffer } from '../process-group.js';
 import type { AgentEvent, AgentRunRequest } from '../types.js';
 
+/** What of an event goes into the output tail: printed text, messages, errors, a command's output. */
+function tailText(e: AgentEvent): string | undefined {
+  if (e.type === 'output' || e.type === 'message') return e.text;
+  if (e.type === 'error') return e.message;
+  return e.type === 'command' ? e.output : undefined;
+}
+
 export interface CliRun {
   exit: number;
   outputTail: string;
@@ -28,7 +35,8 @@ export async function runJsonlCli(
     if (stop) return;
     const r = opts.onLine(line);
     for (const e of r.events) {
-      if (e.type === 'output' || e.type === 'message') tail.push(e.text.endsWith('\n') ? e.text : e.text + '\n');
+      const text = tailText(e);
+      if (text) tail.push(text.endsWith('\n') ? text : text + '\n');
       req.onEvent(e);
     }
     if (r.stop) {

@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { FleetError, roundUsd } from '@agentfleet/core';
+import { FleetError, roundUsd, shortArgs } from '@agentfleet/core';
 import { abortError, budgetOverrun, effectiveBudget } from '../budget.js';
 import { ProviderChain } from '../providers/chain.js';
 import type { CooldownRegistry } from '../providers/cooldowns.js';
@@ -7,6 +7,7 @@ import { TailBuffer } from '../process-group.js';
 import { tierFor } from '../tiers.js';
 import type { Agent, AgentEvent, AgentResult, AgentRunRequest, Usage } from '../types.js';
 import { addUsage, costForModel, emptyUsage } from '../usage.js';
+import { providerStep } from '../providers/provider-step.js';
 import { streamTurn } from './stream-turn.js';
 import { runTool, TOOL_DEFINITIONS } from './tools.js';
 
@@ -43,7 +44,7 @@ export class LlmAgent implements Agent {
       cooldowns: this.opts.cooldowns,
       logger: req.logger,
       maxWaitMs: this.opts.maxPauseWaitMs,
-      onStatus: (text) => emit({ type: 'status', text }),
+      onStatus: (text) => emit(providerStep(text)),
     });
     const tail = new TailBuffer();
     const messages: ChatCompletionMessageParam[] = [
@@ -95,7 +96,8 @@ export class LlmAgent implements Agent {
           tool_calls: t.toolCalls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
         });
         for (const call of t.toolCalls) {
-          if (call.name !== 'run_command' && call.name !== 'write_file' && call.name !== 'apply_patch') emit({ type: 'tool', name: call.name, detail: call.arguments.slice(0, 200) });
+          // a command shows as itself (command events), the rest as the call
+          if (call.name !== 'run_command' && call.name !== 'finish') emit({ type: 'tool_call', name: call.name, args: shortArgs(call.arguments) });
           const outcome = await runTool(call.name, call.arguments, toolCtx);
           if (outcome.kind === 'finish') return result(0, outcome.summary);
           messages.push({ role: 'tool', tool_call_id: call.id, content: outcome.content });

@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import { FleetError } from '@agentfleet/core';
+import { FleetError, outputExcerpt } from '@agentfleet/core';
 import type { Confinement } from '@agentfleet/sandbox';
 import { spawnGroup, TailBuffer } from '../process-group.js';
 import type { AgentEvent } from '../types.js';
@@ -75,6 +75,8 @@ async function listFiles(ctx: ToolContext, path: string | undefined): Promise<st
 
 async function runCommand(ctx: ToolContext, command: string, timeoutSec: number): Promise<string> {
   const tail = new TailBuffer(MAX_COMMAND_OUTPUT);
+  const started = Date.now();
+  ctx.onEvent({ type: 'command', phase: 'started', command });
   const timer = new AbortController();
   const signal = AbortSignal.any([ctx.signal, timer.signal]);
   const t = setTimeout(() => timer.abort(), timeoutSec * 1000);
@@ -86,6 +88,7 @@ async function runCommand(ctx: ToolContext, command: string, timeoutSec: number)
     const proc = spawnGroup('/bin/sh', ['-c', command], { cwd: ctx.workdir, env: ctx.env, signal, sandbox: ctx.sandbox, onStdout: emit('stdout'), onStderr: emit('stderr') });
     const code = await proc.exited;
     const timedOut = timer.signal.aborted && !ctx.signal.aborted;
+    ctx.onEvent({ type: 'command', phase: 'ended', command, exitCode: timedOut ? null : code, ok: !timedOut && code === 0, durationMs: Date.now() - started, output: outputExcerpt(tail.toString()) });
     return `${timedOut ? `killed after ${timeoutSec} s timeout` : `exit code ${code}`}\n${tail.toString()}`;
   } finally {
     clearTimeout(t);
@@ -127,7 +130,7 @@ async function runToolRaw(name: string, rawArgs: string, ctx: ToolContext): Prom
         const content = str(args, 'content', true)!;
         await mkdir(dirname(abs), { recursive: true });
         await writeFile(abs, content);
-        ctx.onEvent({ type: 'tool', name: 'write_file', detail: rel });
+        ctx.onEvent({ type: 'file_change', paths: [rel] });
         return { kind: 'result', content: `wrote ${rel} (${Buffer.byteLength(content)} bytes)` };
       }
       case 'apply_patch':
@@ -136,7 +139,6 @@ async function runToolRaw(name: string, rawArgs: string, ctx: ToolContext): Prom
         const command = str(args, 'command', true)!;
         const t = args.timeoutSec;
         const timeoutSec = typeof t === 'number' && t > 0 ? Math.min(t, 1800) : 120;
-        ctx.onEvent({ type: 'tool', name: 'run_command', detail: command });
         return { kind: 'result', content: await runCommand(ctx, command, timeoutSec) };
       }
       case 'finish':
@@ -179,6 +181,6 @@ async function applyPatch(ctx: ToolContext, patchText: string): Promise<string> 
     }
   }
   const names = writes.map((w) => `${w.content === null ? 'deleted' : 'patched'} ${w.rel}`);
-  ctx.onEvent({ type: 'tool', name: 'apply_patch', detail: writes.map((w) => w.rel).join(', ') });
+  ctx.onEvent({ type: 'file_change', paths: writes.map((w) => w.rel) });
   return names.join('\n');
 }

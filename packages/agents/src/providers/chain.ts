@@ -7,6 +7,7 @@ import type { AgentRunRequest, ProviderPauses } from '../types.js';
 import { modelFor } from '../tiers.js';
 import { classifyProviderError } from './classify.js';
 import { CooldownRegistry, processCooldowns } from './cooldowns.js';
+import { providerStep } from './provider-step.js';
 
 export interface ProviderChoice {
   provider: ProviderSpec;
@@ -45,7 +46,7 @@ export async function waitForPause(req: Pick<AgentRunRequest, 'pauses' | 'signal
   while (true) {
     const wait = (await req.pauses.pausedUntil(provider)) - Date.now();
     if (wait <= 0) return;
-    req.onEvent({ type: 'status', text: `${provider} is paused fleet-wide; waiting ${Math.ceil(wait / 1000)} s` });
+    req.onEvent(providerStep(`${provider} is paused fleet-wide; waiting ${Math.ceil(wait / 1000)} s`));
     await sleep(wait, req.signal).catch(() => {
       throw abortError(req.signal, req.task.taskId);
     });

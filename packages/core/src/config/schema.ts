@@ -5,6 +5,7 @@ import { parseSource } from '../source.js';
 import { zodProblems } from '../zod-problems.js';
 import { SANDBOX_MODES } from '../plan/sandbox-types.js';
 import { hostFilesSchema } from './host-files.js';
+import { retentionSchema } from './retention.js';
 
 const tierModels = z.strictObject({ low: z.string().min(1).optional(), medium: z.string().min(1).optional(), high: z.string().min(1).optional() });
 
@@ -52,7 +53,17 @@ export const configSchema = z.strictObject({
   pricing: z.record(z.string(), priceSchema).default({}),
   budgets: z.strictObject({ perTaskUsd: z.number().positive().optional(), perRunUsd: z.number().positive().optional(), perTaskTokens: z.number().int().positive().optional() }).prefault({}),
   git: z.strictObject({ author: z.string().regex(/^[^<>]+ <[^<>\s]+>$/, 'author is "Name <email>"').default('agentfleet <fleet@localhost>') }).prefault({}),
-  monitor: z.strictObject({ listen: z.string().default('127.0.0.1:9464'), queuesWritable: z.boolean().default(false) }).prefault({}),
+  monitor: z
+    .strictObject({
+      listen: z.string().default('127.0.0.1:9464'),
+      queuesWritable: z.boolean().default(false),
+      /** The variable holding the console's token: without it the console is read-only. */
+      tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name').optional(),
+      /** The console's address as people reach it (login URL, links in notifications). */
+      publicUrl: z.url().optional(),
+    })
+    .prefault({}),
+  retention: retentionSchema,
   /** Names of environment variables whose values are secrets (redacted from logs). */
   secrets: z.array(z.string()).default([]),
   /** Heartbeat TTL of hosts, ms: a host that has not written for this long is down. */
@@ -91,6 +102,7 @@ export function defaultConfig(): FleetConfig {
 export function secretEnvNames(config: FleetConfig): string[] {
   const names = new Set(config.secrets);
   for (const p of config.providers) if (p.apiKeyEnv) names.add(p.apiKeyEnv);
+  if (config.monitor.tokenEnv) names.add(config.monitor.tokenEnv);
   for (const h of config.hosts) for (const e of h.env) names.add(e);
   return [...names];
 }

@@ -52,6 +52,7 @@ export function resultFields(a: Pick<CompleteArgs, 'result' | 'spend'>): (string
     fields.push(k, typeof v === 'string' || typeof v === 'number' ? v : JSON.stringify(v));
   };
   const r = a.result;
+  put('base', r.base);
   put('branch', r.branch);
   put('commit', r.commit);
   put('diff', r.diff);
