@@ -57,8 +57,6 @@ export class Confinement {
       ...identityFiles(policy.etcDir, host.who, policy.home),
       ...readOnlyArgs(policy.readOnly),
       ...[policy.workdir, policy.home, ...policy.writable].flatMap((d) => ['--bind', d, d]),
-      // the root itself (where bwrap made the mount points) is not a place to write to
-      '--remount-ro', '/',
     ];
   }
 
@@ -70,9 +68,11 @@ export class Confinement {
   /** bwrap and its arguments that run `file args` in `cwd`, inside the sandbox. */
   command(file: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): { file: string; args: string[] } {
     const exe = findExecutable(file, env.PATH, cwd) ?? file;
-    const tools = exe.startsWith('/') ? installDirs(exe).filter((d) => mountable(d, this.host.hidden) && !this.mounts(d)) : [];
+    const tools = exe.startsWith('/') ? installDirs(exe, this.host.hidden.userHome).filter((d) => mountable(d, this.host.hidden) && !this.mounts(d)) : [];
     const launch = `printf ${STARTED_MARK} >&${STARTED_FD} && exec ${STARTED_FD}>&- && exec "$@"`;
-    return { file: this.host.bwrap, args: [...this.base, ...readOnlyArgs(tools), '--chdir', cwd, '--', '/bin/sh', '-c', launch, 'agentfleet-sandbox', exe, ...args] };
+    // last, once every mount point is made: the root itself (bwrap's tmpfs) is not a place to write to
+    const root = ['--remount-ro', '/'];
+    return { file: this.host.bwrap, args: [...this.base, ...readOnlyArgs(tools), ...root, '--chdir', cwd, '--', '/bin/sh', '-c', launch, 'agentfleet-sandbox', exe, ...args] };
   }
 
   /** Whether `dir` is inside what the sandbox mounts anyway (system directories, tool directories). */

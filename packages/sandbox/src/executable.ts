@@ -2,7 +2,7 @@
 // the command gets, its whole install tree bound read-only (an npm-installed CLI such as
 // codex or claude is a script in node_modules that starts a platform binary next to it).
 import { accessSync, constants, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 
 /** `file` as an absolute path, looked up on `path` like execvp does; undefined when it is not there. */
 export function findExecutable(file: string, path: string | undefined, cwd: string): string | undefined {
@@ -22,10 +22,12 @@ export function findExecutable(file: string, path: string | undefined, cwd: stri
 
 /**
  * The directories to bind for an executable: the `node_modules` tree it lives in when it is an
- * npm package (its platform binaries are optional dependencies beside it), else its directory;
- * both for where PATH found it and where its links lead.
+ * npm package (its platform binaries are optional dependencies beside it), else its install
+ * prefix when it sits in PREFIX/bin (its lib and share next to it), else its directory; both
+ * for where PATH found it and where its links lead. Inside the user's home only the directory
+ * itself (a prefix such as ~/.local holds far more than the program).
  */
-export function installDirs(executable: string): string[] {
+export function installDirs(executable: string, userHome: string): string[] {
   const dirs = new Set<string>();
   let target = executable;
   try {
@@ -33,7 +35,11 @@ export function installDirs(executable: string): string[] {
   } catch {
     // a dangling link: nothing more to bind than where it is
   }
-  for (const p of new Set([executable, target])) dirs.add(nodeModulesRoot(p) ?? dirname(p));
+  for (const p of new Set([executable, target])) {
+    const dir = dirname(p);
+    const inHome = p === userHome || p.startsWith(`${userHome}/`);
+    dirs.add(nodeModulesRoot(p) ?? (basename(dir) === 'bin' && !inHome ? dirname(dir) : dir));
+  }
   return [...dirs];
 }
 

@@ -5,6 +5,7 @@ import { tierFor } from '../tiers.js';
 import type { Agent, AgentResult, AgentRunRequest } from '../types.js';
 import { costForModel } from '../usage.js';
 import { claudeUsageSoFar, newClaudeState, parseClaudeLine } from './claude-events.js';
+import { OWN_LOGIN_KEYS, ownSandboxOff, withKeys } from './cli-confinement.js';
 import { runJsonlCli } from './run-cli.js';
 
 /** The name Claude Code's rate limits are paused under, fleet-wide. */
@@ -42,8 +43,10 @@ export class ClaudeAgent implements Agent {
       const model = state.model ?? requestedModel;
       share.set(usage, state.result?.costUsd ?? costForModel(usage, req.config.pricing, model), { provider: CLAUDE_PROVIDER, model });
     };
+    // claude as root skips its permission prompts only when told it is in a sandbox: ours
+    const sandboxed = ownSandboxOff(req, 'claude');
     const run = await runJsonlCli(req, bin, claudeArgs(requestedModel), {
-      env: req.env,
+      env: { ...withKeys(req, OWN_LOGIN_KEYS.claude), ...(sandboxed ? { IS_SANDBOX: '1' } : {}) },
       stdin: task.prompt ?? task.title,
       onLine: (line) => {
         const events = parseClaudeLine(line, state);
