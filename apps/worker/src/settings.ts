@@ -49,6 +49,8 @@ export interface WorkerSettings {
   sandbox: SandboxMode;
   /** Workers: why bwrap cannot run on this host (the daemon's probe at start), null when it can. */
   sandboxProblem: string | null;
+  /** bubblewrap: `bwrap` on PATH, or AGENTFLEET_BWRAP */
+  bwrap: string;
   /** How attempts' transcripts are kept (AGENTFLEET_TRANSCRIPT*). */
   transcripts: TranscriptSettings;
   /** Finished runs' retention (AGENTFLEET_RETENTION_*, from fleet.yaml's retention). */
@@ -89,6 +91,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     files: parseHostFilesEnv(env[DAEMON_ENV.files]),
     sandbox: env[DAEMON_ENV.sandbox] === 'none' ? 'none' : 'bwrap',
     sandboxProblem: env[DAEMON_ENV.sandboxProblem] || null,
+    bwrap: env[DAEMON_ENV.bwrap] || 'bwrap',
     transcripts: transcriptSettings(env, home),
     retention: retentionSettings(env, home),
   };

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
 /** How this worker's tasks are confined: bwrap's host-wide part is computed once, here. */
 function hostConfinement(settings: WorkerSettings): HostConfinement {
   const mode = hostSandboxMode(settings);
-  const bwrap = mode === 'bwrap' ? hostSandbox({ hidden: { userHome: homedir(), fleetHome: settings.home }, path: process.env.PATH }) : undefined;
+  const bwrap = mode === 'bwrap' ? hostSandbox({ hidden: { userHome: homedir(), fleetHome: settings.home }, path: process.env.PATH, bwrap: settings.bwrap }) : undefined;
   return { host: settings.host, mode, problem: settings.sandboxProblem, ...(bwrap ? { bwrap } : {}) };
 }
 

@@ -23,6 +23,8 @@ export const DAEMON_ENV = {
   replaces: 'AGENTFLEET_REPLACES',
   // Tuning (hosts[].daemonEnv, or the shell of the local fleet).
   lockMs: 'AGENTFLEET_LOCK_MS',
+  /** bubblewrap when it is not `bwrap` on PATH */
+  bwrap: 'AGENTFLEET_BWRAP',
   stalledMs: 'AGENTFLEET_STALLED_MS',
   heartbeatMs: 'AGENTFLEET_HEARTBEAT_MS',
   reconcileMs: 'AGENTFLEET_RECONCILE_MS',

@@ -3,7 +3,7 @@
 // so, and it refuses sandboxed tasks when the answer is no); `fleet doctor` asks every host.
 import { execFile } from 'node:child_process';
 import { namespaceArgs } from './bwrap.js';
-import { sandboxIdentity, type SandboxIdentity } from './policy.js';
+import { SANDBOX_UID } from './policy.js';
 
 export interface SandboxProbe {
   ok: boolean;
@@ -15,10 +15,19 @@ export interface SandboxProbe {
 
 export const BWRAP_MISSING = 'bubblewrap (bwrap) is not installed: apt-get install bubblewrap';
 
-/** The command that tries a sandbox as strict as any task's: run as `sh -c` locally or over SSH. */
-export function probeScript(who: SandboxIdentity = sandboxIdentity()): string {
-  const args = [...namespaceArgs('none', who), '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev', '--', '/usr/bin/true'];
-  return `command -v bwrap >/dev/null 2>&1 || { echo 'agentfleet: no bwrap' >&2; exit 127; }; bwrap --version && bwrap ${args.join(' ')}`;
+/** A word for sh: bwrap's path as given (quoted when it needs to be). */
+const shWord = (s: string) => (/^[A-Za-z0-9_./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/**
+ * The command that tries a sandbox as strict as any task's, with `bwrap` (a name on PATH or a
+ * path), as whoever runs it (root's tasks get an unprivileged uid, as on a host): run with
+ * `sh -c` locally or over SSH.
+ */
+export function probeScript(bwrap = 'bwrap'): string {
+  const b = shWord(bwrap);
+  const asRoot = `$([ "$(id -u)" = 0 ] && echo --uid ${SANDBOX_UID} --gid ${SANDBOX_UID})`;
+  const args = [...namespaceArgs('none', { uid: 0, gid: 0, mapped: false }), asRoot, '--ro-bind', '/usr', '/usr', '--symlink', 'usr/bin', '/bin', '--symlink', 'usr/lib', '/lib', '--symlink', 'usr/lib64', '/lib64', '--proc', '/proc', '--dev', '/dev', '--', '/usr/bin/true'];
+  return `command -v ${b} >/dev/null 2>&1 || { echo 'agentfleet: no bwrap' >&2; exit 127; }; ${b} --version && ${b} ${args.join(' ')}`;
 }
 
 /** Reads what probeScript printed and how it exited. */
@@ -31,9 +40,9 @@ export function readProbe(code: number | null, stdout: string, stderr: string): 
 }
 
 /** Tries the sandbox on this machine, as the current user. */
-export function probeSandbox(timeoutMs = 10_000): Promise<SandboxProbe> {
+export function probeSandbox(opts: { bwrap?: string; timeoutMs?: number } = {}): Promise<SandboxProbe> {
   return new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', probeScript()], { timeout: timeoutMs }, (err, stdout, stderr) => {
+    execFile('/bin/sh', ['-c', probeScript(opts.bwrap)], { timeout: opts.timeoutMs ?? 10_000 }, (err, stdout, stderr) => {
       const code: unknown = err ? (err as { code?: unknown }).code : 0;
       resolve(readProbe(typeof code === 'number' ? code : 1, stdout, stderr));
     });

@@ -28,3 +28,4 @@ export * from './leak-scan.js'; // redisDump, redisText, filesContaining: where 
 export * from './npm-project.js'; // makeNpmProject, npmCacheKeys: an npm project whose dependencies are vendored tarballs
 export * from './model-fleet.js'; // startModelFleet: stand-in model, store, one-slot daemon and a CLI home
 export * from './browser.js'; // launchChromium: Debian's chromium through playwright-core
+export * from './http-listener.js'; // startHttpListener: a local HTTP server that records what reaches it

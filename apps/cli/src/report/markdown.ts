@@ -4,12 +4,13 @@ import { integrationSection } from './sections/integration.js';
 import { messagesSection } from './sections/messages.js';
 import { problemsSection } from './sections/problems.js';
 import { reviewsSection } from './sections/reviews.js';
+import { sandboxSection } from './sections/sandbox.js';
 import { summarySection } from './sections/summary.js';
 import { tasksSection } from './sections/tasks.js';
 import { verificationSection } from './sections/verification.js';
 
 /** The sections of `fleet report RUN`, in order; each returns its lines, or none when it has nothing to say. */
-const SECTIONS: ((r: RunReport) => string[])[] = [summarySection, tasksSection, problemsSection, messagesSection, reviewsSection, verificationSection, integrationSection, branchesSection];
+const SECTIONS: ((r: RunReport) => string[])[] = [summarySection, tasksSection, problemsSection, messagesSection, reviewsSection, verificationSection, sandboxSection, integrationSection, branchesSection];
 
 /** `fleet report RUN` in Markdown: what passed, what failed, what it cost, where the work is. */
 export function reportMarkdown(r: RunReport): string {
