@@ -166,11 +166,11 @@ tasks:
     expect(named.history[0]).toMatchObject({ sandbox: 'bwrap', network: 'full', env: ['NPM_TOKEN'], envMissing: ['NOT_FORWARDED'] });
     expect(await showFile(origin, named.branch!, 'match.txt')).toBe('match\n');
     for (const file of ['names.txt', 'check-names.txt']) {
-      const names = (await showFile(origin, named.branch!, file)).trim().split('\n');
+      const names = (await showFile(origin, named.branch!, file))!.trim().split('\n');
       expect(names).toContain('NPM_TOKEN');
       for (const other of ['STANDIN_KEY', 'GH_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'REDIS_URL', 'NOT_FORWARDED']) expect(names).not.toContain(other);
     }
-    const unnamedNames = (await showFile(origin, unnamed.branch!, 'names.txt')).trim().split('\n');
+    const unnamedNames = (await showFile(origin, unnamed.branch!, 'names.txt'))!.trim().split('\n');
     expect(unnamedNames).not.toContain('NPM_TOKEN');
     expect(unnamed.history[0]).toMatchObject({ env: [] });
     const heard = listener.requests.slice(before);

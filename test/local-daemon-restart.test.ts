@@ -15,8 +15,8 @@ import { ensureBuilt, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS, removeDir, hostSta
 const enabled = requireBinaries('redis-server', 'git');
 
 const finished = (store: FleetStore, runId: string) => runEnded(store, runId, 90_000, 250);
-/** A task that succeeds only when its agent sees MY_VAR with this value. */
-const seesMyVar = (value: string) => [{ id: 'sees-my-var', run: `test "$MY_VAR" = ${value}` }];
+/** A task that succeeds only when its agent sees MY_VAR (which it names) with this value. */
+const seesMyVar = (value: string) => [{ id: 'sees-my-var', run: `test "$MY_VAR" = ${value}`, env: ['MY_VAR'] }];
 const startedPid = (out: string) => Number(/^local: (?:started|restarted) \(pid (\d+)/m.exec(out)?.[1]);
 
 describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --restart, version skew', () => {
