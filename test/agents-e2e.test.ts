@@ -39,7 +39,6 @@ async function run(planYaml: string, config: RunConfig, withRepo = false): Promi
 }
 
 const task = (r: RunReport, id: string) => r.tasks.find((t) => t.id === id)!;
-const modelCalls = () => standin.modelRequests.length;
 
 beforeAll(async () => {
   if (!ok) return;
@@ -143,22 +142,5 @@ describe.runIf(ok)('agents through the pipeline', () => {
     expect(calls[3]).toContain('add subtracts');
     expect(await showFile(repoDir, t.branch!, 'src/calc.js')).toBe('export const add = (a, b) => a + b;\n');
     expect(t.usage).toEqual({ input: 60, cachedInput: 0, output: 30 });
-  });
-
-  it('perRunUsd: once the run has spent its budget, its next model-backed task fails without calling the model; shell tasks go on', async () => {
-    standin.reset();
-    standin.enqueue(reply.tool('write_file', { path: 'x.txt', content: 'x\n' }, { prompt: 2000, completion: 500 }), reply.tool('finish', { summary: 'wrote x' }, { prompt: 2000, completion: 500 }));
-    const plan =
-      'name: run-budget\ntasks:\n  - id: first\n    agent: llm\n    prompt: Write x.txt.\n' +
-      '  - id: second\n    agent: llm\n    deps: [first]\n    prompt: Write y.txt.\n' +
-      '  - id: check\n    agent: shell\n    deps: [first]\n    run: "true"\n';
-    const report = await run(plan, runConfig({ perRunUsd: 0.005 }));
-    expect(task(report, 'first')).toMatchObject({ status: 'succeeded', costUsd: 0.006 });
-    expect(task(report, 'second').status).toBe('failed');
-    expect(task(report, 'second').error).toMatchObject({ kind: 'budget_exceeded' });
-    expect(task(report, 'second').error!.message).toMatch(/reached its budget of \$0\.005/);
-    expect(task(report, 'check').status).toBe('succeeded');
-    expect(modelCalls()).toBe(2);
-    expect(report.totals.costUsd).toBeCloseTo(0.006, 9);
   });
 });

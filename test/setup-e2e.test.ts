@@ -103,7 +103,7 @@ describe.runIf(ok)('workspace setup with caches', () => {
     daemon(1);
     const standin: OpenAIStandin = await startStandin();
     try {
-      const config: RunConfig = { ...noConfig, providers: [{ name: 'standin', baseURL: standin.url, models: { low: 'standin-small', medium: 'standin-small', high: 'standin-small' }, timeoutMs: 20_000, cooldownMs: 60_000, api: 'chat' }] };
+      const config: RunConfig = { ...noConfig, providers: [{ name: 'standin', baseURL: standin.url, models: { low: 'standin-small', medium: 'standin-small', high: 'standin-small' }, timeoutMs: 20_000, cooldownMs: 60_000, api: 'chat', spill: 'when-down' }] };
       const report = await run(planYaml('  - id: build\n    agent: llm\n    prompt: Build it.\n', "{ run: 'echo cannot install: registry unreachable >&2; exit 7' }"), config);
       const t = taskOf(report, 'build');
       expect(t).toMatchObject({ status: 'failed', attempts: 1, error: { kind: 'setup_failed' } });

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 
     const home = join(root, 'home');
     const slot = new SlotWorkspace({ home, slot: 'bench-0', author: 'bench <bench@localhost>' });
-    const run: RunContext = { name: 'bench', repo: { url: origin, ref: 'main', setup: { run: SETUP, key: ['package-lock.json'], keep: ['node_modules'], timeoutMs: 15 * 60_000 } }, baseCommit: bases[0]!, clean: 'all', config: { providers: [], pricing: {}, budgets: {}, git: { author: 'bench <bench@localhost>' } }, costUsd: 0 };
+    const run: RunContext = { name: 'bench', repo: { url: origin, ref: 'main', setup: { run: SETUP, key: ['package-lock.json'], keep: ['node_modules'], timeoutMs: 15 * 60_000 } }, baseCommit: bases[0]!, clean: 'all', config: { providers: [], pricing: {}, budgets: {}, git: { author: 'bench <bench@localhost>' } }, costUsd: 0, budgetUsd: null, paused: false };
     const taskEnv = { ...process.env, ...packageCaches(home) };
     const events = new AttemptEvents(createLogger({ name: 'bench', level: 'warn', pretty: false }), () => createLogger({ name: 'bench', level: 'warn', pretty: false }));
     const signal = new AbortController().signal;

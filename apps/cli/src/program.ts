@@ -11,6 +11,7 @@ import { registerTopCommand } from './commands/top.js';
 import { registerRemoteCommands } from './commands/remote.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerPruneCommand } from './commands/prune.js';
+import { registerBudgetCommand } from './commands/budget.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   registerRemoteCommands(program);
   registerUpCommand(program);
   registerPruneCommand(program);
+  registerBudgetCommand(program);
   return program;
 }
 

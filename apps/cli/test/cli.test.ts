@@ -126,6 +126,7 @@ describe('fleet plan show', () => {
       slots: 18,
       boundMinutes: 60,
       predictedMinutes: { deps: 60, levels: 60 },
+      slotsFrom: 'default',
     });
   });
 

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureBuilt, freePort, removeDir, reply, requireBinaries, runFleet, startStandin, tempDir, type CliResult, type OpenAIStandin } from '@agentfleet/testkit';
+import { ensureBuilt, freePort, isRoot, removeDir, reply, repoRoot, requireBinaries, runFleet, startAnthropicStandin, startStandin, tempDir, type CliResult, type OpenAIStandin } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 let standin: OpenAIStandin;
@@ -87,7 +87,7 @@ describe.runIf(ok)('fleet doctor', () => {
     const res = await fleet(['doctor'], { REDIS_URL: inject('redisUrl') });
     expect(res.code, res.stdout + res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^ok {3}redis {2}redis:\/\/127\.0\.0\.1:\d+ \(\d+\.\d+\.\d+, noeviction\)$/m);
-    expect(res.stdout).toMatch(/^ok {3}provider standin {2}http:\/\/127\.0\.0\.1:\d+\/v1 \(2 models: standin-small, standin-large\)$/m);
+    expect(res.stdout).toMatch(/^ok {3}provider standin {2}http:\/\/127\.0\.0\.1:\d+\/v1 \(2 models: standin-small, standin-large; api chat, for llm tasks\)$/m);
     expect(res.stdout).toMatch(/^ok {3}git {2}git version \d/m);
     expect(res.stdout).toMatch(/^(ok {3}|warn )codex/m);
   });
@@ -105,5 +105,25 @@ describe.runIf(ok)('fleet doctor', () => {
     const out = JSON.parse(json.stdout) as { ok: boolean; checks: { name: string; status: string }[] };
     expect(out.ok).toBe(false);
     expect(out.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'provider dead', status: 'fail' }), expect.objectContaining({ name: 'redis', status: 'ok' })]));
+  });
+  it('checks an api: anthropic provider the way claude reaches it, and says a root fleet cannot run claude tasks', async () => {
+    const gw = await startAnthropicStandin({ models: ['gw-small', 'gw-large'] });
+    try {
+      writeFileSync(join(home, 'claude.yaml'), `providers:\n  - name: gw\n    api: anthropic\n    baseURL: "${gw.url}"\n    apiKeyEnv: GW_KEY\n    models: { low: gw-small, high: gw-large }\n`);
+      const env = { REDIS_URL: inject('redisUrl'), GW_KEY: 'sk-gw', AGENTFLEET_CLAUDE_BIN: join(repoRoot, 'node_modules/.bin/claude') };
+      const res = await fleet(['doctor', '--config', join(home, 'claude.yaml')], env);
+      expect(res.stdout).toMatch(/^ok {3}provider gw {2}http:\/\/127\.0\.0\.1:\d+ \(2 models: gw-small, gw-large; api anthropic, for claude tasks\)$/m);
+      expect(gw.requests.find((r) => r.path === '/v1/models')?.headers['x-api-key']).toBe('sk-gw');
+      if (isRoot) {
+        expect(res.stdout).toMatch(/^warn claude: 2\.1\.197 \(Claude Code\), but cannot run as root outside the fleet sandbox: .*run the host daemon as an unprivileged user \(needed only by claude tasks\)$/m);
+        const required = await fleet(['doctor', '--config', join(home, 'claude.yaml'), '--agents', 'claude'], env);
+        expect(required.code).toBe(1);
+        expect(required.stdout).toMatch(/^FAIL claude: .*cannot run as root outside the fleet sandbox/m);
+      } else {
+        expect(res.stdout).toMatch(/^ok {3}claude .*2\.1\.197/m);
+      }
+    } finally {
+      await gw.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import type {
   HistogramBounds,
   HostSnapshot,
   MetricsSnapshot,
+  ProviderStatesSnapshot,
   QueueCountSnapshot,
   RedisMemory,
   RunSnapshot,
@@ -22,6 +23,8 @@ export interface MonitorSource {
   /** every task queue, for bull-board */
   taskQueues(): Promise<readonly BullQueue[]>;
   redisInfo(): Promise<RedisMemory>;
+  /** paused providers and permits of capped ones (the store has them) */
+  providerStates?(): Promise<ProviderStatesSnapshot>;
 }
 
 export interface SnapshotOptions {
@@ -31,14 +34,15 @@ export interface SnapshotOptions {
 
 /** Reads everything one scrape renders, in parallel. */
 export async function readSnapshot(source: MonitorSource, opts: SnapshotOptions): Promise<MetricsSnapshot> {
-  const [hosts, stats, queues, runs, redis] = await Promise.all([
+  const [hosts, stats, queues, runs, redis, providers] = await Promise.all([
     source.listHosts(),
     source.readStats(),
     source.queueCounts(),
     source.listRuns(),
     source.redisInfo(),
+    source.providerStates?.(),
   ]);
-  return { hosts, stats, queues, runs, redis, histogramBounds: opts.histogramBounds, runBudgetUsd: opts.runBudgetUsd ?? null };
+  return { hosts, stats, queues, runs, redis, histogramBounds: opts.histogramBounds, runBudgetUsd: opts.runBudgetUsd ?? null, providers };
 }
 
 /** Rejects when `promise` has not settled within `ms` (Redis reconnecting must not hang a scrape). */

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     worker: name,
     logger,
     pauses: store.pauses,
+    permits: store.permits,
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
     agentEnv: agentEnvironment(slotId),
     credentials: daemonVariables(),

@@ -7,7 +7,7 @@ export interface BinaryCheck {
   error?: string;
 }
 
-/** `fleet doctor`: runs `BIN --version` (codex, claude) and reports its first line. */
+/** `fleet doctor`: runs `BIN --version` (codex, claude, gemini) and reports its first line. */
 export function checkBinary(bin: string, args: string[] = ['--version'], timeoutMs = 10_000): Promise<BinaryCheck> {
   return new Promise((resolve) => {
     execFile(bin, args, { timeout: timeoutMs }, (err, stdout, stderr) => {
@@ -22,6 +22,6 @@ export function checkBinary(bin: string, args: string[] = ['--version'], timeout
 }
 
 /** The binaries the model-backed CLI agents use, from the environment like the agents do. */
-export function agentBinaries(env: NodeJS.ProcessEnv = process.env): { codex: string; claude: string } {
-  return { codex: env.AGENTFLEET_CODEX_BIN ?? 'codex', claude: env.AGENTFLEET_CLAUDE_BIN ?? 'claude' };
+export function agentBinaries(env: NodeJS.ProcessEnv = process.env): { codex: string; claude: string; gemini: string } {
+  return { codex: env.AGENTFLEET_CODEX_BIN ?? 'codex', claude: env.AGENTFLEET_CLAUDE_BIN ?? 'claude', gemini: env.AGENTFLEET_GEMINI_BIN ?? 'gemini' };
 }

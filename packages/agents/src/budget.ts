@@ -20,12 +20,6 @@ export function budgetOverrun(budget: AgentBudget, meter: SpendMeter, taskId: st
   return undefined;
 }
 
-/** perRunUsd: a run that has spent its budget starts no more model-backed tasks. */
-export function runBudgetReached(config: Pick<FleetConfig, 'budgets'>, runCostUsd: number): boolean {
-  const limit = config.budgets?.perRunUsd;
-  return limit !== undefined && runCostUsd >= limit;
-}
-
 /** What an abort means to the caller: the signal's FleetError reason (stalled, budget...) or 'cancelled'. */
 export function abortError(signal: AbortSignal, taskId: string): FleetError {
   const reason: unknown = signal.reason;

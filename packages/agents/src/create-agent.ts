@@ -1,6 +1,7 @@
 import type { AgentKind, Tier } from '@agentfleet/core';
 import { ClaudeAgent } from './cli-agents/claude-agent.js';
 import { CodexAgent } from './cli-agents/codex-agent.js';
+import { GeminiAgent } from './cli-agents/gemini-agent.js';
 import { LlmAgent } from './llm/llm-agent.js';
 import type { CooldownRegistry } from './providers/cooldowns.js';
 import { NoopAgent, ShellAgent } from './shell-agent.js';
@@ -11,13 +12,15 @@ export interface AgentDeps {
   cooldowns?: CooldownRegistry;
   /** llm: most model turns before giving up (default 50). */
   maxTurns?: number;
-  /** llm/codex: longest wait for fleet-wide 429 pauses before provider_unavailable (default: until aborted). */
-  maxPauseWaitMs?: number;
+  /** llm/codex/claude: waits for every provider longer than this park the task (default 60 s). */
+  parkAfterMs?: number;
   /** Binaries; default $AGENTFLEET_CODEX_BIN / $AGENTFLEET_CLAUDE_BIN, then codex / claude. */
   codexBin?: string;
   /** codex: where per-job CODEX_HOMEs are made (default ~/.agentfleet/codex-homes). */
   codexHomesDir?: string;
   claudeBin?: string;
+  /** Binary of the gemini agent; default $AGENTFLEET_GEMINI_BIN, then gemini. */
+  geminiBin?: string;
   /** claude: model per tier (default haiku / sonnet / opus). */
   claudeModels?: Partial<Record<Tier, string>>;
 }
@@ -29,10 +32,12 @@ export function createAgent(kind: AgentKind, deps: AgentDeps = {}): Agent {
     case 'noop':
       return new NoopAgent();
     case 'llm':
-      return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs });
+      return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });
     case 'codex':
-      return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, maxPauseWaitMs: deps.maxPauseWaitMs, homesDir: deps.codexHomesDir });
+      return new CodexAgent({ bin: deps.codexBin, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs, homesDir: deps.codexHomesDir });
     case 'claude':
-      return new ClaudeAgent({ bin: deps.claudeBin, models: deps.claudeModels });
+      return new ClaudeAgent({ bin: deps.claudeBin, models: deps.claudeModels, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });
+    case 'gemini':
+      return new GeminiAgent({ bin: deps.geminiBin, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });
   }
 }

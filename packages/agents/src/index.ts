@@ -16,7 +16,9 @@ export { TOOL_DEFINITIONS, runTool, type ToolContext, type ToolOutcome } from '.
 export { confinePath, PathRefused } from './llm/paths.js';
 export { parseUnifiedDiff, applyFilePatch, PatchError, type FilePatch, type Hunk } from './llm/unified-diff.js';
 export { streamTurn, type TurnResult, type AssembledToolCall } from './llm/stream-turn.js';
-export { ProviderChain, openaiClient, sleep, waitForPause, type ProviderChoice, type ProviderCallContext, type ProviderChainOptions } from './providers/chain.js';
+export { ProviderChain, openaiClient, sleep, waitForPause, type ProviderChoice, type ProviderCallContext, type ProviderChainOptions, type Served } from './providers/chain.js';
+export { PARK_AFTER_MS, providerPauseWait } from './providers/waits.js';
+export { MemoryProviderPermits, processPermits } from './providers/memory-permits.js';
 export { CooldownRegistry, processCooldowns } from './providers/cooldowns.js';
 export { MemoryProviderPauses } from './providers/memory-pauses.js';
 export { classifyProviderError, rateLimitResetAt, parseGoDuration, ProviderStallError, type ProviderFailure } from './providers/classify.js';
@@ -26,3 +28,9 @@ export { parseCodexLine, newCodexState, codexRateLimitReset, type CodexStreamSta
 export { ClaudeAgent, claudeArgs, CLAUDE_PROVIDER, type ClaudeAgentOptions } from './cli-agents/claude-agent.js';
 export { parseClaudeLine, newClaudeState, claudeUsage, claudeUsageSoFar, type ClaudeStreamState } from './cli-agents/claude-events.js';
 export { gitWriteDirs } from './cli-agents/git-dirs.js';
+export { GeminiAgent, GEMINI_PROVIDER, type GeminiAgentOptions } from './cli-agents/gemini-agent.js';
+export { parseGeminiLine, newGeminiState, geminiUsage, geminiRetryAfterMs, type GeminiStreamState } from './cli-agents/gemini-events.js';
+export { geminiArgs } from './cli-agents/gemini-setup.js';
+export { claudeRefusal, claudeEnv } from './cli-agents/claude-setup.js';
+export { watchClaudeLimits, type ClaudeLimits } from './cli-agents/claude-limits.js';
+export { codexLimit, type CodexLimit } from './cli-agents/codex-limits.js';

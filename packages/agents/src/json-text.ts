@@ -23,3 +23,15 @@ export function firstJsonObject(text: string): string | undefined {
   }
   return undefined;
 }
+
+/** One line of a CLI's JSONL output: the object, null when it is not JSON, undefined when blank. */
+export function jsonLine(line: string): Record<string, unknown> | null | undefined {
+  const trimmed = line.trim();
+  if (!trimmed) return undefined;
+  try {
+    const v = JSON.parse(trimmed) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,6 +1,6 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { stringify } from 'yaml';
-import { AGENT_KINDS, COMPLEXITIES, FleetError, type FleetConfig, type Tier } from '@agentfleet/core';
+import { AGENT_KINDS, COMPLEXITIES, FleetError, providersFor, WaitRequest, type FleetConfig, type Tier } from '@agentfleet/core';
 import type { Logger } from '@agentfleet/telemetry';
 import { ProviderChain } from './providers/chain.js';
 import type { CooldownRegistry } from './providers/cooldowns.js';
@@ -110,7 +110,7 @@ export function draftToYaml(draft: { name?: unknown; tasks?: unknown }, extra: P
 export async function draftPlan(opts: DraftPlanOptions): Promise<DraftPlanResult> {
   const signal = opts.signal ?? new AbortController().signal;
   const maxAttempts = opts.maxAttempts ?? 3;
-  const chain = new ProviderChain(opts.config.providers, { pauses: opts.pauses, env: opts.env ?? process.env, cooldowns: opts.cooldowns, logger: opts.logger });
+  const chain = new ProviderChain(providersFor(opts.config.providers, 'llm'), { pauses: opts.pauses, env: opts.env ?? process.env, cooldowns: opts.cooldowns, logger: opts.logger });
   const messages: ChatCompletionMessageParam[] = [
     { role: 'system', content: PLAN_DRAFT_SYSTEM_PROMPT },
     { role: 'user', content: `${opts.name ? `Plan name: ${opts.name}\n\n` : ''}Issue:\n\n${opts.issueText}` },
@@ -130,7 +130,10 @@ export async function draftPlan(opts: DraftPlanOptions): Promise<DraftPlanResult
         },
         { signal: ctx.signal },
       ),
-    );
+    ).catch((e: unknown) => {
+      // a one-off on the laptop has no task to park: it says when to try again
+      throw e instanceof WaitRequest ? new FleetError('provider_unavailable', `${e.message}; try again then`) : e;
+    });
     const u = served.value.usage;
     const turn: Usage = { input: u?.prompt_tokens ?? 0, cachedInput: u?.prompt_tokens_details?.cached_tokens ?? 0, output: u?.completion_tokens ?? 0 };
     usage = addUsage(usage, turn);

@@ -1,9 +1,9 @@
-import type { AgentKind, Complexity, FleetConfig, TranscriptEvent, Usage } from '@agentfleet/core';
+import type { AgentKind, Complexity, FleetConfig, PermitLease, PermitRequest, TranscriptEvent, Usage } from '@agentfleet/core';
 import type { Confinement } from '@agentfleet/sandbox';
 import type { Logger } from '@agentfleet/telemetry';
 import type { SpendMeter } from './spend-meter.js';
 
-export type { Usage } from '@agentfleet/core';
+export type { PermitLease, PermitRequest, Usage } from '@agentfleet/core';
 
 export type { StepEvent, CommandEvent } from '@agentfleet/core';
 
@@ -25,7 +25,13 @@ export interface AgentTask {
 export interface ProviderPauses {
   /** Epoch ms until which the provider is paused; 0 if it is not. */
   pausedUntil(provider: string): Promise<number>;
-  pause(provider: string, untilMs: number): Promise<void>;
+  /** `reason` says why, for people (status, notices): "429 from lan", "claude usage limit". */
+  pause(provider: string, untilMs: number, reason?: string): Promise<void>;
+}
+
+/** Fleet-wide concurrency per provider endpoint (Redis leases in production, in-process in tests and one-offs). */
+export interface ProviderPermits {
+  acquire(req: PermitRequest): Promise<PermitLease | null>;
 }
 
 export interface AgentBudget {
@@ -49,6 +55,14 @@ export interface AgentRunRequest {
   meter: SpendMeter;
   config: FleetConfig;
   pauses: ProviderPauses;
+  /** fleet-wide permits of capped providers; default: this process's own (MemoryProviderPermits) */
+  permits?: ProviderPermits;
+  /**
+   * The agent runs inside the fleet's own sandbox (the worker sets it whenever `sandbox` is
+   * set): claude then gets IS_SANDBOX=1, which it needs to run without permission prompts as
+   * root, and codex and claude have their own sandbox turned off.
+   */
+  sandboxed?: boolean;
   logger?: Logger;
   /** Directories besides the workdir that a sandboxed agent (codex) may write; the git common dir is added on its own. */
   extraWritableDirs?: string[];

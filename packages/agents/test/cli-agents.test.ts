@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FleetError } from '@agentfleet/core';
+import { FleetError, WaitRequest } from '@agentfleet/core';
 import { CLAUDE_PROVIDER, CooldownRegistry, createAgent, MemoryProviderPauses, newClaudeState, newCodexState, parseClaudeLine, parseCodexLine } from '@agentfleet/agents';
 import { removeDir, tempDir, waitFor } from '@agentfleet/testkit';
 import { config, FAKE_CLAUDE, FAKE_CODEX, provider, request, stream } from './helpers.js';
@@ -95,7 +95,7 @@ describe('codex agent', () => {
 
   it('pauses the provider fleet-wide when codex fails on a rate limit', async () => {
     const pauses = new MemoryProviderPauses();
-    const cfg = config({ providers: [provider('cloud', 'http://127.0.0.1:9/v1')] });
+    const cfg = config({ providers: [provider('cloud', 'http://127.0.0.1:9/v1', { api: 'responses' })] });
     const h = request({ workdir: dir, config: cfg, pauses, env: fakeEnv('codex-rate-limited.jsonl'), task: { agent: 'codex', prompt: 'x' } });
     const before = Date.now();
     const result = await createAgent('codex', { cooldowns: new CooldownRegistry() }).run(h.req);
@@ -143,7 +143,7 @@ describe('codex agent', () => {
 
 describe('claude agent', () => {
   it('streams events, reads usage and total_cost_usd from the result event, prompt on stdin', async () => {
-    const h = request({ workdir: dir, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'add greeting.txt', complexity: 'medium' } });
+    const h = request({ workdir: dir, sandboxed: true, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'add greeting.txt', complexity: 'medium' } });
     const result = await createAgent('claude').run(h.req);
     expect(result.exit).toBe(0);
     expect(result.summary).toBe('Created greeting.txt.');
@@ -162,7 +162,7 @@ describe('claude agent', () => {
   });
 
   it('an is_error result fails the task with its subtype', async () => {
-    const h = request({ workdir: dir, env: fakeEnv('claude-error.jsonl'), task: { agent: 'claude', prompt: 'x', risk: ['data'] } });
+    const h = request({ workdir: dir, sandboxed: true, env: fakeEnv('claude-error.jsonl'), task: { agent: 'claude', prompt: 'x', risk: ['data'] } });
     const result = await createAgent('claude').run(h.req);
     expect(result.exit).toBe(1);
     expect(result.summary).toBe('claude failed: error_max_turns');
@@ -172,20 +172,50 @@ describe('claude agent', () => {
     expect(rec.argv.at(-1)).toBe('opus'); // risk forces the top tier
   });
 
-  it('a rejected rate limit pauses Claude fleet-wide; the next task waits for it', async () => {
+  it('a rejected usage limit parks the task until its reset and pauses Claude fleet-wide; the next task parks too', async () => {
     const pauses = new MemoryProviderPauses();
-    const h = request({ workdir: dir, pauses, env: fakeEnv('claude-rate-limited.jsonl'), task: { agent: 'claude', prompt: 'x' } });
-    const result = await createAgent('claude').run(h.req);
-    expect(result.exit).toBe(1);
-    expect(result.summary).toMatch(/You've hit your limit/);
+    const h = request({ workdir: dir, sandboxed: true, pauses, env: fakeEnv('claude-rate-limited.jsonl'), task: { agent: 'claude', prompt: 'x' } });
+    const wait = (await createAgent('claude').run(h.req).catch((e: unknown) => e)) as WaitRequest;
+    expect(wait).toBeInstanceOf(WaitRequest);
+    expect(wait.wait).toMatchObject({ kind: 'usage_limit', until: 4102444800 * 1000 });
+    expect(wait.wait.reason).toMatch(/claude usage limit \(five_hour\) on anthropic; resets 2100-01-01T00:00:00.000Z/);
     expect(await pauses.pausedUntil(CLAUDE_PROVIDER)).toBe(4102444800 * 1000);
 
-    const next = request({ workdir: dir, pauses, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'y' } });
-    const waiting = createAgent('claude').run(next.req);
-    await waitFor('the pause status event', () => next.events.some((e) => e.type === 'step' && /anthropic is paused fleet-wide/.test(e.detail ?? '')), 5000, 20);
-    next.controller.abort();
-    expect(((await waiting.catch((e: unknown) => e)) as FleetError).kind).toBe('cancelled');
+    // the next task does not start claude at all: the pause is far off, so it parks at once
+    const next = request({ workdir: dir, sandboxed: true, pauses, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'y' } });
+    const parked = (await createAgent('claude').run(next.req).catch((e: unknown) => e)) as WaitRequest;
+    expect(parked.wait).toMatchObject({ kind: 'provider_pause', until: 4102444800 * 1000 });
     expect(existsSync(join(dir, 'greeting.txt'))).toBe(false);
+  });
+
+  it('waits out a short fleet-wide pause holding its slot, then runs', async () => {
+    const pauses = new MemoryProviderPauses();
+    await pauses.pause(CLAUDE_PROVIDER, Date.now() + 400);
+    const h = request({ workdir: dir, sandboxed: true, pauses, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'y' } });
+    const result = await createAgent('claude').run(h.req);
+    expect(result.exit).toBe(0);
+    expect(h.events.some((e) => e.type === 'step' && /anthropic is paused fleet-wide; waiting 1 s/.test(e.detail ?? ''))).toBe(true);
+  });
+
+  it('as root outside the fleet sandbox it fails at once, saying why, without starting claude', async () => {
+    const h = request({ workdir: dir, sandboxed: false, env: fakeEnv('claude-success.jsonl'), task: { agent: 'claude', prompt: 'x' } });
+    const run = createAgent('claude').run(h.req);
+    if (process.getuid?.() !== 0) return void (await run);
+    const err = (await run.catch((e: unknown) => e)) as FleetError;
+    expect(err.kind).toBe('agent_unusable');
+    expect(err.message).toMatch(/claude cannot run as root outside the fleet sandbox: Claude Code refuses --permission-mode bypassPermissions/);
+    expect(existsSync(join(dir, 'record.json'))).toBe(false);
+  });
+
+  it('inside the sandbox it gets IS_SANDBOX=1 and never the nonessential traffic; an anthropic provider sets endpoint, key and model', async () => {
+    const cfg = config({ providers: [provider('gw', 'http://127.0.0.1:9/', { api: 'anthropic', apiKeyEnv: 'GW_KEY', models: { low: 'gw-small', high: 'gw-large' } }), provider('chat', 'http://127.0.0.1:8/v1')] });
+    const h = request({ workdir: dir, sandboxed: true, config: cfg, env: fakeEnv('claude-success.jsonl', { GW_KEY: 'sk-gw', ANTHROPIC_AUTH_TOKEN: 'host-token', FAKE_CLI_RECORD_ENV: 'IS_SANDBOX,CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC,ANTHROPIC_BASE_URL,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' }), task: { agent: 'claude', prompt: 'x' } });
+    const result = await createAgent('claude', { cooldowns: new CooldownRegistry() }).run(h.req);
+    expect(result).toMatchObject({ exit: 0, provider: 'gw' });
+    const rec = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { argv: string[]; env: Record<string, string | undefined> };
+    expect(rec.argv.at(-1)).toBe('gw-small');
+    expect(rec.env).toMatchObject({ IS_SANDBOX: '1', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9', ANTHROPIC_API_KEY: 'sk-gw' });
+    expect(rec.env.ANTHROPIC_AUTH_TOKEN).toBeUndefined(); // the provider's key replaces the host's credentials
   });
 
   it('parses assistant usage per message id for mid-run budgets', () => {

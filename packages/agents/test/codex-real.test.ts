@@ -5,7 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CooldownRegistry, createAgent } from '@agentfleet/agents';
+import { WaitRequest } from '@agentfleet/core';
+import { CooldownRegistry, createAgent, MemoryProviderPauses } from '@agentfleet/agents';
 import { removeDir, repoRoot, reply, startStandin, tempDir, type OpenAIStandin } from '@agentfleet/testkit';
 import { config, provider, request } from './helpers.js';
 
@@ -57,4 +58,34 @@ describe.skipIf(!present)('real codex CLI against the stand-in', () => {
     expect(h.events).toContainEqual({ type: 'message', text: 'DONE from the stand-in' });
     expect(h.events.some((e) => e.type === 'step' && e.step === 'agent' && /^codex thread .+$/.test(e.detail ?? ''))).toBe(true);
   });
+
+  it('a usage limit parks the task until the reset codex reports (to the minute); the provider is paused fleet-wide', async () => {
+    standin.reset();
+    const resetsAt = Date.now() + 3_600_000;
+    standin.enqueue(reply.usageLimit(resetsAt));
+    const pauses = new MemoryProviderPauses();
+    const cfg = config({ providers: [provider('standin', standin.url, { api: 'responses', apiKeyEnv: 'STANDIN_KEY', timeoutMs: 20_000 })] });
+    const h = request({ workdir: dir, pauses, config: cfg, env: { PATH: process.env.PATH, HOME: dir, STANDIN_KEY: 'k' }, task: { agent: 'codex', prompt: 'x' } });
+    const wait = (await createAgent('codex', { codexBin: CODEX, cooldowns: new CooldownRegistry() }).run(h.req).catch((e: unknown) => e)) as WaitRequest;
+    expect(wait).toBeInstanceOf(WaitRequest);
+    expect(wait.wait.kind).toBe('usage_limit');
+    expect(Math.abs(wait.wait.until! - resetsAt)).toBeLessThanOrEqual(60_000);
+    expect(wait.wait.reason).toMatch(/^codex usage limit on standin; resets /);
+    expect(await pauses.pausedUntil('standin')).toBe(wait.wait.until);
+  });
+
+  it('while codex retries a 429 itself, the provider is paused fleet-wide; the reset it does not report is the default', async () => {
+    standin.reset();
+    standin.respondWith(() => reply.status(429, { 'retry-after': '1' }, 'Rate limit reached for requests.'));
+    const pauses = new MemoryProviderPauses();
+    const cfg = config({ providers: [provider('standin', standin.url, { api: 'responses', apiKeyEnv: 'STANDIN_KEY', timeoutMs: 20_000 })] });
+    const h = request({ workdir: dir, pauses, config: cfg, env: { PATH: process.env.PATH, HOME: dir, STANDIN_KEY: 'k' }, task: { agent: 'codex', prompt: 'x' } });
+    const result = await createAgent('codex', { codexBin: CODEX, cooldowns: new CooldownRegistry() }).run(h.req);
+    expect(result.exit).toBe(1);
+    expect(result.summary).toMatch(/429 Too Many Requests/);
+    expect(standin.modelRequests.length).toBeGreaterThan(1); // codex retried on its own
+    const until = await pauses.pausedUntil('standin');
+    expect(until).toBeGreaterThan(Date.now() + 20_000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 30_000);
+  }, 60_000);
 });

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, type FleetConfig } from '@agentfleet/core';
-import { MemoryProviderPauses, SpendMeter, type AgentEvent, type AgentRunRequest, type AgentTask, type ProviderPauses } from '@agentfleet/agents';
+import { MemoryProviderPauses, SpendMeter, type AgentEvent, type AgentRunRequest, type AgentTask, type ProviderPauses, type ProviderPermits } from '@agentfleet/agents';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 export const FAKE_CODEX = join(FIXTURES, 'bin/fake-codex');
@@ -24,7 +24,7 @@ export interface RequestHarness {
   controller: AbortController;
 }
 
-export function request(opts: { workdir: string; task?: Partial<AgentTask>; config?: FleetConfig; pauses?: ProviderPauses; env?: NodeJS.ProcessEnv; budget?: AgentRunRequest['budget']; signal?: AbortSignal }): RequestHarness {
+export function request(opts: { workdir: string; task?: Partial<AgentTask>; config?: FleetConfig; pauses?: ProviderPauses; permits?: ProviderPermits; env?: NodeJS.ProcessEnv; budget?: AgentRunRequest['budget']; signal?: AbortSignal; sandboxed?: boolean }): RequestHarness {
   const events: AgentEvent[] = [];
   const controller = new AbortController();
   const req: AgentRunRequest = {
@@ -37,6 +37,8 @@ export function request(opts: { workdir: string; task?: Partial<AgentTask>; conf
     meter: new SpendMeter(),
     config: opts.config ?? config(),
     pauses: opts.pauses ?? new MemoryProviderPauses(),
+    permits: opts.permits,
+    sandboxed: opts.sandboxed,
   };
   return { req, events, controller };
 }

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { FleetError } from '@agentfleet/core';
+import { FleetError, WaitRequest } from '@agentfleet/core';
 import { checkProvider, CooldownRegistry, createAgent, modelFor, rateLimitResetAt, sleep, tierFor, type ProviderPauses } from '@agentfleet/agents';
 import { Keys, RedisProviderPauses } from '@agentfleet/store';
 import { freePort, removeDir, reply, startStandin, tempDir, type OpenAIStandin } from '@agentfleet/testkit';
@@ -33,9 +33,9 @@ function redisPauses(): RedisProviderPauses {
   return new RedisProviderPauses(r, new Keys(prefix));
 }
 
-async function runLlm(providers: ReturnType<typeof provider>[], opts: { cooldowns: CooldownRegistry; pauses?: ProviderPauses; maxPauseWaitMs?: number }) {
+async function runLlm(providers: ReturnType<typeof provider>[], opts: { cooldowns: CooldownRegistry; pauses?: ProviderPauses; parkAfterMs?: number }) {
   const h = request({ workdir: dir, config: config({ providers }), pauses: opts.pauses, task: { prompt: 'say hi' } });
-  const result = await createAgent('llm', { cooldowns: opts.cooldowns, maxPauseWaitMs: opts.maxPauseWaitMs }).run(h.req);
+  const result = await createAgent('llm', { cooldowns: opts.cooldowns, parkAfterMs: opts.parkAfterMs }).run(h.req);
   return { result, events: h.events };
 }
 
@@ -123,7 +123,7 @@ describe('provider chain', () => {
     expect(r.events.some((e) => e.type === 'step' && /every provider is paused; waiting 1 s for only/.test(e.detail ?? ''))).toBe(true);
   });
 
-  it('fails with provider_unavailable when every provider is down, and when a pause outlasts the wait limit', async () => {
+  it('fails with provider_unavailable when every provider is down; parks the task when every pause outlasts the slot-holding limit', async () => {
     const p1 = await freePort();
     const p2 = await freePort();
     const err = (await runLlm([provider('x', `http://127.0.0.1:${p1}/v1`), provider('y', `http://127.0.0.1:${p2}/v1`)], { cooldowns: new CooldownRegistry() }).catch((e: unknown) => e)) as FleetError;
@@ -133,9 +133,13 @@ describe('provider chain', () => {
 
     a.reset();
     a.enqueue(reply.status(429, { 'x-ratelimit-reset-requests': '1m30s' }));
-    const err2 = (await runLlm([provider('limited', a.url)], { cooldowns: new CooldownRegistry(), maxPauseWaitMs: 1000 }).catch((e: unknown) => e)) as FleetError;
-    expect(err2.kind).toBe('provider_unavailable');
-    expect(err2.message).toMatch(/limited resumes in (89|90) s, past the wait limit/);
+    const before = Date.now();
+    const wait = (await runLlm([provider('limited', a.url)], { cooldowns: new CooldownRegistry() }).catch((e: unknown) => e)) as WaitRequest;
+    expect(wait).toBeInstanceOf(WaitRequest);
+    expect(wait.wait.kind).toBe('provider_pause');
+    expect(wait.wait.until).toBeGreaterThanOrEqual(before + 90_000);
+    expect(wait.wait.until).toBeLessThanOrEqual(Date.now() + 90_000);
+    expect(wait.wait.reason).toMatch(/every provider for tier 'low' is paused; limited resumes at /);
   });
 
   it('reads reset times from retry-after, retry-after-ms, x-ratelimit-reset and x-ratelimit-reset-* headers', () => {

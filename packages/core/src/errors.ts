@@ -14,6 +14,8 @@ export type ErrorKind =
   | 'check_failed'
   | 'setup_failed'
   | 'sandbox_error'
+  /** the agent cannot run on this host as it is set up (claude as root outside the sandbox): retries would not help */
+  | 'agent_unusable'
   | 'internal';
 
 /** An error a user can act on: its message is shown as is, without a stack trace. */

@@ -17,3 +17,5 @@ export * from './slots.js';
 export * from './protocol.js';
 export * from './usage.js';
 export * from './transcript.js';
+export * from './config/provider-api.js';
+export type { PermitLease, PermitRequest } from './permits.js';

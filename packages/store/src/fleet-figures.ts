@@ -2,6 +2,8 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { HostRegistry } from './host-registry.js';
 import type { Keys } from './keys.js';
+import type { ProviderPause, RedisProviderPauses } from './provider-pauses.js';
+import type { PermitStatus, RedisProviderPermits } from './provider-permits.js';
 import type { RunReader } from './run-reader.js';
 import { parseStats } from './stats.js';
 import { DEFAULT_QUEUE, labelsOfQueue, queueNameFor, type TaskQueues } from './task-queues.js';
@@ -18,7 +20,14 @@ export class FleetFigures {
     private readonly queues: TaskQueues,
     private readonly hosts: HostRegistry,
     private readonly runs: RunReader,
+    private readonly providers: { pauses: RedisProviderPauses; permits: RedisProviderPermits },
   ) {}
+
+  /** Providers paused fleet-wide and endpoints with permits (maxConcurrent): what waits on which provider. */
+  async providerStates(): Promise<{ pauses: ProviderPause[]; permits: PermitStatus[] }> {
+    const [pauses, permits] = await Promise.all([this.providers.pauses.list(), this.providers.permits.list()]);
+    return { pauses, permits };
+  }
 
   listHosts(): Promise<HostStatus[]> {
     return this.hosts.list();

@@ -5,6 +5,7 @@ import { HostRegistry } from './host-registry.js';
 import { Keys } from './keys.js';
 import { Notices } from './notices.js';
 import { RedisProviderPauses } from './provider-pauses.js';
+import { RedisProviderPermits } from './provider-permits.js';
 import { RunIntegration } from './run-integration.js';
 import { RunReader } from './run-reader.js';
 import { RunWriter } from './run-writer.js';
@@ -28,6 +29,7 @@ import { RunRetention } from './retention/run-retention.js';
  *   notices   what people are told of (runs finished, tasks failed, ...), a durable stream
  *   hosts     daemons' registration, heartbeats, desired slots
  *   pauses    fleet-wide provider pauses
+ *   permits   fleet-wide provider concurrency (maxConcurrent), fair leases per endpoint
  *   integration  the `--integrate` merge of a run's results
  *   transcripts  attempts' transcripts (capped streams)
  *   archives  where archived runs are, and the runs retention keeps (pins)
@@ -45,6 +47,7 @@ export class FleetStore {
   readonly notices: Notices;
   readonly hosts: HostRegistry;
   readonly pauses: RedisProviderPauses;
+  readonly permits: RedisProviderPermits;
   readonly integration: RunIntegration;
   readonly transcripts: Transcripts;
   readonly archives: RunArchives;
@@ -64,8 +67,9 @@ export class FleetStore {
     this.waits = new TaskWaits(redis, this.keys, scripts, this.queues);
     this.read = new RunReader(redis, this.keys);
     this.hosts = new HostRegistry(redis, this.keys);
-    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read);
     this.pauses = new RedisProviderPauses(redis, this.keys);
+    this.permits = new RedisProviderPermits(redis, this.keys);
+    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits });
     this.integration = new RunIntegration(redis, this.keys);
     this.transcripts = new Transcripts(redis, this.keys);
     this.archives = new RunArchives(redis, this.keys);
@@ -73,6 +77,7 @@ export class FleetStore {
   }
 
   async close(): Promise<void> {
+    await this.permits.close();
     await this.queues.close();
     this.transcripts.close();
     this.redis.disconnect();

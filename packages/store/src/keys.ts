@@ -73,6 +73,26 @@ export class Keys {
   providerPause(provider: string): string {
     return `${this.prefix}:provider:${provider}:paused-until`;
   }
+  /** Provider names with their fleet-wide pause, `until|reason` (what status and top list). */
+  providerPauses(): string {
+    return `${this.prefix}:provider-pauses`;
+  }
+  /**
+   * One provider endpoint's permits (provider-permits.ts), by the endpoint's id (a hash of its
+   * baseURL): holders, waiters in arrival order, waiters' liveness, declared caps, the ticket
+   * counter, who holds or waits; `granted` is the pub/sub channel of grants.
+   */
+  permitKeys(endpoint: string): string[] {
+    const base = `${this.prefix}:permits:${endpoint}`;
+    return ['holders', 'waiters', 'seen', 'caps', 'ticket', 'info'].map((k) => `${base}:${k}`);
+  }
+  permitGranted(): string {
+    return `${this.prefix}:permits:granted`;
+  }
+  /** Endpoints that have had permits: id -> JSON { name, baseURL }. */
+  permitEndpoints(): string {
+    return `${this.prefix}:permits:endpoints`;
+  }
   /** Waiting tasks of every run (parked, awaiting approval): member `<run>|<task>`, score = when it is due (epoch ms; +inf = never by itself). */
   waits(): string {
     return `${this.prefix}:waits`;

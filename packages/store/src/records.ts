@@ -66,6 +66,7 @@ export function toTaskReport(h: Record<string, string>, runId: string): TaskRepo
     summary: h.summary || null,
     history: json(h.history, [] as AttemptHistoryEntry[]),
     base: h.base || null,
+    wait: h.waitKind ? { kind: h.waitKind, reason: h.waitReason ?? '', until: h.waitUntil ? Number(h.waitUntil) : null, since: h.waitingSince ? Number(h.waitingSince) : null } : null,
   };
 }
 

@@ -30,15 +30,18 @@ export class RunContexts {
         clean: (h.clean as Plan['clean']) ?? 'all',
         config: JSON.parse(h.config ?? '{}') as RunConfig,
         costUsd: 0,
+        budgetUsd: null,
+        paused: false,
       };
       remember(this.fixedFields, runId, run);
     }
     return run;
   }
 
-  /** Dollars the run has spent so far (changes as tasks end: never cached). */
-  async spent(runId: string): Promise<number> {
-    return Number((await this.redis.hget(this.keys.run(runId), 'costUsd')) ?? 0);
+  /** What the run has spent, its budget now, and whether it is paused at it (change as tasks end: never cached). */
+  async spending(runId: string): Promise<Pick<RunContext, 'costUsd' | 'budgetUsd' | 'paused'>> {
+    const [cost, budget, status] = await this.redis.hmget(this.keys.run(runId), 'costUsd', 'budgetUsd', 'status');
+    return { costUsd: Number(cost ?? 0), budgetUsd: budget ? Number(budget) : null, paused: status === 'paused' };
   }
 
   /**

@@ -151,5 +151,5 @@ function withCounts(run: Record<string, string>, counts: Record<string, string> 
   const c = emptyCounts();
   for (const [k, v] of Object.entries(counts ?? {})) if (k in c) c[k as TaskStatus] = Number(v);
   c.queued = Math.max(0, inflight - c.running);
-  return { ...toRunSummary(run), counts: c, total: Number(run.total ?? 0), costUsd: Number(run.costUsd ?? 0) };
+  return { ...toRunSummary(run), counts: c, total: Number(run.total ?? 0), costUsd: Number(run.costUsd ?? 0), budgetUsd: run.budgetUsd ? Number(run.budgetUsd) : null };
 }

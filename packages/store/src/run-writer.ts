@@ -5,7 +5,7 @@ import type { Keys } from './keys.js';
 import { withMergeQueueAgain } from './merge-queue-retry.js';
 import { emptyCounts } from './records.js';
 import { buildSchedule } from './schedule.js';
-import { cancelScript, retryScript, type ScriptRunner } from './scripts/index.js';
+import { cancelScript, raiseBudgetScript, retryScript, type RaiseBudgetResult, type ScriptRunner } from './scripts/index.js';
 import { queueNameFor, type TaskQueues } from './task-queues.js';
 import type { ReadyTask, SubmitOptions, TaskStatus } from './types.js';
 
@@ -66,6 +66,8 @@ export class RunWriter {
       total: realCount,
       costUsd: 0,
       protocol: PROTOCOL_VERSION,
+      // the run pauses when its spend reaches it (includes/budget.lua); `fleet budget --raise` grows it
+      ...(opts.config.budgets?.perRunUsd !== undefined ? { budgetUsd: opts.config.budgets.perRunUsd } : {}),
     });
     const queueLabels = new Map<string, string[]>();
     const roots: ReadyTask[] = [];
@@ -150,6 +152,15 @@ export class RunWriter {
     const ready = await this.scripts.run(retryScript, { runId, items });
     await this.queues.add(ready);
     return { reopened: items.map((i) => i.id), ready };
+  }
+
+  /** `fleet budget RUN --raise USD`: a paused run under its new budget resumes, its budget-parked tasks queued again. */
+  async raiseBudget(runId: string, usd: number): Promise<Extract<RaiseBudgetResult, { ok: true }>> {
+    await requireRun(this.redis, this.keys, runId);
+    const res = await this.scripts.run(raiseBudgetScript, { runId, usd });
+    if (!res.ok) throw new InputError(`run ${runId} has no budget to raise (budgets.perRunUsd was not set in fleet.yaml when it was submitted)`);
+    await this.queues.add(res.woken);
+    return res;
   }
 
   /** Status, dependencies, dependents and queue of every task, in topological order. */

@@ -9,7 +9,13 @@ function histogram(size: number): HistogramTotals {
  * scripts as tasks finish, so every reader (monitor, report) sees the same monotonic counts.
  */
 export function parseStats(hash: Record<string, string>): FleetStats {
-  const stats: FleetStats = { tasks: [], retries: [], tokens: [], costUsd: [], duration: [], wait: histogram(WAIT_BUCKETS_SECONDS.length), runs: [], workerRestarts: [] };
+  const stats: FleetStats = { tasks: [], retries: [], tokens: [], costUsd: [], duration: [], wait: histogram(WAIT_BUCKETS_SECONDS.length), runs: [], workerRestarts: [], permitWaits: [] };
+  const permits = new Map<string, { provider: string; count: number; seconds: number }>();
+  const permit = (provider: string) => {
+    let p = permits.get(provider);
+    if (!p) permits.set(provider, (p = { provider, count: 0, seconds: 0 }));
+    return p;
+  };
   const durations = new Map<string, HistogramTotals>();
   const dur = (agent: string) => {
     let h = durations.get(agent);
@@ -60,11 +66,18 @@ export function parseStats(hash: Record<string, string>): FleetStats {
       case 'restarts':
         stats.workerRestarts.push({ host: parts[1] ?? '', count: value });
         break;
+      case 'permit_waits':
+        permit(parts[1] ?? '').count = value;
+        break;
+      case 'permit_wait_sum':
+        permit(parts[1] ?? '').seconds = value;
+        break;
     }
   }
   const withCount = (h: HistogramTotals): HistogramTotals => ({ ...h, count: h.buckets.reduce((a, b) => a + b, 0) });
   stats.wait = withCount(stats.wait);
   stats.duration = [...durations].map(([agent, h]) => ({ agent, ...withCount(h) }));
   stats.runs = [...runs].map(([status, count]) => ({ status, count }));
+  stats.permitWaits = [...permits.values()];
   return stats;
 }

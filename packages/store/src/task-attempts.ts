@@ -35,7 +35,7 @@ export class TaskAttempts {
     if (!record.id) throw new FleetError('internal', `task ${runId}/${taskId} not found in Redis`);
     const spec = JSON.parse(record.spec ?? '{}') as TaskSpec;
     const run = { ...(await this.runs.fixed(runId)) };
-    if (isModelBacked(spec.agent)) run.costUsd = await this.runs.spent(runId);
+    if (isModelBacked(spec.agent)) Object.assign(run, await this.runs.spending(runId));
     const depResults = run.repo && spec.inherit !== false ? await this.runs.dependencyResults(runId, spec.deps) : [];
     return { runId, taskId, spec, run, depResults, attempts: Number(record.attempts ?? 0) };
   }

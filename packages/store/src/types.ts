@@ -37,6 +37,8 @@ export interface RunWithCounts extends RunSummary {
   total: number;
   /** dollars spent by the run's model-backed tasks so far */
   costUsd: number;
+  /** the run's budget (budgets.perRunUsd at submit, raised by `fleet budget --raise`); null: none */
+  budgetUsd: number | null;
 }
 
 /** One task of `fleet report --format json` (contract). */
@@ -72,6 +74,8 @@ export interface TaskReport {
   history: AttemptHistoryEntry[];
   /** the commit the result branch starts from (its diff is base..commit) */
   base: string | null;
+  /** a waiting task (parked, awaiting approval): what for, until when (epoch ms; null = until woken) */
+  wait: { kind: string; reason: string; until: number | null; since: number | null } | null;
 }
 
 /** A task as the run's graph shows it (the console's DAG). */
@@ -206,6 +210,8 @@ export interface FleetStats {
   wait: HistogramTotals;
   runs: { status: RunStatus; count: number }[];
   workerRestarts: { host: string; count: number }[];
+  /** requests that waited for a provider permit (maxConcurrent), and the seconds they waited */
+  permitWaits: { provider: string; count: number; seconds: number }[];
 }
 
 export interface QueueCount {
@@ -256,6 +262,10 @@ export interface RunContext {
   config: RunConfig;
   /** dollars spent so far (read for model-backed tasks only; 0 otherwise) */
   costUsd: number;
+  /** the run's budget now (budgets.perRunUsd at submit, raised by `fleet budget`); null: none (model-backed tasks only) */
+  budgetUsd: number | null;
+  /** the run is paused at its budget (model-backed tasks only) */
+  paused: boolean;
 }
 
 /** Everything a worker needs to run a claimed task. */

@@ -1,9 +1,10 @@
 // The `agentfleet_*` metric families. A fresh Registry is filled from one snapshot on every
 // scrape (collect-on-scrape): nothing accumulates in the monitor process, and counters are the
 // durable totals kept in Redis, so a restarted monitor neither loses nor double-counts.
-// Labels stay bounded: host, slot, agent, model, kind, status, state, queue; never a run or task id.
+// Labels stay bounded: host, slot, agent, model, kind, status, state, queue, provider; never a run or task id.
 import { Counter, Gauge, Registry } from 'prom-client';
 import { TotalsHistogram } from './histogram-totals.js';
+import { addProviderMetrics } from './provider-metrics.js';
 import type { MetricsSnapshot, RunSnapshot } from './snapshot.js';
 
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
@@ -110,6 +111,8 @@ export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
   const overBudget = gauge('agentfleet_runs_over_budget', 'Active runs whose spend exceeds the per-run budget.');
   overBudget.set(countOverBudget(active, snap.runBudgetUsd));
   if (snap.runBudgetUsd) gauge('agentfleet_run_budget_usd', 'Configured per-run budget in US dollars.').set(snap.runBudgetUsd);
+
+  addProviderMetrics(snap, registers);
 
   // Redis.
   gauge('agentfleet_redis_memory_used_bytes', 'Memory used by Redis (INFO used_memory).').set(snap.redis.usedMemory);

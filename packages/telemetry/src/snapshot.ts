@@ -50,6 +50,14 @@ export interface FleetStatsSnapshot {
   wait: HistogramTotals;
   runs: readonly { status: string; count: number }[];
   workerRestarts: readonly { host: string; count: number }[];
+  /** requests that waited for a provider permit (maxConcurrent), and the seconds they waited */
+  permitWaits?: readonly { provider: string; count: number; seconds: number }[];
+}
+
+/** Providers paused fleet-wide and capped endpoints with their permits (FleetFigures.providerStates). */
+export interface ProviderStatesSnapshot {
+  pauses: readonly { provider: string; until: number; reason: string }[];
+  permits: readonly { provider: string; limit: number; inUse: number; waiting: number }[];
 }
 
 export interface QueueCountSnapshot {
@@ -103,4 +111,5 @@ export interface MetricsSnapshot {
   histogramBounds: HistogramBounds;
   /** per-run budget in USD (fleet.yaml budgets.perRunUsd), when configured */
   runBudgetUsd?: number | null;
+  providers?: ProviderStatesSnapshot;
 }

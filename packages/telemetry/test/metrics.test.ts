@@ -58,6 +58,18 @@ describe('metrics from a snapshot', () => {
     expect(samples.get('agentfleet_task_wait_seconds_sum')).toBe(80);
   });
 
+  it('exports provider economics: permit waits, permits in use and waiting under the cap, and pauses', async () => {
+    const samples = parseSamples(await renderMetrics(snapshot()));
+    expect(samples.get('agentfleet_provider_permit_waits_total{provider="lan"}')).toBe(14);
+    expect(samples.get('agentfleet_provider_permit_wait_seconds_total{provider="lan"}')).toBe(42);
+    expect(samples.get('agentfleet_provider_permits_in_use{provider="lan"}')).toBe(4);
+    expect(samples.get('agentfleet_provider_permit_waiters{provider="lan"}')).toBe(14);
+    expect(samples.get('agentfleet_provider_permit_limit{provider="lan"}')).toBe(4);
+    const paused = samples.get('agentfleet_provider_paused_seconds{provider="groq"}')!;
+    expect(paused).toBeGreaterThan(25);
+    expect(paused).toBeLessThanOrEqual(30);
+  });
+
   it('leaves processes of a down host out and counts no budget when none is configured', async () => {
     const snap = { ...snapshot(), runBudgetUsd: null };
     const samples = parseSamples(await renderMetrics(snap));
@@ -79,7 +91,7 @@ describe('metrics from a snapshot', () => {
     for (const h of snap.hosts) for (const w of h.workers ?? []) for (const v of [w.runId, w.taskId]) if (v) ids.add(v);
     const text = await renderMetrics(snap);
     for (const id of ids) expect(text).not.toContain(id);
-    const allowed = new Set(['host', 'slot', 'queue', 'state', 'status', 'agent', 'model', 'kind', 'le']);
+    const allowed = new Set(['host', 'slot', 'queue', 'state', 'status', 'agent', 'model', 'kind', 'provider', 'le']);
     for (const key of parseSamples(text).keys()) {
       for (const m of key.matchAll(/([a-z_]+)="([^"]*)"/g)) {
         expect(allowed, `label ${m[1]} in ${key}`).toContain(m[1]);

@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { hostdScript } from './built-apps.js';
 import { workerPids } from './processes.js';
 import { removeDir, tempDir } from './temp-dir.js';
+import { userTempDir, type UnixUser } from './unix-user.js';
 
 /** Daemon timings short enough that a test notices a lost worker or host in seconds. */
 export const FAST_DAEMON_ENV: Readonly<Record<string, string>> = {
@@ -25,6 +26,8 @@ export interface HostdOptions {
   labels?: string[];
   env?: Record<string, string>;
   home?: string;
+  /** run the daemon (and so its workers and agents) as this unprivileged user */
+  user?: UnixUser;
 }
 
 export class TestHostd {
@@ -34,7 +37,7 @@ export class TestHostd {
   private output = '';
 
   constructor(readonly opts: HostdOptions) {
-    this.home = opts.home ?? tempDir('home');
+    this.home = opts.home ?? (opts.user ? userTempDir('home', opts.user) : tempDir('home'));
     this.host = opts.host ?? 'h1';
     this.proc = this.spawn();
   }
@@ -52,9 +55,11 @@ export class TestHostd {
         ...FAST_DAEMON_ENV,
         AGENTFLEET_HEARTBEAT_TTL_MS: String(FAST_HEARTBEAT_TTL_MS),
         LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
+        ...(this.opts.user ? { HOME: this.opts.user.home, USER: this.opts.user.name, LOGNAME: this.opts.user.name } : {}),
         ...this.opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(this.opts.user ? { uid: this.opts.user.uid, gid: this.opts.user.gid, cwd: this.opts.user.home } : {}),
     });
     p.stdout?.on('data', (b: Buffer) => (this.output += b.toString()));
     p.stderr?.on('data', (b: Buffer) => (this.output += b.toString()));

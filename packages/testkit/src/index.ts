@@ -10,7 +10,7 @@ export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
 export * from './plans.js'; // task, plan, noConfig, writeShellPlan, sleepers
-export * from './store.js'; // testStore, runEnded, dropStore, hostStatus
+export * from './store.js'; // testStore, runEnded, dropStore, hostStatus, claimAs
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
 export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
@@ -29,3 +29,6 @@ export * from './npm-project.js'; // makeNpmProject, npmCacheKeys: an npm projec
 export * from './model-fleet.js'; // startModelFleet: stand-in model, store, one-slot daemon and a CLI home
 export * from './browser.js'; // launchChromium: Debian's chromium through playwright-core
 export * from './http-listener.js'; // startHttpListener: a local HTTP server that records what reaches it
+export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
+export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
+export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user

@@ -60,6 +60,7 @@ export function stats(scale = 1): FleetStats {
     wait: { buckets: [10, 20, 10, 5, 5, 3, 1, 1, 0, 0, 0].map((n) => n * scale), sum: 80 * scale, count: 55 * scale },
     runs: [{ status: 'succeeded', count: 3 * scale }, { status: 'failed', count: 1 * scale }],
     workerRestarts: [{ host: 'mugen', count: 1 * scale }],
+    permitWaits: [{ provider: 'lan', count: 14 * scale, seconds: 42 * scale }],
   };
 }
 
@@ -78,12 +79,12 @@ export function runs(): (RunWithCounts & { costUsd: number })[] {
     {
       id: '01JXRUNAAAAAAAAAAAAAAAAAAA', name: 'issue-715', status: 'running', schedule: 'deps', baseCommit: 'abc123',
       createdAt: new Date(NOW - 600_000).toISOString(), startedAt: new Date(NOW - 590_000).toISOString(), finishedAt: null,
-      counts, total: 40, costUsd: 61.5,
+      counts, total: 40, costUsd: 61.5, budgetUsd: 50,
     },
     {
       id: '01JXRUNBBBBBBBBBBBBBBBBBBB', name: 'nightly', status: 'succeeded', schedule: 'levels', baseCommit: 'def456',
       createdAt: new Date(NOW - 9e6).toISOString(), startedAt: new Date(NOW - 8.9e6).toISOString(), finishedAt: new Date(NOW - 1e6).toISOString(),
-      counts: { blocked: 0, ready: 0, queued: 0, running: 0, parked: 0, awaiting_approval: 0, succeeded: 12, failed: 0, skipped: 0, cancelled: 0 }, total: 12, costUsd: 3,
+      counts: { blocked: 0, ready: 0, queued: 0, running: 0, parked: 0, awaiting_approval: 0, succeeded: 12, failed: 0, skipped: 0, cancelled: 0 }, total: 12, costUsd: 3, budgetUsd: null,
     },
   ];
 }
@@ -97,5 +98,7 @@ export function snapshot(scale = 1): MetricsSnapshot {
     redis: { usedMemory: 52e6, maxMemory: 1e9 },
     histogramBounds: { durationSeconds: DURATION_BUCKETS_SECONDS, waitSeconds: WAIT_BUCKETS_SECONDS },
     runBudgetUsd: 50,
+    // pauses are read against the clock of the scrape
+    providers: { pauses: [{ provider: 'groq', until: Date.now() + 30_000, reason: '429 from groq' }], permits: [{ provider: 'lan', limit: 4, inUse: 4, waiting: 14 }] },
   };
 }

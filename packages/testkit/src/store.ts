@@ -1,7 +1,7 @@
 // Stores for tests, each with a key prefix of its own (test files share a Redis and run in
 // parallel); waiting for a run to end; dropping a store's queues. No vitest import here, so
 // scripts can use it too: tests pass the URL of the test Redis, inject('redisUrl').
-import { createRedis, FleetStore, type HostStatus, type RunStatus } from '@agentfleet/store';
+import { createRedis, FleetStore, type AttemptOwner, type HostStatus, type RunStatus } from '@agentfleet/store';
 import { waitFor } from './wait-for.js';
 
 let seq = 0;
@@ -29,4 +29,11 @@ export function runEnded(store: FleetStore, runId: string, timeoutMs = 60_000, e
 /** The host as `fleet hosts` lists it, if it ever registered. */
 export async function hostStatus(store: FleetStore, name: string): Promise<HostStatus | undefined> {
   return (await store.hosts.list()).find((h) => h.name === name);
+}
+
+/** Claims a task the way a worker does (as `worker` of `host`) and returns the attempt's owner: for tests that play the worker. */
+export async function claimAs(store: FleetStore, runId: string, taskId: string, host = 'h', worker = 'h-0'): Promise<AttemptOwner> {
+  const c = await store.attempts.claim(runId, taskId, host, worker);
+  if (!c.ok) throw new Error(`claim of ${runId}/${taskId} found nothing to run: ${c.status}`);
+  return { host, worker, attempt: c.attempts, startedAt: c.startedAt };
 }

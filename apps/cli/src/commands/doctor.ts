@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { AGENT_KINDS, type AgentKind, type FleetConfig, type ProviderSpec } from '@agentfleet/core';
-import { agentBinaries, checkBinary, checkProvider } from '@agentfleet/agents';
+import { agentBinaries, checkBinary, checkProvider, claudeRefusal } from '@agentfleet/agents';
 import { preflight, redactRedisUrl, redisPersistence } from '@agentfleet/store';
 import { loadConfig, openFleet, type GlobalOptions } from '../fleet-context.js';
 import { formatList, printJson, printLines } from '../output.js';
@@ -10,7 +10,7 @@ export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 /** One line of `fleet doctor`; `--json` prints these with their extra figures. */
 export interface DoctorCheck {
-  /** What was checked: redis, redis persistence, provider NAME, providers, git, codex, claude, sandbox HOST. */
+  /** What was checked: redis, redis persistence, provider NAME, providers, git, codex, claude, gemini, sandbox HOST. */
   name: string;
   status: CheckStatus;
   detail: string;
@@ -37,7 +37,7 @@ export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
     .description('check Redis, the model providers, the agent binaries and the sandbox on every host this fleet needs')
-    .option('--agents <kinds>', 'agents the plans will use: their binaries become required (codex, claude; llm needs a provider)', parseAgents)
+    .option('--agents <kinds>', 'agents the plans will use: their binaries become required (codex, claude, gemini; llm needs a provider)', parseAgents)
     .option('--json', 'print { ok, checks: [{ name, status, detail, ... }] }')
     .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')
     .addHelpText(
@@ -65,15 +65,18 @@ export function registerDoctorCommand(program: Command): void {
 /** Every check at once (they are independent), reported in a fixed order. */
 export async function runDoctor(config: FleetConfig, globals: GlobalOptions, required: readonly AgentKind[]): Promise<DoctorCheck[]> {
   const bins = agentBinaries();
-  const [redis, providers, git, codex, claude, sandboxes] = await Promise.all([
+  const [redis, providers, git, codex, claude, gemini, sandboxes] = await Promise.all([
     checkRedis(config, globals),
     checkProviders(config.providers, required.includes('llm')),
     binaryCheck('git', 'git', true, 'every task with a repository'),
     binaryCheck('codex', bins.codex, required.includes('codex'), 'codex tasks'),
     binaryCheck('claude', bins.claude, required.includes('claude'), 'claude tasks'),
+    binaryCheck('gemini', bins.gemini, required.includes('gemini'), 'gemini tasks'),
     checkSandboxes(config, globals),
   ]);
-  return [...redis, ...providers, git, codex, claude, ...sandboxes];
+  // claude as root runs inside the sandbox only: a problem where tasks would run unconfined
+  const sandboxed = sandboxes.every((c) => c.status === 'ok');
+  return [...redis, ...providers, git, codex, claudeAsThisUser(claude, required.includes('claude'), sandboxed), gemini, ...sandboxes];
 }
 
 /** `ok   redis  redis://... (7.0.15, noeviction)` / `FAIL provider lan: connection refused (...)`. */
@@ -116,13 +119,13 @@ async function checkProviders(providers: readonly ProviderSpec[], required: bool
   return Promise.all(
     providers.map(async (spec): Promise<DoctorCheck> => {
       const r = await checkProvider(spec);
-      const base = { name: `provider ${spec.name}`, baseURL: spec.baseURL, models: r.models, missingModels: r.missingModels, latencyMs: r.latencyMs };
+      const base = { name: `provider ${spec.name}`, baseURL: spec.baseURL, api: spec.api, usedBy: USED_BY[spec.api], models: r.models, missingModels: r.missingModels, latencyMs: r.latencyMs };
       if (!r.ok) return { ...base, status: 'fail', detail: describeProviderError(r.error ?? 'unreachable', spec.baseURL) };
       const served = `${r.models.length} ${r.models.length === 1 ? 'model' : 'models'}${r.models.length ? `: ${formatList(r.models, 8)}` : ''}`;
       if (r.missingModels.length) {
         return { ...base, status: 'warn', detail: `${spec.baseURL} serves ${served}; configured but not listed: ${r.missingModels.join(', ')}` };
       }
-      return { ...base, status: 'ok', detail: `${spec.baseURL} (${served})` };
+      return { ...base, status: 'ok', detail: `${spec.baseURL} (${served}; api ${spec.api}, for ${USED_BY[spec.api] ?? 'no agent'})` };
     }),
   );
 }
@@ -134,6 +137,16 @@ function describeProviderError(error: string, baseURL: string): string {
   const why = error.slice(prefix.length);
   return `${CONNECT_ERRORS[why] ?? why} (${baseURL})`;
 }
+
+/** Claude Code refuses to skip its permission prompts for root: a root fleet runs claude tasks only inside the sandbox. */
+function claudeAsThisUser(check: DoctorCheck, required: boolean, sandboxed: boolean): DoctorCheck {
+  const why = check.status === 'ok' ? claudeRefusal(sandboxed) : undefined;
+  if (!why) return check;
+  return { ...check, status: required ? 'fail' : 'warn', detail: `${check.detail}, but ${why.replace(/^claude /, '')}${required ? '' : ' (needed only by claude tasks)'}`, asRoot: true };
+}
+
+/** Which agent kind walks a provider, by its API. */
+const USED_BY: Record<string, string> = { chat: 'llm tasks', responses: 'codex tasks', anthropic: 'claude tasks', gemini: 'gemini tasks' };
 
 async function binaryCheck(name: string, bin: string, required: boolean, neededBy: string): Promise<DoctorCheck> {
   const r = await checkBinary(bin);

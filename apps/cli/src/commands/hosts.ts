@@ -5,6 +5,7 @@ import { openFleet, type GlobalOptions } from '../fleet-context.js';
 import { fleetHome } from '../home.js';
 import { stopLocalDaemon } from '../local-daemon.js';
 import { formatTable, printJson, printLines } from '../output.js';
+import { providerLines } from '../report/providers.js';
 import { sandboxNotice } from '../sandbox-notice.js';
 
 const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)}G`;
@@ -54,8 +55,9 @@ export function registerHostCommands(program: Command): void {
       const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
       try {
         const hosts = await fleet.store.hosts.list();
-        if (opts.json) printJson(hosts);
-        else printLines(hostLines(hosts));
+        if (opts.json) return printJson(hosts);
+        const providers = providerLines(await fleet.store.figures.providerStates());
+        printLines([...hostLines(hosts), ...(providers.length ? ['', 'providers', ...providers.map((l) => `  ${l}`)] : [])]);
       } finally {
         await fleet.close();
       }

@@ -1,12 +1,12 @@
 import { buildDag, dagFigures, layerDag, type PlanFigures, type Plan } from '@agentfleet/core';
 import { InvalidArgumentError, type Command } from 'commander';
-import { configuredSlots, loadConfigFile } from '../config-file.js';
+import { loadConfigFile } from '../config-file.js';
+import { DEFAULT_SLOTS, planSlots, slotsNote } from '../fleet-slots.js';
 import { formatList, formatMinutes, formatTable, plural, printJson, printLines } from '../output.js';
 import { loadPlanFile } from '../plan-file.js';
 import { registerDraftCommand } from './draft.js';
 
-/** Slots assumed when neither --slots nor a fleet.yaml with hosts says otherwise. */
-export const DEFAULT_SLOTS = 18;
+export { DEFAULT_SLOTS };
 /** Levels shown in human output; --json has them all. */
 const MAX_LEVELS_SHOWN = 50;
 
@@ -31,32 +31,28 @@ export function registerPlanCommands(program: Command): void {
     .command('show')
     .description('levels, critical path, speedup and predicted makespan of a plan')
     .argument('<file>', 'plan file (YAML or JSON)')
-    .option('--slots <n>', `worker slots to plan for (default: the slots of the hosts in fleet.yaml, else ${DEFAULT_SLOTS})`, parseSlots)
+    .option('--slots <n>', `worker slots to plan for (default: the fleet's slots when it is reachable, else the hosts of fleet.yaml, else ${DEFAULT_SLOTS})`, parseSlots)
     .option('--json', 'print the figures as JSON')
     .addHelpText(
       'after',
       '\nExamples:\n  fleet plan show examples/realistic-60.yaml\n  fleet plan show examples/fanout.yaml --slots 6 --json\n\n' +
         '--json prints { levels, criticalPath: { tasks, minutes }, sequentialMinutes, idealSpeedup,\n' +
-        '  slots, boundMinutes, predictedMinutes: { deps, levels } }.',
+        '  slots, boundMinutes, predictedMinutes: { deps, levels }, slotsFrom: flag|fleet|config|default }.',
     )
     .action(async (file: string, options: { slots?: number; json?: boolean }, command: Command) => {
       const loaded = await loadPlanFile(file);
-      const slots = options.slots ?? (await slotsFromConfig(command)) ?? DEFAULT_SLOTS;
+      const { config } = command.optsWithGlobals<{ config?: string }>();
+      const { slots, from } = await planSlots(options.slots, await loadConfigFile(config));
       const figures = dagFigures(buildDag(loaded.tasks), slots);
-      if (options.json) printJson(figures);
-      else printLines(describeFigures(loaded, figures));
+      if (options.json) printJson({ ...figures, slotsFrom: from });
+      else printLines(describeFigures(loaded, figures, slotsNote(from)));
     });
 
   registerDraftCommand(plan);
 }
 
-async function slotsFromConfig(command: Command): Promise<number | undefined> {
-  const { config } = command.optsWithGlobals<{ config?: string }>();
-  return configuredSlots(await loadConfigFile(config));
-}
-
 /** The human view of `fleet plan show`. */
-export function describeFigures(plan: Plan, f: PlanFigures): string[] {
+export function describeFigures(plan: Plan, f: PlanFigures, slotsFrom?: string): string[] {
   const edges = plan.tasks.reduce((sum, t) => sum + t.deps.length, 0);
   const lines = [`plan ${plan.name}: ${plural(plan.tasks.length, 'task')}, ${plural(f.levels.length, 'level')}, ${plural(edges, 'dependency', 'dependencies')}`, '', 'levels'];
   const shown = f.levels.slice(0, MAX_LEVELS_SHOWN);
@@ -72,6 +68,7 @@ export function describeFigures(plan: Plan, f: PlanFigures): string[] {
       [`predicted makespan on ${f.slots} slots`, `deps ${formatMinutes(f.predictedMinutes.deps)} / levels ${formatMinutes(f.predictedMinutes.levels)}`],
     ]),
   );
+  if (slotsFrom) lines.push('', `${f.slots} slots: ${slotsFrom}`);
   return lines;
 }
 

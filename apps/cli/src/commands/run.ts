@@ -120,9 +120,9 @@ export function registerRunCommands(program: Command): void {
     .action(async (runArg: string | undefined, opts: { json?: boolean }, cmd: Command) =>
       withFleet(cmd, async ({ store }) => {
         const run = await store.read.get(await runIdOrLatest(store, runArg));
-        const waiting = await store.waits.list(run.id);
-        if (opts.json) printJson({ ...run, waiting });
-        else printLines(statusLines(run, waiting));
+        const [waiting, providers] = await Promise.all([store.waits.list(run.id), store.figures.providerStates()]);
+        if (opts.json) printJson({ ...run, waiting, providers });
+        else printLines(statusLines(run, waiting, providers));
       }),
     );
 

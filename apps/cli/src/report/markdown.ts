@@ -1,4 +1,5 @@
 import type { RunReport } from '@agentfleet/store';
+import { attemptsSection } from './sections/attempts.js';
 import { branchesSection } from './sections/branches.js';
 import { integrationSection } from './sections/integration.js';
 import { messagesSection } from './sections/messages.js';
@@ -8,9 +9,10 @@ import { sandboxSection } from './sections/sandbox.js';
 import { summarySection } from './sections/summary.js';
 import { tasksSection } from './sections/tasks.js';
 import { verificationSection } from './sections/verification.js';
+import { waitsSection } from './sections/waits.js';
 
 /** The sections of `fleet report RUN`, in order; each returns its lines, or none when it has nothing to say. */
-const SECTIONS: ((r: RunReport) => string[])[] = [summarySection, tasksSection, problemsSection, messagesSection, reviewsSection, verificationSection, sandboxSection, integrationSection, branchesSection];
+const SECTIONS: ((r: RunReport) => string[])[] = [summarySection, tasksSection, waitsSection, problemsSection, messagesSection, attemptsSection, reviewsSection, verificationSection, sandboxSection, integrationSection, branchesSection];
 
 /** `fleet report RUN` in Markdown: what passed, what failed, what it cost, where the work is. */
 export function reportMarkdown(r: RunReport): string {

@@ -1,5 +1,6 @@
 import type { RunWithCounts, WaitingTask } from '@agentfleet/store';
 import { formatTable } from '../output.js';
+import { providerLines, type ProviderStates } from './providers.js';
 
 /** One line of run progress: a bar and the counts by status. */
 export function progressLine(run: RunWithCounts, width = 30): string {
@@ -17,7 +18,8 @@ export function waitLine(w: WaitingTask, now = Date.now()): string {
   return `${w.taskId}: ${w.status === 'awaiting_approval' ? 'awaits approval' : 'parked'} (${w.kind}) ${until}${w.reason ? ` — ${w.reason}` : ''}`;
 }
 
-export function statusLines(run: RunWithCounts, waiting: readonly WaitingTask[] = []): string[] {
+export function statusLines(run: RunWithCounts, waiting: readonly WaitingTask[] = [], providers?: ProviderStates): string[] {
+  const onProviders = providers ? providerLines(providers, Date.now(), run.id) : [];
   return formatTable([
     ['run', run.id],
     ['name', run.name],
@@ -28,6 +30,19 @@ export function statusLines(run: RunWithCounts, waiting: readonly WaitingTask[] 
     ['started', run.startedAt ?? '-'],
     ['finished', run.finishedAt ?? '-'],
     ['progress', progressLine(run)],
+    ...(run.budgetUsd !== null || run.costUsd > 0 ? [['spend', budgetLine(run)]] : []),
     ...waiting.map((w, i) => [i === 0 ? 'waiting' : '', waitLine(w)]),
+    ...onProviders.map((l, i) => [i === 0 ? 'providers' : '', l]),
   ]);
+}
+
+/** Dollars in a line: cents from a dollar on, else up to four decimals ($0.006, $0.0125). */
+export function money(usd: number): string {
+  return `$${usd >= 1 ? usd.toFixed(2) : String(Number(usd.toFixed(4)))}`;
+}
+
+/** `spent $4.20 of $5.00 (paused at its budget: ...)` */
+export function budgetLine(run: Pick<RunWithCounts, 'id' | 'costUsd' | 'budgetUsd' | 'status'>): string {
+  if (run.budgetUsd === null) return `spent ${money(run.costUsd)} (no budget)`;
+  return `spent ${money(run.costUsd)} of ${money(run.budgetUsd)}${run.status === 'paused' ? ` (paused at its budget: fleet budget ${run.id} --raise USD resumes it)` : ''}`;
 }

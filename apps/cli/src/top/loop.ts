@@ -2,6 +2,7 @@
 // screen, raw keyboard: q or Ctrl-C quits); otherwise one summary line per interval.
 import type { Readable, Writable } from 'node:stream';
 import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot } from '@agentfleet/telemetry';
+import type { ProviderSnapshot } from './providers-section.js';
 import { renderSummary, renderTop, type TopSnapshot } from './render.js';
 
 /** What `fleet top` reads; the store's FleetStore satisfies it. */
@@ -9,6 +10,8 @@ export interface TopSource {
   listHosts(): Promise<readonly HostSnapshot[]>;
   listRuns(opts?: { active?: boolean }): Promise<readonly RunSnapshot[]>;
   recentFailures(limit: number): Promise<readonly TaskFailureSnapshot[]>;
+  /** paused providers and permits (the store has them; simple sources may not) */
+  providerStates?(): Promise<ProviderSnapshot>;
 }
 
 export type TopOutput = Writable & { isTTY?: boolean; columns?: number; rows?: number };
@@ -35,8 +38,8 @@ const LEAVE_SCREEN = `${ESC}?25h${ESC}?1049l`;
 const QUIT_KEYS = new Set(['q', 'Q', '\x03']);
 
 export async function readTopSnapshot(source: TopSource, failuresLimit: number): Promise<TopSnapshot> {
-  const [hosts, runs, failures] = await Promise.all([source.listHosts(), source.listRuns({ active: true }), source.recentFailures(failuresLimit)]);
-  return { hosts, runs, failures, error: null };
+  const [hosts, runs, failures, providers] = await Promise.all([source.listHosts(), source.listRuns({ active: true }), source.recentFailures(failuresLimit), source.providerStates?.()]);
+  return { hosts, runs, failures, providers, error: null };
 }
 
 /** Screen bytes for one frame: home, each line cleared to its end, the rest of the screen cleared. */

@@ -2,12 +2,15 @@
 import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot, WorkerSnapshot } from '@agentfleet/telemetry';
 import { bar, fit, formatBytes, formatDuration, formatPercent, pad } from './format.js';
 import { runProgress } from './progress.js';
+import { providerSection, type ProviderSnapshot } from './providers-section.js';
 
 export interface TopSnapshot {
   hosts: readonly HostSnapshot[];
   /** active runs */
   runs: readonly RunSnapshot[];
   failures: readonly TaskFailureSnapshot[];
+  /** paused providers and permits, when the source tells them */
+  providers?: ProviderSnapshot;
   /** set when the last refresh failed: shown on top of the last good figures */
   error?: string | null;
 }
@@ -32,6 +35,7 @@ export function renderTop(snap: TopSnapshot, opts: RenderOptions): string[] {
     '',
     ...runSection(snap.runs, width, opts.now),
     '',
+    ...withGap(providerSection(snap.providers, opts.now)),
     ...failureSection(snap.failures, opts.now),
   ].map((l) => fit(l, width));
   if (opts.height !== undefined && lines.length > opts.height) {
@@ -124,7 +128,8 @@ export function renderSummary(snap: TopSnapshot, now: number): string {
     const p = runProgress(r, now);
     return `run ${r.name} ${r.status} ${p.done}/${p.total} (${formatPercent(p.ratio)})${p.etaMs !== null ? ` ETA ${formatDuration(p.etaMs)}` : ''}${p.failed ? ` failed ${p.failed}` : ''}`;
   });
-  const parts = [`hosts ${up}/${snap.hosts.length} up, slots ${busy}/${slots} busy`, ...(runs.length ? runs : ['no active run']), `failures ${snap.failures.length}`];
+  const paused = (snap.providers?.pauses ?? []).map((p) => `provider ${p.provider} paused ${formatDuration(Math.max(0, p.until - now))} more`);
+  const parts = [`hosts ${up}/${snap.hosts.length} up, slots ${busy}/${slots} busy`, ...(runs.length ? runs : ['no active run']), ...paused, `failures ${snap.failures.length}`];
   if (snap.error) parts.push(`error: ${snap.error}`);
   return `${new Date(now).toISOString().slice(0, 19)}Z ${parts.join('; ')}`;
 }
@@ -132,6 +137,10 @@ export function renderSummary(snap: TopSnapshot, now: number): string {
 function clock(now: number): string {
   const d = new Date(now);
   return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+function withGap(lines: string[]): string[] {
+  return lines.length ? [...lines, ''] : lines;
 }
 
 function sum(ns: number[]): number {

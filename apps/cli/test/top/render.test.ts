@@ -82,3 +82,18 @@ describe('renderSummary', () => {
     );
   });
 });
+
+describe('providers in fleet top', () => {
+  const providers = { pauses: [{ provider: 'groq', until: NOW + 95_000, reason: '429 from groq' }], permits: [{ provider: 'lan', limit: 4, inUse: 4, waiting: 14 }] };
+
+  it('shows what waits on which provider until when, between the runs and the failures', () => {
+    const lines = renderTop({ ...topSnapshot(), providers }, { width: 140, now: NOW });
+    const at = lines.indexOf('PROVIDERS');
+    expect(at).toBeGreaterThan(lines.indexOf('RUNS'));
+    expect(at).toBeLessThan(lines.indexOf('RECENT FAILURES'));
+    expect(lines[at + 1]).toBe(`  groq  paused 1m35s more (until ${new Date(NOW + 95_000).toISOString().slice(11, 19)}Z)  429 from groq`);
+    expect(lines[at + 2]).toBe('  lan  permits 4/4 in use, 14 waiting');
+    expect(renderTop(topSnapshot(), { width: 140, now: NOW })).not.toContain('PROVIDERS');
+    expect(renderSummary({ ...topSnapshot(), providers }, NOW)).toContain('provider groq paused 1m35s more');
+  });
+});

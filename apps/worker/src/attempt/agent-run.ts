@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { defaultConfig, isModelBacked } from '@agentfleet/core';
 import type { Confinement } from '@agentfleet/sandbox';
-import { createAgent, runWithReview, type AgentResult, type AgentRunRequest, type ProviderPauses, type SpendMeter } from '@agentfleet/agents';
+import { createAgent, runWithReview, type AgentResult, type AgentRunRequest, type ProviderPauses, type ProviderPermits, type SpendMeter } from '@agentfleet/agents';
 import type { ReviewRecord, TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 import type { AttemptEvents } from './attempt-events.js';
@@ -23,6 +23,7 @@ export interface AgentRunInputs {
   /** instead of the task's prompt (a fix round, the merge queue's resolver) */
   prompt?: string;
   pauses: ProviderPauses;
+  permits?: ProviderPermits;
   meter: SpendMeter;
   stop: AttemptStop;
   events: AttemptEvents;
@@ -41,6 +42,7 @@ export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: Ag
       workdir: inputs.dir,
       env: inputs.env,
       sandbox: inputs.sandbox,
+      sandboxed: inputs.sandbox !== undefined,
       credentials: inputs.credentials,
       loginHome: homedir(),
       scrub: inputs.scrub,
@@ -50,6 +52,7 @@ export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: Ag
       meter: inputs.meter,
       config: { ...DEFAULT_CONFIG, ...ctx.run.config },
       pauses: inputs.pauses,
+      permits: inputs.permits,
       // only model-backed agents log (their provider chain)
       logger: isModelBacked(ctx.spec.agent) ? log() : undefined,
     };

@@ -1,12 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
-import { FleetError, isModelBacked, jobIdOf, WaitRequest, type HostFile } from '@agentfleet/core';
-import { runBudgetReached, SpendMeter, type ProviderPauses } from '@agentfleet/agents';
+import { FleetError, jobIdOf, WaitRequest, type HostFile } from '@agentfleet/core';
+import { SpendMeter, type ProviderPauses, type ProviderPermits } from '@agentfleet/agents';
 import type { AttemptOwner, AttemptStatus, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
 import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
 import { AttemptEnd, type AttemptFindings } from './attempt-end.js';
 import { AttemptEvents } from './attempt-events.js';
 import { AttemptStop } from './attempt-stop.js';
+import { budgetGate } from './budget-gate.js';
 import { checkFailedError } from './checks.js';
 import { asFleetError, classifyFailure } from './failure.js';
 import { exitFailure, FailureEvidence } from './real-reason.js';
@@ -23,6 +24,8 @@ export interface AttemptDeps {
   store: FleetStore;
   logger: Logger;
   pauses: ProviderPauses;
+  /** fleet-wide permits of capped providers (maxConcurrent) */
+  permits?: ProviderPermits;
   /** git worktree when the run has a repository, scratch dir otherwise */
   workspaceFor: (ctx: TaskContext) => TaskWorkspace;
   /** what every task process starts from: the daemon's allowlisted variables (settings.agentEnvironment) */
@@ -104,9 +107,7 @@ export class TaskAttempt {
   async run(attemptsLeft: number): Promise<void> {
     const { ctx } = this;
     try {
-      if (isModelBacked(ctx.spec.agent) && runBudgetReached(ctx.run.config, ctx.run.costUsd)) {
-        throw new FleetError('budget_exceeded', `run ${ctx.runId} reached its budget of $${ctx.run.config.budgets?.perRunUsd}; model-backed tasks are not started`);
-      }
+      budgetGate(ctx);
       if (ctx.spec.mergeQueue) {
         const merged = await this.verified.mergeQueue();
         return void (await (merged ? this.succeeded({ ...merged, durationMs: Date.now() - this.started }) : this.lost()));

@@ -94,7 +94,7 @@ export class VerifiedAttempt {
 
   private agentInputs(ready: ReadyWorkspace, ctx: TaskContext) {
     const { d } = this;
-    return { ctx, dir: ready.dir, env: ready.env, sandbox: ready.sandbox, credentials: d.credentials, scrub: this.scrub, pauses: d.pauses, meter: d.meter, stop: d.stop, events: d.events, log: d.log, diff: () => d.workspace.diff() };
+    return { ctx, dir: ready.dir, env: ready.env, sandbox: ready.sandbox, credentials: d.credentials, scrub: this.scrub, pauses: d.pauses, permits: d.permits, meter: d.meter, stop: d.stop, events: d.events, log: d.log, diff: () => d.workspace.diff() };
   }
 
   /** Checks and setup: runTaskCommand in the workspace and the task's sandbox, their output reported as the attempt's events. */

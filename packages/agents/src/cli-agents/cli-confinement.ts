@@ -26,9 +26,9 @@ export function withKeys(req: Pick<AgentRunRequest, 'env' | 'credentials'>, name
 }
 
 /** Why a CLI's own sandbox is off, as the attempt's events and the log say it once per run. */
-export function ownSandboxOff(req: Pick<AgentRunRequest, 'sandbox' | 'onEvent' | 'logger'>, agent: string): boolean {
-  if (!req.sandbox) return false;
-  const why = `${agent}'s own sandbox is off: the fleet's bubblewrap sandbox confines it (network ${req.sandbox.network}), and a second one cannot nest inside it`;
+export function ownSandboxOff(req: Pick<AgentRunRequest, 'sandboxed' | 'sandbox' | 'onEvent' | 'logger'>, agent: string): boolean {
+  if (!req.sandboxed) return false;
+  const why = `${agent}'s own sandbox is off: the fleet's bubblewrap sandbox confines it (network ${req.sandbox?.network ?? 'full'}), and a second one cannot nest inside it`;
   req.onEvent({ type: 'step', step: 'sandbox', status: 'ok', detail: why });
   req.logger?.info({ agent }, why);
   return true;

@@ -23,7 +23,7 @@ export async function runJsonlCli(
   req: AgentRunRequest,
   bin: string,
   args: string[],
-  opts: { env: NodeJS.ProcessEnv; stdin?: string; onLine: (line: string) => { events: AgentEvent[]; stop?: FleetError } },
+  opts: { env: NodeJS.ProcessEnv; stdin?: string; onLine: (line: string) => { events: AgentEvent[]; stop?: FleetError }; onStderr?: (text: string) => void },
 ): Promise<CliRun> {
   const { task } = req;
   const tail = new TailBuffer();
@@ -53,6 +53,7 @@ export async function runJsonlCli(
     onStdout: (text) => lines.push(text, handle),
     onStderr: (text) => {
       tail.push(text);
+      opts.onStderr?.(text);
       req.onEvent({ type: 'output', stream: 'stderr', text });
     },
   });

@@ -1,5 +1,5 @@
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { FleetError, roundUsd, shortArgs } from '@agentfleet/core';
+import { FleetError, providersFor, roundUsd, shortArgs } from '@agentfleet/core';
 import { abortError, budgetOverrun, effectiveBudget } from '../budget.js';
 import { ProviderChain } from '../providers/chain.js';
 import type { CooldownRegistry } from '../providers/cooldowns.js';
@@ -14,8 +14,8 @@ import { runTool, TOOL_DEFINITIONS } from './tools.js';
 export interface LlmAgentOptions {
   maxTurns?: number;
   cooldowns?: CooldownRegistry;
-  /** Longest wait for fleet-wide pauses to lift before failing with provider_unavailable. */
-  maxPauseWaitMs?: number;
+  /** Waits for every provider longer than this park the task (default 60 s). */
+  parkAfterMs?: number;
 }
 
 export const LLM_SYSTEM_PROMPT = `You are a coding agent working alone in a git workspace (the current directory).
@@ -37,14 +37,16 @@ export class LlmAgent implements Agent {
     const budget = effectiveBudget(req.budget, req.config);
     const tier = tierFor(task.complexity, task.risk);
     const emit = (e: AgentEvent) => req.onEvent(e);
-    const chain = new ProviderChain(req.config.providers, {
+    const chain = new ProviderChain(providersFor(req.config.providers, 'llm'), {
       pauses: req.pauses,
+      permits: req.permits,
       // the model calls are the worker's own: their keys come from its environment, not the task's
       env: req.credentials ?? req.env,
       cooldowns: this.opts.cooldowns,
       logger: req.logger,
-      maxWaitMs: this.opts.maxPauseWaitMs,
+      parkAfterMs: this.opts.parkAfterMs,
       onStatus: (text) => emit(providerStep(text)),
+      holder: { runId: task.runId, taskId: task.taskId },
     });
     const tail = new TailBuffer();
     const messages: ChatCompletionMessageParam[] = [

@@ -13,7 +13,8 @@ export class ProviderStallError extends Error {
   }
 }
 
-const DEFAULT_RATE_LIMIT_PAUSE_MS = 30_000;
+/** How long a 429 pauses a provider when it says nothing of its reset. */
+export const DEFAULT_RATE_LIMIT_PAUSE_MS = 30_000;
 
 /** "1s", "6m0s", "20ms", "1h2m3.5s" (OpenAI's x-ratelimit-reset-* format) -> ms. */
 export function parseGoDuration(text: string): number | undefined {

@@ -8,7 +8,7 @@ export class MemoryProviderPauses implements ProviderPauses {
     const t = this.until.get(provider) ?? 0;
     return Promise.resolve(t > this.now() ? t : 0);
   }
-  pause(provider: string, untilMs: number): Promise<void> {
+  pause(provider: string, untilMs: number, _reason?: string): Promise<void> {
     if (untilMs > (this.until.get(provider) ?? 0)) this.until.set(provider, untilMs);
     return Promise.resolve();
   }

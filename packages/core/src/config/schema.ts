@@ -6,6 +6,7 @@ import { zodProblems } from '../zod-problems.js';
 import { SANDBOX_MODES } from '../plan/sandbox-types.js';
 import { hostFilesSchema } from './host-files.js';
 import { retentionSchema } from './retention.js';
+import { PROVIDER_APIS, SPILL_MODES } from './provider-api.js';
 
 const tierModels = z.strictObject({ low: z.string().min(1).optional(), medium: z.string().min(1).optional(), high: z.string().min(1).optional() });
 
@@ -39,7 +40,12 @@ const providerSchema = z.strictObject({
   /** ms a failing provider is skipped before it is tried again */
   cooldownMs: z.number().int().positive().default(60_000),
   reasoningEffort: z.enum(['low', 'medium', 'high']).optional(),
-  api: z.enum(['chat', 'responses']).default('chat'),
+  /** which API the endpoint speaks, so which agent kind uses it (provider-api.ts) */
+  api: z.enum(PROVIDER_APIS).default('chat'),
+  /** fleet-wide cap on requests in flight to this endpoint (its baseURL), shared by every run */
+  maxConcurrent: z.number().int().min(1).max(10_000).optional(),
+  /** whether a busy provider hands work to the next one of the chain (down ones always do, unless never) */
+  spill: z.enum(SPILL_MODES).default('when-down'),
 });
 
 const priceSchema = z.strictObject({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) });

@@ -1,10 +1,10 @@
 import type { NetworkMode, SandboxMode } from './sandbox-types.js';
 import type { IntegrateSpec, SetupSpec } from './verify-types.js';
 
-export const AGENT_KINDS = ['shell', 'codex', 'claude', 'llm', 'noop'] as const;
+export const AGENT_KINDS = ['shell', 'codex', 'claude', 'llm', 'noop', 'gemini'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 /** Agents that call a model: they need a prompt, spend tokens, and fall under run budgets. */
-export const MODEL_AGENT_KINDS = ['codex', 'claude', 'llm'] as const satisfies readonly AgentKind[];
+export const MODEL_AGENT_KINDS = ['codex', 'claude', 'llm', 'gemini'] as const satisfies readonly AgentKind[];
 
 export function isModelBacked(agent: string): boolean {
   return (MODEL_AGENT_KINDS as readonly string[]).includes(agent);

@@ -9,17 +9,12 @@
 ]]
 --- @include "includes/run-keys"
 --- @include "includes/now"
---- @include "includes/set-status"
---- @include "includes/describe-job"
+--- @include "includes/wake-parked"
 
 local tid = ARGV[2]
 local key = taskPrefix .. tid
 local t = redis.call('HMGET', key, 'status', 'waitKind')
 if t[1] ~= 'parked' or (ARGV[3] ~= '' and t[2] ~= ARGV[3]) then return { 'no', t[1] or '' } end
-local now = nowMs()
-redis.call('HDEL', key, 'waitKind', 'waitReason', 'waitUntil', 'waitingSince')
-redis.call('HINCRBY', key, 'jobSeq', 1)
-setStatus(tid, 'parked', 'queued', { 'queuedAt', now })
 local out = { 'ok' }
-describeTaskJob(out, tid)
+wakeParked(tid, nowMs(), out)
 return out

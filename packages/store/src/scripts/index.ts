@@ -9,3 +9,4 @@ export { cancelScript, type CancelArgs, type CancelResult } from './cancel.js';
 export { retryScript, type RetryArgs } from './retry.js';
 export { parkScript, type ParkArgs, type TaskWait } from './park.js';
 export { wakeScript, type WakeArgs } from './wake.js';
+export { raiseBudgetScript, type RaiseBudgetArgs, type RaiseBudgetResult } from './raise-budget.js';

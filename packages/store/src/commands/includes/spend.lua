@@ -1,4 +1,5 @@
 --- @include "run-keys"
+--- @include "budget"
 
 -- What one attempt spent, whatever its end: added to the task's totals, the run's cost and
 -- the durable per-model totals. `s` is { model, input, cachedInput, output, costUsd }.
@@ -9,7 +10,7 @@ local function recordSpend(key, s)
   if output > 0 then redis.call('HINCRBY', key, 'usageOutput', output) end
   if cost > 0 then
     redis.call('HINCRBYFLOAT', key, 'spentUsd', cost)
-    redis.call('HINCRBYFLOAT', runKey, 'costUsd', cost)
+    pauseAtBudget(tonumber(redis.call('HINCRBYFLOAT', runKey, 'costUsd', cost)))
   end
   local model = s.model
   if model and model ~= '' then
