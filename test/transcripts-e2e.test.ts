@@ -44,7 +44,7 @@ beforeAll(async () => {
     redisUrl: inject('redisUrl'),
     prefix: store.prefix,
     slots: 1,
-    // Claude Code refuses to run as root outside a sandbox: the daemon runs as a user of its own
+    // the daemon runs as a user of its own (as on the sshd hosts): the sandbox's user namespace is an unprivileged one
     user: isRoot ? ensureUnixUser('aftranscript') : undefined,
     env: {
       STANDIN_KEY: KEY,
