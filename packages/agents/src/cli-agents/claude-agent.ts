@@ -74,7 +74,7 @@ export class ClaudeAgent implements Agent {
       share.set(usage, claudeCost(req, state, model), { provider: providerName, model });
     };
     const run = await runJsonlCli(req, bin, claudeArgs(requestedModel), {
-      env: claudeEnv(req, picked?.provider),
+      env: await claudeEnv(req, picked?.provider),
       stdin: task.prompt ?? task.title,
       onLine: (line) => {
         // claude keeps retrying a 429 itself; the rest of the fleet holds off until the delay it was given

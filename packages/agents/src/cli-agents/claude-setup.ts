@@ -1,6 +1,6 @@
 import { FleetError, type ProviderSpec } from '@agentfleet/core';
 import type { AgentRunRequest } from '../types.js';
-import { OWN_LOGIN_KEYS, ownSandboxOff, withKeys } from './cli-confinement.js';
+import { carryLogins, LOGIN_FILES, OWN_LOGIN_KEYS, ownSandboxOff, withKeys } from './cli-confinement.js';
 
 /** Variables Claude Code reads its credentials from: a provider key named as one of them is passed as is. */
 const CLAUDE_AUTH_VARS = ['ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'CLAUDE_CODE_OAUTH_TOKEN'];
@@ -27,8 +27,10 @@ export function assertClaudeRuns(req: Pick<AgentRunRequest, 'sandboxed' | 'task'
  * anthropic) its endpoint and its one key, read from the worker's credentials; without a
  * provider, claude's own login variables. No other key of the fleet.
  */
-export function claudeEnv(req: Pick<AgentRunRequest, 'env' | 'credentials' | 'sandboxed' | 'sandbox' | 'onEvent' | 'logger'>, provider: ProviderSpec | undefined): NodeJS.ProcessEnv {
+export async function claudeEnv(req: Pick<AgentRunRequest, 'env' | 'credentials' | 'loginHome' | 'sandboxed' | 'sandbox' | 'onEvent' | 'logger'>, provider: ProviderSpec | undefined): Promise<NodeJS.ProcessEnv> {
   const env: NodeJS.ProcessEnv = { ...(provider ? req.env : withKeys(req, OWN_LOGIN_KEYS.claude)), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' };
+  // its own login (a subscription's OAuth file) into a private HOME, when no provider replaces it
+  if (!provider) await carryLogins(req, LOGIN_FILES.claude);
   // claude as root skips its permission prompts only when told it is in a sandbox: ours
   if (ownSandboxOff(req, 'claude')) env.IS_SANDBOX = '1';
   if (!provider) return env;

@@ -4,7 +4,7 @@
 // bubblewrap (it needs the namespaces bwrap took), and ours already confines it.
 import { copyFile, mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { AgentRunRequest } from '../types.js';
 
 /** Variables each CLI reads its own login from, when no provider of the chain names a key. */
@@ -42,4 +42,18 @@ export async function carryLogin(req: Pick<AgentRunRequest, 'loginHome'>, path: 
   const from = isAbsolute(path) ? path : join(req.loginHome ?? homedir(), path);
   await mkdir(dirname(to), { recursive: true, mode: 0o700 });
   await copyFile(from, to).catch(() => undefined); // no login there: the CLI uses a key instead
+}
+
+/** Login files of each CLI, relative to its user's home (codex's auth.json goes to CODEX_HOME instead). */
+export const LOGIN_FILES = {
+  claude: ['.claude/.credentials.json'],
+  gemini: ['.gemini/oauth_creds.json', '.gemini/google_accounts.json', '.gemini/settings.json'],
+} as const;
+
+/** A CLI's login files copied from the daemon user's home into the task's HOME, when that is a private one (the sandbox's). */
+export async function carryLogins(req: Pick<AgentRunRequest, 'env' | 'loginHome'>, files: readonly string[]): Promise<void> {
+  const home = req.env.HOME;
+  const from = req.loginHome ?? homedir();
+  if (!home || resolve(home) === resolve(from)) return;
+  for (const f of files) await carryLogin(req, join(from, f), join(home, f));
 }
