@@ -3,11 +3,10 @@
 // its namespaces (a bwrap that always fails). It never falls back to running tasks unconfined:
 // `fleet up`, `fleet hosts`, `fleet run` and `fleet doctor` say why, a `sandbox: none` task
 // runs, a sandboxed one waits; once the host can sandbox (fleet up --restart) it runs.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createRedis, FleetStore, type HostStatus } from '@agentfleet/store';
-import { ensureBuilt, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS, removeDir, requireBinaries, runEnded, tempDir, UserCli, workerPids, writeShellPlan } from '@agentfleet/testkit';
+import type { FleetStore, HostStatus } from '@agentfleet/store';
+import { ensureBuilt, localFleetHome, requireBinaries, runEnded, writeShellPlan, type LocalFleetHome, type UserCli } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git', 'bwrap');
 if (!ok && process.env.CI === 'true') throw new Error('missing prerequisite under CI: redis-server, git and bwrap (scripts/bootstrap installs them)');
@@ -19,23 +18,16 @@ describe.runIf(ok)('a host that cannot sandbox', () => {
   let dir: string;
   let cli: UserCli;
   let store: FleetStore;
+  let fleet: LocalFleetHome | undefined;
 
   beforeAll(async () => {
     await ensureBuilt();
-    dir = tempDir('sandbox-host');
-    mkdirSync(join(dir, 'home'));
-    writeFileSync(join(dir, 'fleet.yaml'), JSON.stringify({ redis: { prefix }, heartbeatTtlMs: FAST_HEARTBEAT_TTL_MS }));
-    cli = new UserCli(join(dir, 'fleet.yaml'), join(dir, 'home'), { REDIS_URL: inject('redisUrl'), ...FAST_DAEMON_ENV, AGENTFLEET_SLOTS: '1' });
-    store = new FleetStore(createRedis(inject('redisUrl')), prefix);
+    fleet = localFleetHome('sandbox-host', inject('redisUrl'), prefix, 1);
+    ({ dir, cli, store } = fleet);
   }, 300_000);
 
   afterAll(async () => {
-    if (cli) await cli.run(['down']).catch(() => undefined);
-    await store?.close();
-    if (dir) {
-      for (const pid of workerPids(join(dir, 'home'))) process.kill(pid, 'SIGKILL');
-      removeDir(dir);
-    }
+    await fleet?.stop();
   }, 120_000);
 
   it('says why wherever people look, runs sandbox: none tasks only, and runs the rest once it can sandbox', async () => {

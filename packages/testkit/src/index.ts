@@ -32,3 +32,4 @@ export * from './http-listener.js'; // startHttpListener: a local HTTP server th
 export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
 export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user
+export * from './local-fleet-home.js'; // localFleetHome: a user's local fleet (home, fleet.yaml, store) for tests of the fleet binary
