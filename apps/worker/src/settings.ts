@@ -1,12 +1,13 @@
 // The only reader of the daemon's (and its workers') environment: the variables the launcher
 // and the supervisor set, named in the host contract, turned into typed settings once.
 import { availableParallelism, hostname, totalmem } from 'node:os';
-import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile, type HostSandboxMode, type SandboxMode } from '@agentfleet/core';
+import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile, type HostSandboxMode, type NotifySpec, type SandboxMode } from '@agentfleet/core';
 import { DAEMON_ENV, defaultHome } from '@agentfleet/host-contract';
 import { allowlistedEnv } from './attempt/env-allowlist.js';
 import { parseHostFilesEnv } from './attempt/host-files.js';
 import { transcriptSettings, type TranscriptSettings } from './attempt/transcript/transcript-settings.js';
 import { retentionSettings, type RetentionSettings } from './retention/retention-sweep.js';
+import { readNotifySettings } from './notify/notify-settings.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -55,6 +56,10 @@ export interface WorkerSettings {
   transcripts: TranscriptSettings;
   /** Finished runs' retention (AGENTFLEET_RETENTION_*, from fleet.yaml's retention). */
   retention: RetentionSettings;
+  /** The daemon: fleet.yaml's notify: webhooks (URLs stay in the environment, under their urlEnv names). */
+  notify: NotifySpec[];
+  /** The daemon: monitor.publicUrl, for links in notifications. */
+  publicUrl: string | null;
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -94,6 +99,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     bwrap: env[DAEMON_ENV.bwrap] || 'bwrap',
     transcripts: transcriptSettings(env, home),
     retention: retentionSettings(env, home),
+    ...readNotifySettings(env),
   };
 }
 

@@ -29,7 +29,9 @@ export function createAgent(kind: AgentKind, deps: AgentDeps = {}): Agent {
   switch (kind) {
     case 'shell':
       return new ShellAgent();
+    // a pure approval gate runs nothing: the attempt publishes what its dependencies made and waits
     case 'noop':
+    case 'approval':
       return new NoopAgent();
     case 'llm':
       return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });

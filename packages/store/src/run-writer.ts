@@ -7,6 +7,7 @@ import { emptyCounts } from './records.js';
 import { buildSchedule } from './schedule.js';
 import { cancelScript, raiseBudgetScript, retryScript, type RaiseBudgetResult, type ScriptRunner } from './scripts/index.js';
 import { queueNameFor, type TaskQueues } from './task-queues.js';
+import { taskFields, usesFlow } from './task-records.js';
 import type { ReadyTask, SubmitOptions, TaskStatus } from './types.js';
 
 export interface CancelOutcome {
@@ -68,6 +69,9 @@ export class RunWriter {
       protocol: PROTOCOL_VERSION,
       // the run pauses when its spend reaches it (includes/budget.lua); `fleet budget --raise` grows it
       ...(opts.config.budgets?.perRunUsd !== undefined ? { budgetUsd: opts.config.budgets.perRunUsd } : {}),
+      // what a plan fragment of an `expands: true` task starts from
+      defaults: JSON.stringify(plan.defaults),
+      ...(usesFlow(plan.tasks) ? { flow: '1' } : {}),
     });
     const queueLabels = new Map<string, string[]>();
     const roots: ReadyTask[] = [];
@@ -83,24 +87,7 @@ export class RunWriter {
       // Roots are recorded queued at once; their jobs are added right after the transaction.
       const ready = node.pending === 0;
       const backoffMs = spec.backoffMs ?? 2000;
-      tx.hset(key, {
-        id: spec.id,
-        title: spec.title,
-        agent: spec.agent,
-        status: ready ? 'queued' : 'blocked',
-        pending: node.pending,
-        next: JSON.stringify(node.next),
-        deps: JSON.stringify(spec.deps),
-        dependents: JSON.stringify(node.dependents),
-        queue,
-        maxAttempts: spec.retries + 1,
-        backoffMs,
-        priority: node.priority,
-        attempts: 0,
-        spec: JSON.stringify(spec),
-        ...(node.finally ? { finally: '1' } : {}),
-        ...(ready ? { readyAt: now, queuedAt: now } : {}),
-      });
+      tx.hset(key, { ...taskFields(spec, { ...node, status: ready ? 'queued' : 'blocked', queue }), ...(node.finally ? { finally: '1' } : {}), ...(ready ? { readyAt: now, queuedAt: now } : {}) });
       if (ready) {
         tx.sadd(k.runInflight(runId), spec.id);
         roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs, priority: node.priority, jobSeq: 0 });

@@ -2,18 +2,11 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { jobIdOf, makeRunId, PROTOCOL_VERSION } from '@agentfleet/core';
 import { queueNameFor, type AttemptOwner, type FleetStore } from '../src/index.js';
-import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
+import { noConfig, plan, task, testStores } from '@agentfleet/testkit';
 
-const stores: FleetStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await dropStore(s);
-});
-
-function open(name: string) {
-  const s = testStore(name, inject('redisUrl'));
-  stores.push(s);
-  return s;
-}
+const stores = testStores(() => inject('redisUrl'));
+afterEach(stores.dropAll);
+const open = (name: string) => stores.open(name);
 
 async function claimed(store: FleetStore, runId: string, taskId: string): Promise<AttemptOwner> {
   const c = await store.attempts.claim(runId, taskId, 'h', 'h-0');

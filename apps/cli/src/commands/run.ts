@@ -1,12 +1,11 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { InputError, isBranchName, isRunId, makeRunId, type Plan, type Schedule } from '@agentfleet/core';
-import { resolveRef } from '@agentfleet/workspace';
+import { InputError, isBranchName, isRunId, type Plan, type Schedule } from '@agentfleet/core';
+import { absoluteRepo, submitPlan as submitRun } from '@agentfleet/sdk';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
 import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
 import { ensureLocalFleet } from '../local-fleet.js';
 import { checkLocalHostFiles } from '../local-host.js';
-import { integrateBranchOf } from '../verify-input.js';
 import { loadPlanFile } from '../plan-file.js';
 import { printJson, printLines } from '../output.js';
 import { reportMarkdown } from '../report/markdown.js';
@@ -29,24 +28,13 @@ export function exitCodeOf(status: RunStatus): number {
   return status === 'succeeded' ? 0 : 1;
 }
 
-/** Repository paths in a plan are relative to the plan file. */
-function absoluteRepo(plan: Plan, planPath: string): Plan['repo'] {
-  if (!plan.repo) return undefined;
-  const fix = (u: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^[^/]+@[^/]+:/.test(u) || isAbsolute(u) ? u : resolve(dirname(planPath), u));
-  return { ...plan.repo, url: fix(plan.repo.url), push: plan.repo.push ? fix(plan.repo.push) : undefined };
-}
-
 /**
- * Submits a plan: resolves the base commit once, writes the run in one transaction and
- * enqueues its roots (bad input writes nothing), then makes sure a fleet will take it.
+ * Submits a plan (the SDK's submit: the base commit resolved once, the run written in one
+ * transaction, bad input writes nothing), then makes sure a fleet will take it.
  */
 export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptions): Promise<string> {
-  const integrate = integrateBranchOf(plan, opts.integrate);
   checkLocalHostFiles(fleet.config);
-  const baseCommit = plan.repo ? await resolveRef(plan.repo.url, plan.repo.ref) : null;
-  const runId = makeRunId(new Date());
-  const { providers, pricing, budgets, git } = fleet.config;
-  await fleet.store.runs.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate });
+  const runId = await submitRun(fleet, plan, opts);
   await ensureLocalFleet(fleet);
   return runId;
 }
@@ -67,7 +55,7 @@ function parseBranch(value: string): string {
 }
 
 /** Checked before Redis is opened (an embedded redis-server would start for nothing). */
-function parseRunIdArg(value: string): string {
+export function parseRunIdArg(value: string): string {
   if (!isRunId(value)) throw new InvalidArgumentError('not a run id (such as r20261121-080000-ab12)');
   return value;
 }

@@ -1,7 +1,7 @@
 // The `fleet top` loop: in a terminal, a full-screen view redrawn every interval (alternate
 // screen, raw keyboard: q or Ctrl-C quits); otherwise one summary line per interval.
 import type { Readable, Writable } from 'node:stream';
-import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot } from '@agentfleet/telemetry';
+import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot, WaitSnapshot } from '@agentfleet/telemetry';
 import type { ProviderSnapshot } from './providers-section.js';
 import { renderSummary, renderTop, type TopSnapshot } from './render.js';
 
@@ -12,6 +12,8 @@ export interface TopSource {
   recentFailures(limit: number): Promise<readonly TaskFailureSnapshot[]>;
   /** paused providers and permits (the store has them; simple sources may not) */
   providerStates?(): Promise<ProviderSnapshot>;
+  /** tasks that wait without a slot (gates, parked tasks); optional for sources without them */
+  listWaits?(): Promise<readonly WaitSnapshot[]>;
 }
 
 export type TopOutput = Writable & { isTTY?: boolean; columns?: number; rows?: number };
@@ -38,8 +40,8 @@ const LEAVE_SCREEN = `${ESC}?25h${ESC}?1049l`;
 const QUIT_KEYS = new Set(['q', 'Q', '\x03']);
 
 export async function readTopSnapshot(source: TopSource, failuresLimit: number): Promise<TopSnapshot> {
-  const [hosts, runs, failures, providers] = await Promise.all([source.listHosts(), source.listRuns({ active: true }), source.recentFailures(failuresLimit), source.providerStates?.()]);
-  return { hosts, runs, failures, providers, error: null };
+  const [hosts, runs, failures, providers, waits] = await Promise.all([source.listHosts(), source.listRuns({ active: true }), source.recentFailures(failuresLimit), source.providerStates?.(), source.listWaits?.() ?? []]);
+  return { hosts, runs, failures, providers, waits, error: null };
 }
 
 /** Screen bytes for one frame: home, each line cleared to its end, the rest of the screen cleared. */

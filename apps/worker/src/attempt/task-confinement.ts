@@ -3,11 +3,11 @@
 // environment of its agent, checks and setup (process-env.ts), built from the allowlisted
 // daemon variables and the ones the task names.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { effectiveSandbox, FleetError, hostServes, sandboxNeedOf, type HostSandboxMode, type NetworkMode, type SandboxMode, type SetupSpec, type TaskSpec } from '@agentfleet/core';
 import { homeLayout } from '@agentfleet/host-contract';
 import { Confinement, type HostSandbox } from '@agentfleet/sandbox';
-import { packageCaches, taskProcessEnv, type TaskProcessIds } from './process-env.js';
+import { packageCaches, taskProcessEnv, type TaskIoPaths, type TaskProcessIds } from './process-env.js';
 
 /** How this host confines tasks (one per worker). */
 export interface HostConfinement {
@@ -54,11 +54,13 @@ export interface ConfineInputs {
   /** the mirror's objects the slot repository borrows, and the slot's exclude file (git workspaces) */
   objects?: string;
   excludesFile?: string;
+  /** where the task's processes leave outputs and a plan fragment (outside the workspace: writable in the sandbox) */
+  io?: TaskIoPaths;
 }
 
 /** The task's processes' environment and, with bwrap, their sandbox (its private HOME made empty first). */
 export function confineTask(i: ConfineInputs): { env: NodeJS.ProcessEnv; sandbox?: Confinement } {
-  const env = taskProcessEnv({ ...i.base, ...i.named }, i.ids, { home: i.home, ...(i.excludesFile ? { excludesFile: i.excludesFile } : {}) });
+  const env = taskProcessEnv({ ...i.base, ...i.named }, i.ids, { home: i.home, ...(i.excludesFile ? { excludesFile: i.excludesFile } : {}), ...(i.io ? { io: i.io } : {}) });
   if (i.mode === 'none' || !i.host.bwrap) return { env };
   const privateHome = join(i.slotPath, 'home');
   emptyDir(privateHome);
@@ -66,7 +68,7 @@ export function confineTask(i: ConfineInputs): { env: NodeJS.ProcessEnv; sandbox
   const sandbox = new Confinement(i.host.bwrap, {
     workdir: i.workdir,
     home: privateHome,
-    writable: Object.values(packageCaches(i.home)),
+    writable: [...Object.values(packageCaches(i.home)), ...(i.io ? [...new Set([dirname(i.io.outputs), dirname(i.io.planOut)])] : [])],
     readOnly: [i.objects, i.excludesFile].filter((p): p is string => p !== undefined),
     etcDir: join(i.slotPath, 'sandbox'),
     network: i.spec.network ?? 'full',

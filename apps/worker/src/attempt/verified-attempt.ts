@@ -12,6 +12,7 @@ import type { RunCommand } from './checks.js';
 import { mergeQueueAttempt, type ReadyWorkspace } from './merge-queue-attempt.js';
 import { confineTask, sandboxHere, slotPathOf } from './task-confinement.js';
 import { describeConfinement } from './confinement-note.js';
+import type { TaskIoPaths } from './process-env.js';
 import { resolverContext } from './resolver.js';
 import type { AttemptDeps } from './task-attempt.js';
 import { runTaskCommand } from './task-command.js';
@@ -49,10 +50,11 @@ export class VerifiedAttempt {
 
   /**
    * The workspace prepared (at `base`, else the task's own base) and set up, with the
-   * environment of the task's processes and their sandbox. A host that cannot give the task
-   * the sandbox it needs refuses before anything is prepared.
+   * environment of the task's processes and their sandbox (`io`: where they leave outputs and
+   * a plan fragment). A host that cannot give the task the sandbox it needs refuses before
+   * anything is prepared.
    */
-  async ready(jobId: string, base?: string): Promise<ReadyWorkspace> {
+  async ready(jobId: string, base?: string, io?: TaskIoPaths): Promise<ReadyWorkspace> {
     const { d } = this;
     const mode = sandboxHere(d.ctx.spec, d.ctx.run.repo?.setup, d.confinement);
     const prepared = await d.events.timed('workspace', () => d.workspace.prepare(d.ctx, jobId, d.stop.signal, { kept: this.kept, ...(base ? { base } : {}) }), (p) => p.base ?? p.dir);
@@ -60,6 +62,7 @@ export class VerifiedAttempt {
     const confined = confineTask({
       spec: d.ctx.spec, ids: { runId: d.ctx.runId, taskId: d.ctx.taskId, attempt: d.owner.attempt, slot: d.slot }, mode, host: d.confinement,
       base: d.agentEnv, named: d.named, home: d.home, slotPath: slotPathOf(d.home, d.owner.worker), workdir: prepared.dir,
+      ...(io ? { io } : {}),
       ...(slot ? { objects: slot.borrowedObjects, excludesFile: excludeFileOf(slot.path) } : {}),
     });
     const received = Object.keys(d.named);

@@ -10,3 +10,6 @@ export { retryScript, type RetryArgs } from './retry.js';
 export { parkScript, type ParkArgs, type TaskWait } from './park.js';
 export { wakeScript, type WakeArgs } from './wake.js';
 export { raiseBudgetScript, type RaiseBudgetArgs, type RaiseBudgetResult } from './raise-budget.js';
+export { skipScript, type SkipArgs, type SkipOutcome } from './skip.js';
+export { decideScript, type DecideArgs, type DecideOutcome, type DecisionInput } from './decide.js';
+export { expandScript, type ExpandArgs, type ExpandOutcome, type FragmentRecords } from './expand.js';
