@@ -1,7 +1,9 @@
 import type { AgentKind, ErrorKind, FleetConfig, ModelSpend, Plan, Schedule, TaskSpec, Usage } from '@agentfleet/core';
 import type { TaskFlowFields } from './flow-types.js';
+import type { HostSandboxStatus } from './sandbox-types.js';
 
 export type { ApprovalRecord, TaskFlowFields } from './flow-types.js';
+export type { HostSandboxStatus } from './sandbox-types.js';
 
 /**
  * blocked -> ready -> queued -> running -> succeeded | failed | skipped | cancelled; a task may
@@ -177,18 +179,6 @@ export interface HostStatus {
   protocolNotice: string | null;
   /** How the host confines its tasks (null when down, or a release before sandboxes). */
   sandbox: HostSandboxStatus | null;
-}
-
-/** A host's sandbox as its daemon tried it at start: configured mode, and whether bwrap works there. */
-export interface HostSandboxStatus {
-  /** what fleet.yaml configures for the host (hosts[].sandbox, local.sandbox) */
-  mode: 'bwrap' | 'none';
-  /** bwrap mode: it can create its namespaces here (false: the host takes only sandbox: none tasks) */
-  ok: boolean;
-  /** `bubblewrap 0.8.0` */
-  version?: string;
-  /** why it cannot sandbox, and what to do */
-  reason?: string;
 }
 
 /** Upper bounds (seconds) of the duration histogram buckets kept durably in Redis. */
