@@ -1,3 +1,5 @@
+// The one place an agent kind of a plan becomes an agent: shell, noop and approval gates, the
+// built-in llm agent, and the Codex, Claude Code and Gemini CLIs, each given what it needs.
 import type { AgentKind, Tier } from '@agentfleet/core';
 import { ClaudeAgent } from './cli-agents/claude-agent.js';
 import { CodexAgent } from './cli-agents/codex-agent.js';

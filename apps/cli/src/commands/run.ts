@@ -1,3 +1,6 @@
+// `fleet run`, status, runs, cancel, retry and report: the commands of a run's life. `fleet run`
+// checks the plan and its flags, submits through the SDK (packages/sdk/src/submit.ts, then
+// packages/store/src/run-writer.ts) and makes sure a fleet will take it.
 import { isAbsolute, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, isBranchName, isRunId, type Plan, type Schedule } from '@agentfleet/core';
@@ -67,7 +70,7 @@ async function runIdOrLatest(store: FleetStore, runId: string | undefined): Prom
   return latest;
 }
 
-export function registerRunCommands(program: Command): void {
+function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('submit a plan as a run; workers advance it without the CLI')
@@ -98,7 +101,9 @@ export function registerRunCommands(program: Command): void {
         else printLines([runId]);
       });
     });
+}
 
+function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('state of a run (default: the latest) with its counts by task status')
@@ -113,7 +118,9 @@ export function registerRunCommands(program: Command): void {
         else printLines(statusLines(run, waiting, providers));
       }),
     );
+}
 
+function registerRunsCommand(program: Command): void {
   program
     .command('runs')
     .description('recent runs')
@@ -128,7 +135,9 @@ export function registerRunCommands(program: Command): void {
         printLines(runs.map((r) => `${r.id}  ${r.status.padEnd(9)} ${String(r.counts.succeeded).padStart(4)}/${r.total} ok  ${r.name}`));
       }),
     );
+}
 
+function registerCancelCommand(program: Command): void {
   program
     .command('cancel')
     .description('cancel a run: waiting jobs removed, running agents killed (whole process group)')
@@ -140,7 +149,9 @@ export function registerRunCommands(program: Command): void {
         printLines([res.status === 'cancelled' ? `cancelled ${runId}: ${res.removedJobs} waiting jobs removed, ${res.runningTasks.length} running agents stopped` : `run ${runId} is already ${res.status}`]);
       }),
     );
+}
 
+function registerRetryCommand(program: Command): void {
   program
     .command('retry')
     .description('re-queue the failed and skipped tasks of a run')
@@ -160,7 +171,9 @@ export function registerRunCommands(program: Command): void {
         if (opts.watch) process.exitCode = exitCodeOf(await watchRun(fleet.store, runId));
       }),
     );
+}
 
+function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description('what passed, what failed, what it cost, which branches hold the work')
@@ -174,4 +187,14 @@ export function registerRunCommands(program: Command): void {
         else process.stdout.write(reportMarkdown(report));
       }),
     );
+}
+
+/** run, status, runs, cancel, retry and report: a run's life from the laptop. */
+export function registerRunCommands(program: Command): void {
+  registerRunCommand(program);
+  registerStatusCommand(program);
+  registerRunsCommand(program);
+  registerCancelCommand(program);
+  registerRetryCommand(program);
+  registerReportCommand(program);
 }

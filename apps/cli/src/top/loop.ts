@@ -49,67 +49,102 @@ export function frame(lines: readonly string[]): string {
   return `${ESC}H${lines.map((l) => `${l}${ESC}K`).join('\r\n')}\r\n${ESC}J`;
 }
 
+/** The terminal while `fleet top` draws: alternate screen, raw keys, redraw on resize. */
+class TopTerminal {
+  private readonly keyboard: boolean;
+
+  constructor(
+    private readonly stdout: TopOutput,
+    private readonly stdin: TopInput | undefined,
+    private readonly onQuit: () => void,
+    private readonly onResize: () => void,
+  ) {
+    this.keyboard = stdin?.isTTY === true && typeof stdin.setRawMode === 'function';
+  }
+
+  private readonly onKey = (chunk: Buffer | string) => {
+    if ([...chunk.toString()].some((c) => QUIT_KEYS.has(c))) this.onQuit();
+  };
+
+  enter(): void {
+    this.stdout.write(ENTER_SCREEN);
+    this.stdout.on('resize', this.onResize);
+    if (!this.keyboard || !this.stdin) return;
+    this.stdin.setRawMode!(true);
+    this.stdin.on('data', this.onKey);
+    this.stdin.resume();
+  }
+
+  leave(): void {
+    this.stdout.off('resize', this.onResize);
+    if (this.keyboard && this.stdin) {
+      this.stdin.off('data', this.onKey);
+      this.stdin.setRawMode!(false);
+      this.stdin.pause();
+    }
+    this.stdout.write(LEAVE_SCREEN);
+  }
+}
+
+/** One frame per interval until stopped (a quit key, the signal, or maxFrames). */
+class TopLoop {
+  private stopped: boolean;
+  private wake: (() => void) | undefined;
+  private last: TopSnapshot = { hosts: [], runs: [], failures: [], error: null };
+  private readonly tty: boolean;
+
+  constructor(private readonly opts: RunTopOptions) {
+    this.stopped = opts.signal?.aborted ?? false;
+    this.tty = opts.stdout.isTTY === true;
+  }
+
+  readonly stop = () => {
+    this.stopped = true;
+    this.wake?.();
+  };
+
+  async run(): Promise<void> {
+    const terminal = this.tty ? new TopTerminal(this.opts.stdout, this.opts.stdin, this.stop, () => this.wake?.()) : undefined;
+    this.opts.signal?.addEventListener('abort', this.stop, { once: true });
+    terminal?.enter();
+    try {
+      for (let frames = 0; !this.stopped; ) {
+        await this.draw();
+        if (this.stopped || (this.opts.maxFrames !== undefined && ++frames >= this.opts.maxFrames)) break;
+        await this.sleep(this.opts.intervalMs ?? 1000);
+      }
+    } finally {
+      this.opts.signal?.removeEventListener('abort', this.stop);
+      terminal?.leave();
+    }
+  }
+
+  private async draw(): Promise<void> {
+    const { source, stdout } = this.opts;
+    const now = (this.opts.now ?? Date.now)();
+    try {
+      this.last = await readTopSnapshot(source, this.opts.failuresLimit ?? 5);
+    } catch (err) {
+      this.last = { ...this.last, error: `cannot read the fleet state: ${(err as Error).message}` };
+    }
+    if (this.stopped) return;
+    if (this.tty) stdout.write(frame(renderTop(this.last, { width: stdout.columns ?? 80, height: stdout.rows, now })));
+    else stdout.write(`${renderSummary(this.last, now)}\n`);
+  }
+
+  /** Waits the interval; a quit or a resize ends the wait early. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+}
+
 export async function runTop(opts: RunTopOptions): Promise<void> {
-  const { source, stdout, stdin } = opts;
-  const intervalMs = opts.intervalMs ?? 1000;
-  const now = opts.now ?? Date.now;
-  const failuresLimit = opts.failuresLimit ?? 5;
-  const tty = stdout.isTTY === true;
-
-  let stopped = opts.signal?.aborted ?? false;
-  let wake: (() => void) | undefined;
-  const stop = () => {
-    stopped = true;
-    wake?.();
-  };
-  const redraw = () => wake?.();
-  const onKey = (chunk: Buffer | string) => {
-    if ([...chunk.toString()].some((c) => QUIT_KEYS.has(c))) stop();
-  };
-
-  opts.signal?.addEventListener('abort', stop, { once: true });
-  const keyboard = tty && stdin?.isTTY === true && typeof stdin.setRawMode === 'function';
-  if (tty) {
-    stdout.write(ENTER_SCREEN);
-    stdout.on('resize', redraw);
-    if (keyboard) {
-      stdin.setRawMode!(true);
-      stdin.on('data', onKey);
-      stdin.resume();
-    }
-  }
-
-  let last: TopSnapshot = { hosts: [], runs: [], failures: [], error: null };
-  try {
-    for (let frames = 0; !stopped; ) {
-      try {
-        last = await readTopSnapshot(source, failuresLimit);
-      } catch (err) {
-        last = { ...last, error: `cannot read the fleet state: ${(err as Error).message}` };
-      }
-      if (stopped) break;
-      if (tty) stdout.write(frame(renderTop(last, { width: stdout.columns ?? 80, height: stdout.rows, now: now() })));
-      else stdout.write(`${renderSummary(last, now())}\n`);
-      if (opts.maxFrames !== undefined && ++frames >= opts.maxFrames) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  } finally {
-    opts.signal?.removeEventListener('abort', stop);
-    if (tty) {
-      stdout.off('resize', redraw);
-      if (keyboard) {
-        stdin.off('data', onKey);
-        stdin.setRawMode!(false);
-        stdin.pause();
-      }
-      stdout.write(LEAVE_SCREEN);
-    }
-  }
+  await new TopLoop(opts).run();
 }
