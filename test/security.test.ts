@@ -172,16 +172,18 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
       reply.tool('finish', { summary: 'used the secrets' }),
     );
     const plan =
-      'name: secrets\ntasks:\n' +
+      'name: secrets\ndefaults: { env: [MY_TOKEN] }\ntasks:\n' +
       '  - id: model\n    agent: llm\n    prompt: Use the token.\n' +
       '  - id: deploy\n    agent: shell\n    deps: [model]\n    run: echo "deploying with $MY_TOKEN"; sleep 1\n' +
       '  - id: broken\n    agent: shell\n    retries: 0\n    run: echo "auth failed for token $MY_TOKEN" >&2; exit 3\n';
     const report = await run(plan, false);
     const status = Object.fromEntries(report.tasks.map((t) => [t.id, t.status]));
     expect(status).toEqual({ model: 'succeeded', deploy: 'succeeded', broken: 'failed' });
-    // The secrets were really there to leak: the key authenticated, the token reached the commands.
+    // The secrets were really there to leak: the key authenticated the worker's model calls, the
+    // token (named by the plan) reached the commands; the model read the command's output scrubbed,
+    // and the provider's key, which the task did not name, was not in its environment at all.
     expect(standin.modelRequests.every((r) => r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
-    expect(JSON.stringify(standin.modelRequests.at(-2)!.body.messages)).toContain(`token=${HOST_TOKEN}`);
+    expect(JSON.stringify(standin.modelRequests.at(-2)!.body.messages)).toContain('key= token=[REDACTED]');
     const deploy = report.tasks.find((t) => t.id === 'deploy')!;
     expect(deploy.outputTail).toMatch(/deploying with \[REDACTED\]/);
     expect(report.tasks.find((t) => t.id === 'broken')!.error!.message).toMatch(/auth failed for token \[REDACTED\]/);

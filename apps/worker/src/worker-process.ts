@@ -1,14 +1,18 @@
 // One worker process, forked by the host daemon (supervisor.ts) for one slot: takes one task
 // at a time from the queues its host serves and runs it as an attempt (attempt/). It gets its
 // settings from the environment the daemon passes (settings.ts) and talks back over IPC.
+import { homedir } from 'node:os';
 import type { ConnectionOptions } from 'bullmq';
 import { createRedis, FleetStore, redisOptionsFromUrl } from '@agentfleet/store';
+import { hostSandbox } from '@agentfleet/sandbox';
 import { ScratchWorkspace } from '@agentfleet/workspace';
 import { createLogger, secretValuesFromEnv } from '@agentfleet/telemetry';
 import { TaskRunner } from './attempt/task-runner.js';
 import type { FromWorker, ToWorker } from './ipc.js';
 import { killOrphanAgents } from './orphans.js';
-import { agentEnvironment, readSettings, slotName } from './settings.js';
+import { daemonVariables } from './attempt/env-allowlist.js';
+import type { HostConfinement } from './attempt/task-confinement.js';
+import { agentEnvironment, hostSandboxMode, readSettings, slotName, type WorkerSettings } from './settings.js';
 import { GitWorkspace } from './task-workspace.js';
 import { BusyReporter } from './worker/busy-reporter.js';
 import { QueueWorkers } from './worker/queue-workers.js';
@@ -38,6 +42,8 @@ async function main(): Promise<void> {
     permits: store.permits,
     workspaceFor: (ctx) => (ctx.run.repo && ctx.run.baseCommit ? git : scratch),
     agentEnv: agentEnvironment(slotId),
+    credentials: daemonVariables(),
+    confinement: hostConfinement(settings),
     secretValues,
     home: settings.home,
     slot: settings.slot,
@@ -53,6 +59,7 @@ async function main(): Promise<void> {
     name,
     labels: settings.labels,
     protocol: settings.protocol,
+    sandbox: hostSandboxMode(settings),
     lockMs: settings.lockMs,
     stalledMs: settings.stalledMs,
     logger,
@@ -92,6 +99,13 @@ async function main(): Promise<void> {
   process.on('disconnect', () => void shutdown('daemon went away'));
   send({ type: 'ready' });
   logger.info({ queues: queues.names }, 'worker ready');
+}
+
+/** How this worker's tasks are confined: bwrap's host-wide part is computed once, here. */
+function hostConfinement(settings: WorkerSettings): HostConfinement {
+  const mode = hostSandboxMode(settings);
+  const bwrap = mode === 'bwrap' ? hostSandbox({ hidden: { userHome: homedir(), fleetHome: settings.home }, path: process.env.PATH, bwrap: settings.bwrap }) : undefined;
+  return { host: settings.host, mode, problem: settings.sandboxProblem, ...(bwrap ? { bwrap } : {}) };
 }
 
 main().catch((err: Error) => {

@@ -4,10 +4,11 @@ import type { Logger } from '@agentfleet/telemetry';
 import { git } from './git.js';
 import { acquireLock, isStale, pidAlive, readLock } from './lock.js';
 import { MIRROR_STAMP, UNPUSHED, integrateDir, mirrorLockFile, mirrorsDir, slotsDir } from './paths.js';
-import { clearStaleGitState, preserveLocalRefs, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
+import { clearStaleGitState, preserveLocalRefs, preserveSlotRefs, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
 import { readExcludeFile } from './kept-paths.js';
-import { adminDirOf } from './slot.js';
+import { slotGitDir, slotRepoMirror, trustSlotRepo } from './slot-repo.js';
 import { readState, stateFile } from './slot-state.js';
+import { adminDirOf } from './worktree-admin.js';
 import { diskFree } from './disk.js';
 
 export interface JanitorOptions {
@@ -75,7 +76,7 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
   const log = opts.logger;
 
   // 1. Slots: salvage what an unused slot holds, then remove its worktree.
-  const retiring: { slot: string; path: string; wt: string; admin?: string }[] = [];
+  const retiring: Retiring[] = [];
   for (const slot of list(slotsDir(opts.home))) {
     const path = join(slotsDir(opts.home), slot);
     const lockFile = join(path, 'lock');
@@ -94,13 +95,18 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
       continue;
     }
     const wt = join(path, 'wt');
-    const admin = adminDirOf(wt);
-    if (admin) {
+    const mirror = slotRepoMirror(wt);
+    const admin = mirror ? undefined : adminDirOf(wt);
+    if (mirror || admin) {
       try {
-        clearStaleGitState(admin);
         const st = readState(path);
         const label = st?.runId && st.taskId ? `${st.runId}/${st.taskId}` : `slot-${slot}`;
-        await salvageWorktree(wt, { label, message: `fleet: ${label}: work left on slot ${slot} (salvaged by the janitor)`, env, exclude: st?.base ? [st.base] : [], skipPaths: readExcludeFile(path) });
+        const info = { label, message: `fleet: ${label}: work left on slot ${slot} (salvaged by the janitor)`, env, exclude: st?.base ? [st.base] : [], skipPaths: readExcludeFile(path) };
+        if (mirror) await salvageSlotRepo(wt, mirror, info, opts.author);
+        else {
+          clearStaleGitState(admin!);
+          await salvageWorktree(wt, info);
+        }
       } catch (e) {
         report.slotsKept.push({ slot, reason: `cannot check for unpublished work: ${(e as Error).message}` });
         continue;
@@ -109,7 +115,7 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
       report.slotsKept.push({ slot, reason: 'worktree unreadable by git: left for a person to look at' });
       continue;
     }
-    retiring.push({ slot, path, wt, admin });
+    retiring.push({ slot, path, wt, admin, mirror });
   }
 
   // 2. Mirrors: keep the commits of vanished worktrees, push preserved work, prune.
@@ -142,13 +148,13 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
   // 3. Remove retiring slots whose work is safe: on a remote now, or nothing was there.
   for (const r of retiring) {
     try {
-      if (r.admin) {
-        const base = readState(r.path)?.base;
-        const left = await git(['rev-list', '--count', 'HEAD', '--not', '--remotes', ...(base ? [base] : [])], { cwd: r.wt });
-        if (left.stdout.trim() !== '0') {
+      if (r.admin || r.mirror) {
+        if ((await unpushedCount(r)) !== '0') {
           report.slotsKept.push({ slot: r.slot, reason: 'holds work that could not be pushed' });
           continue;
         }
+      }
+      if (r.admin) {
         rmSync(join(r.admin, 'locked'), { force: true });
         await git(['worktree', 'remove', '--force', '--force', r.wt], { cwd: mirrorOfAdmin(r.admin) });
       }
@@ -163,7 +169,10 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
   // 4. Remove mirrors nothing uses any more.
   const usedMirrors = new Set<string>();
   for (const slot of list(slotsDir(opts.home))) {
-    const admin = adminDirOf(join(slotsDir(opts.home), slot, 'wt'));
+    const wt = join(slotsDir(opts.home), slot, 'wt');
+    const mirror = slotRepoMirror(wt);
+    const admin = mirror ? undefined : adminDirOf(wt);
+    if (mirror) usedMirrors.add(mirror);
     if (admin) usedMirrors.add(mirrorOfAdmin(admin));
   }
   for (const mirror of mirrors) {
@@ -195,6 +204,32 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
   removeLeftovers(opts.home, now, report);
   report.freeBytes = await diskFree(opts.home).catch(() => 0);
   return report;
+}
+
+interface Retiring {
+  slot: string;
+  path: string;
+  wt: string;
+  /** a linked worktree (the layout before per-slot repositories): its admin dir in the mirror */
+  admin?: string;
+  /** a slot repository: the mirror it borrows from */
+  mirror?: string;
+}
+
+/** A slot repository's leftovers committed and preserved in its mirror, with the branches its tasks made. */
+async function salvageSlotRepo(wt: string, mirror: string, info: Parameters<typeof salvageWorktree>[1], author: JanitorOptions['author']): Promise<void> {
+  if (!existsSync(mirror)) throw new Error(`its mirror ${mirror} is gone`);
+  if (!trustSlotRepo(wt, mirror, author)) throw new Error('its .git is broken');
+  clearStaleGitState(slotGitDir(wt));
+  await salvageWorktree(wt, { ...info, mirror });
+  await preserveSlotRefs(wt, mirror);
+}
+
+/** Commits of the slot's HEAD that no remote holds yet (preserved-but-unpushed work counts as not pushed). */
+async function unpushedCount(r: Retiring): Promise<string> {
+  const base = readState(r.path)?.base;
+  const not = r.mirror ? ['-c', 'core.alternateRefsPrefixes=refs/remotes/', 'rev-list', '--count', 'HEAD', '--not', '--alternate-refs'] : ['rev-list', '--count', 'HEAD', '--not', '--remotes'];
+  return (await git([...not, ...(base ? [base] : [])], { cwd: r.wt })).stdout.trim();
 }
 
 async function mirrorKeepReason(mirror: string, used: Set<string>, now: number, idleMs: number): Promise<string | undefined> {

@@ -40,7 +40,8 @@ export class LlmAgent implements Agent {
     const chain = new ProviderChain(providersFor(req.config.providers, 'llm'), {
       pauses: req.pauses,
       permits: req.permits,
-      env: req.env,
+      // the model calls are the worker's own: their keys come from its environment, not the task's
+      env: req.credentials ?? req.env,
       cooldowns: this.opts.cooldowns,
       logger: req.logger,
       parkAfterMs: this.opts.parkAfterMs,
@@ -62,6 +63,8 @@ export class LlmAgent implements Agent {
       workdir: req.workdir,
       env: req.env,
       signal: req.signal,
+      sandbox: req.sandbox,
+      scrub: req.scrub,
       onEvent: (e: AgentEvent) => {
         if (e.type === 'output') tail.push(e.text);
         emit(e);

@@ -1,3 +1,4 @@
+import type { NetworkMode, SandboxMode } from './sandbox-types.js';
 import type { IntegrateSpec, SetupSpec } from './verify-types.js';
 
 /** `approval`: a pure gate, it runs nothing and waits for a decision (see ApprovalSpec). */
@@ -69,6 +70,12 @@ export interface TaskSpec {
   fixRounds?: number;
   /** Set on the run's merge-queue task only (see plan/merge-queue.ts). */
   mergeQueue?: IntegrateSpec;
+  /** The sandbox its processes need: unset, as its host is configured (bwrap unless the host says none). */
+  sandbox?: SandboxMode;
+  /** Its processes' network in the sandbox (default full). */
+  network?: NetworkMode;
+  /** Names of the host's variables its processes get (only those the host forwards). */
+  env?: string[];
   /** Dependencies written `{ task, after: any }`: their failure or skip does not skip this task (a subset of deps). */
   anyDeps?: string[];
   when?: TaskCondition;
@@ -101,6 +108,9 @@ export interface PlanDefaults {
   checks?: string[];
   checkTimeoutMs?: number;
   fixRounds?: number;
+  sandbox?: SandboxMode;
+  network?: NetworkMode;
+  env?: string[];
 }
 
 export interface Plan {
