@@ -16,6 +16,7 @@ import { TaskWaits } from './task-waits.js';
 import { Transcripts } from './transcripts.js';
 import { RunArchives } from './retention/archive-index.js';
 import { RunRetention } from './retention/run-retention.js';
+import { Evals } from './evals/evals.js';
 
 /**
  * Run and fleet state in Redis, the only place that knows the key layout: one connection,
@@ -34,6 +35,7 @@ import { RunRetention } from './retention/run-retention.js';
  *   transcripts  attempts' transcripts (capped streams)
  *   archives  where archived runs are, and the runs retention keeps (pins)
  *   retention  finished runs archived, then removed
+ *   evals     suites run across a matrix of variants as ordinary runs, their trials scored
  */
 export class FleetStore {
   readonly keys: Keys;
@@ -52,6 +54,7 @@ export class FleetStore {
   readonly transcripts: Transcripts;
   readonly archives: RunArchives;
   readonly retention: RunRetention;
+  readonly evals: Evals;
 
   constructor(
     readonly redis: Redis,
@@ -74,6 +77,7 @@ export class FleetStore {
     this.transcripts = new Transcripts(redis, this.keys);
     this.archives = new RunArchives(redis, this.keys);
     this.retention = new RunRetention(redis, this.keys, this.queues, this.read, this.transcripts, this.archives);
+    this.evals = new Evals(redis, this.keys, { writer: this.runs, reader: this.read }, this.archives);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,7 @@ import type { AttemptFindings } from './attempt-end.js';
 import type { AttemptEvents } from './attempt-events.js';
 import type { AttemptStop } from './attempt-stop.js';
 import type { RunCommand } from './checks.js';
+import { HiddenFiles } from './hidden-files.js';
 import { mergeQueueAttempt, type ReadyWorkspace } from './merge-queue-attempt.js';
 import { taskProcessEnv } from './process-env.js';
 import { resolverContext } from './resolver.js';
@@ -37,9 +38,14 @@ export interface VerifiedAttemptDeps extends AttemptDeps {
  */
 export class VerifiedAttempt {
   private readonly kept: { keep: string[]; neverCommit: string[] };
+  /** an eval case's hidden files: in the workspace only while the checks run */
+  private readonly hidden: HiddenFiles | undefined;
 
   constructor(private readonly d: VerifiedAttemptDeps) {
-    this.kept = keptPathsOf(d.ctx.run, d.workspace.slot ? d.hostFiles : []);
+    const kept = keptPathsOf(d.ctx.run, d.workspace.slot ? d.hostFiles : []);
+    const hidden = d.ctx.spec.hidden;
+    this.kept = hidden ? { ...kept, neverCommit: [...new Set([...kept.neverCommit, ...hidden.paths])] } : kept;
+    this.hidden = hidden && d.workspace.slot ? new HiddenFiles(hidden, d.workspace.slot.path, (e, c) => d.store.evals.read.hidden(e, c)) : undefined;
   }
 
   private readonly scrub = (s: string): string => (this.d.secrets.length ? scrubSecrets(s, this.d.secrets) : s);
@@ -47,6 +53,7 @@ export class VerifiedAttempt {
   /** The workspace prepared (at `base`, else the task's own base) and set up, with the environment of the task's processes. */
   async ready(jobId: string, base?: string): Promise<ReadyWorkspace> {
     const { d } = this;
+    if (d.workspace.slot && HiddenFiles.repair(d.workspace.slot.path)) d.events.step('hidden files', 'ok', "taken out of the worktree: the slot's last task was stopped during its checks");
     const prepared = await d.events.timed('workspace', () => d.workspace.prepare(d.ctx, jobId, d.stop.signal, { kept: this.kept, ...(base ? { base } : {}) }), (p) => p.base ?? p.dir);
     const env = taskProcessEnv(d.agentEnv, { runId: d.ctx.runId, taskId: d.ctx.taskId, attempt: d.owner.attempt, slot: d.slot }, { home: d.home, ...(d.workspace.slot ? { excludesFile: excludeFileOf(d.workspace.slot.path) } : {}) });
     const ready = { ...prepared, env };
@@ -59,7 +66,9 @@ export class VerifiedAttempt {
 
   /** The task's agent, then its checks and fix rounds. */
   agent(ready: ReadyWorkspace): Promise<VerifiedRun> {
-    return runVerifiedAgent({ ...this.agentInputs(ready, this.d.ctx), run: this.command(ready), scrub: this.scrub, runs: this.d.findings.rounds });
+    const hidden = this.hidden;
+    const aroundChecks = hidden ? <T>(checks: () => Promise<T>) => hidden.around(ready.dir, checks, (detail) => this.d.events.step('hidden files', 'ok', detail)) : undefined;
+    return runVerifiedAgent({ ...this.agentInputs(ready, this.d.ctx), run: this.command(ready), scrub: this.scrub, runs: this.d.findings.rounds, aroundChecks });
   }
 
   /** The run's merge-queue task (null: the attempt lost the task before its push). */

@@ -10,3 +10,6 @@ export { retryScript, type RetryArgs } from './retry.js';
 export { parkScript, type ParkArgs, type TaskWait } from './park.js';
 export { wakeScript, type WakeArgs } from './wake.js';
 export { raiseBudgetScript, type RaiseBudgetArgs, type RaiseBudgetResult } from './raise-budget.js';
+export { KeyedScripts, type KeyedScriptDef } from './keyed-scripts.js';
+export { recordTrialScript, type RecordTrialArgs } from './record-trial.js';
+export { settleEvalScript, type SettleEvalArgs } from './settle-eval.js';
