@@ -14,7 +14,8 @@ export async function loadPlanFile(path: string): Promise<Plan> {
   return plan;
 }
 
-async function readPromptFiles(plan: Plan, planPath: string): Promise<void> {
+/** Reads each task's prompt_file into its prompt (a plan's tasks, or a suite's cases as tasks: `what` names the file for messages). */
+export async function readPromptFiles(plan: Pick<Plan, 'tasks'>, planPath: string, what = 'plan'): Promise<void> {
   const withFiles = plan.tasks.filter((t) => t.promptFile !== undefined);
   if (withFiles.length === 0) return;
   const baseDir = dirname(resolve(planPath));
@@ -23,25 +24,25 @@ async function readPromptFiles(plan: Plan, planPath: string): Promise<void> {
   // Many tasks often share one prompt file: read each file once.
   const cache = new Map<string, Promise<string>>();
   for (const task of withFiles) {
-    const result = await resolvePromptFile(task, baseDir, realBase, cache);
+    const result = await resolvePromptFile(task, baseDir, realBase, cache, what);
     if (typeof result === 'string') task.prompt = result;
     else problems.push({ file: planPath, line: task.line, column: task.column, taskId: task.id, message: result.problem });
   }
   if (problems.length) throw new InputError(problems);
 }
 
-async function resolvePromptFile(task: TaskSpec, baseDir: string, realBase: string, cache: Map<string, Promise<string>>): Promise<string | { problem: string }> {
+async function resolvePromptFile(task: TaskSpec, baseDir: string, realBase: string, cache: Map<string, Promise<string>>, what: string): Promise<string | { problem: string }> {
   const name = task.promptFile!;
-  if (isAbsolute(name)) return { problem: `prompt_file '${name}' must be relative to the plan file` };
+  if (isAbsolute(name)) return { problem: `prompt_file '${name}' must be relative to the ${what} file` };
   const target = resolve(baseDir, name);
-  if (!isInside(baseDir, target)) return { problem: `prompt_file '${name}' is outside the plan's directory` };
+  if (!isInside(baseDir, target)) return { problem: `prompt_file '${name}' is outside the ${what}'s directory` };
   let real: string;
   try {
     real = await realpath(target);
   } catch (error) {
     return { problem: `prompt_file '${name}': ${reason(error)} (${target})` };
   }
-  if (!isInside(realBase, real)) return { problem: `prompt_file '${name}' leads outside the plan's directory (through a symlink, to ${real})` };
+  if (!isInside(realBase, real)) return { problem: `prompt_file '${name}' leads outside the ${what}'s directory (through a symlink, to ${real})` };
   let text: Promise<string> | undefined = cache.get(real);
   if (!text) {
     text = readFile(real, 'utf8');

@@ -12,6 +12,7 @@ import { registerRemoteCommands } from './commands/remote.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerPruneCommand } from './commands/prune.js';
 import { registerBudgetCommand } from './commands/budget.js';
+import { registerEvalCommands } from './commands/eval.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   registerUpCommand(program);
   registerPruneCommand(program);
   registerBudgetCommand(program);
+  registerEvalCommands(program);
   return program;
 }
 

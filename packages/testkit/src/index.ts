@@ -31,3 +31,5 @@ export * from './browser.js'; // launchChromium: Debian's chromium through playw
 export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
 export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user
+export * from './conversations.js'; // byConversation: a stand-in responder by case, model, turn and trial
+export * from './eval-fixture.js'; // EVAL_CASES, writeEvalSuite, evalRepoFiles: an npm project and suite for evals

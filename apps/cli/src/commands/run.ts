@@ -8,6 +8,7 @@ import { ensureLocalFleet } from '../local-fleet.js';
 import { checkLocalHostFiles } from '../local-host.js';
 import { integrateBranchOf } from '../verify-input.js';
 import { loadPlanFile } from '../plan-file.js';
+import { repoFromFile } from '../repo-location.js';
 import { printJson, printLines } from '../output.js';
 import { reportMarkdown } from '../report/markdown.js';
 import { statusLines } from '../report/progress.js';
@@ -32,7 +33,7 @@ export function exitCodeOf(status: RunStatus): number {
 /** Repository paths in a plan are relative to the plan file. */
 function absoluteRepo(plan: Plan, planPath: string): Plan['repo'] {
   if (!plan.repo) return undefined;
-  const fix = (u: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^[^/]+@[^/]+:/.test(u) || isAbsolute(u) ? u : resolve(dirname(planPath), u));
+  const fix = (u: string) => repoFromFile(u, dirname(planPath));
   return { ...plan.repo, url: fix(plan.repo.url), push: plan.repo.push ? fix(plan.repo.push) : undefined };
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { InputError, isEvalId, roundUsd, type EvalStatus, type EvalSummary, type HiddenFile, type TrialResult } from '@agentfleet/core';
+import { evalReport, InputError, isEvalId, roundUsd, type EvalReport, type EvalStatus, type EvalSummary, type HiddenFile, type TrialResult } from '@agentfleet/core';
 import type { Keys } from '../keys.js';
 import type { RunReader } from '../run-reader.js';
 import { toEvalRecord } from './eval-records.js';
@@ -64,6 +64,15 @@ export class EvalReader {
       costUsd: roundUsd(trials.reduce((s, t) => s + t.costUsd, 0)),
       trials: { total: trials.length, ended: trials.filter((t) => t.status !== 'pending').length, solved: trials.filter((t) => t.status === 'solved').length },
     };
+  }
+
+  /** The eval's report: every variant's scores, the case table, the trials; against a baseline eval when one is named. */
+  async report(evalId: string, baselineId?: string): Promise<EvalReport> {
+    const e = await this.get(evalId);
+    const trials = await this.trials(e);
+    const inputs = { summary: this.summary(e, trials), variants: e.variants, caseIds: e.cases.map((c) => c.id), trials };
+    if (!baselineId) return evalReport(inputs);
+    return evalReport(inputs, { evalId: baselineId, trials: await this.trials(await this.get(baselineId)) });
   }
 
   /** The newest evals first. */
