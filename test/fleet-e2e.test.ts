@@ -238,7 +238,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
   }, 180_000);
 
   it('drain: the host finishes its running tasks and takes no new ones', async () => {
-    const runId = await cli.submit(writePlan(dir, 'drain', sleepers('d', 60, 2)));
+    const runId = await cli.submit(writePlan(dir, 'drain', sleepers('d', 72, 3)));
     await waitFor('majin busy', async () => (await hostStatus(store, 'majin'))!.slots.busy >= 2, 30_000, 100);
     try {
       expect(await cli.ok(['drain', 'majin'])).toContain('majin: draining');
@@ -248,7 +248,7 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
       expect(report.tasks.filter((t) => t.status !== 'succeeded' || t.attempts !== 1)).toEqual([]);
       expect(report.tasks.filter((t) => t.host === 'majin').length).toBeGreaterThanOrEqual(2);
       // Everything started after the drain (a second of slack for a job fetched while the
-      // message travelled) ran on mugen; 60 tasks on 18 slots leave some for later.
+      // message travelled) ran on mugen; 72 three-second tasks on 18 slots leave some for later.
       const later = report.tasks.filter((t) => Date.parse(t.startedAt!) > drainedAt + 1000);
       expect(later.length).toBeGreaterThan(0);
       expect(later.filter((t) => t.host !== 'mugen')).toEqual([]);

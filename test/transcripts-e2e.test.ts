@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { configSchema, makeRunId, parsePlan, type TranscriptEntry } from '@agentfleet/core';
 import type { FleetStore, RunConfig } from '@agentfleet/store';
-import { ensureBuilt, redisText, repoRoot, reply, requireBinaries, runEnded, startStandin, TestHostd, testStore, type OpenAIStandin } from '@agentfleet/testkit';
+import { ensureBuilt, ensureUnixUser, isRoot, redisText, repoRoot, reply, requireBinaries, runEnded, startStandin, TestHostd, testStore, type OpenAIStandin } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 const FIXTURES = join(repoRoot, 'packages/agents/test/fixtures');
@@ -44,6 +44,8 @@ beforeAll(async () => {
     redisUrl: inject('redisUrl'),
     prefix: store.prefix,
     slots: 1,
+    // Claude Code refuses to run as root outside a sandbox: the daemon runs as a user of its own
+    user: isRoot ? ensureUnixUser('aftranscript') : undefined,
     env: {
       STANDIN_KEY: KEY,
       MY_SECRET: SECRET,
