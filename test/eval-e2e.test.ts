@@ -135,7 +135,7 @@ describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', 
 
     const md = await fleetOk(['eval', 'report', evalId]);
     expect(md).toContain(`# Eval ${evalId} — six (finished)`);
-    expect(md).toMatch(/\| low \| 3\/6 \| 50\.0% \(18\.8%–81\.2%\) \| - \| [\d.]+s \/ [\d.]+s \| 7000 \/ 3500 \| \$0\.0025 \| \$0\.0008 \| check_failed 3 \|/);
+    expect(md).toMatch(/\| low \| 3\/6 \| 50\.0% \(18\.8%–81\.2%\) \| - \| [\d.]+s \/ [\d.]+s \| 7000 \/ 3500 \| \$0\.0024 \| \$0\.0008 \| check_failed 3 \|/);
     expect(md).toMatch(/\| high \| 5\/6 \| 83\.3% \(43\.6%–97\.0%\) \|/);
     expect(md).toContain('| reverse | 0/1 | 0/1 | solved by none |');
     const csv = (await fleetOk(['eval', 'report', evalId, '--format', 'csv'])).trim().split('\n');
