@@ -12,8 +12,8 @@ import type { EvalReport, VariantScore } from '@agentfleet/core';
 import { createRedis, FleetStore } from '@agentfleet/store';
 import { initRepository, mirrorKey } from '@agentfleet/workspace';
 import {
-  byConversation, cliBin, ensureBuilt, EVAL_CASES, evalRepoFiles, FAST_DAEMON_ENV, g, removeDir, reply, requireBinaries, runFleet, runFleetSync, sourceOf,
-  startStandin, tempDir, waitFor, writeEvalSuite, type ConversationTurn, type OpenAIStandin,
+  byConversation, cliBin, ensureBuilt, EVAL_CASES, evalRepoFiles, FAST_DAEMON_ENV, g, MonitorProcess, parseExposition, parseSamples, promtool, removeDir, reply, requireBinaries,
+  runFleet, runFleetSync, sourceOf, startStandin, tempDir, waitFor, writeEvalSuite, type ConversationTurn, type OpenAIStandin,
 } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git', 'npm');
@@ -167,6 +167,47 @@ describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', 
     expect(g(scratch, 'show', `fleet/${trial.runId}/add:src/add.js`)).toBe('export const add = (a, b) => a + b;');
     // and nothing reached the team's repository
     expect(g(repo, 'branch', '--list', 'fleet/*')).toBe('');
+  });
+
+  it('the console: the evals list, the eval page with the variant table, the chart of pass rate against cost per solved case and links to each trial\'s run and transcript; /metrics: eval families with bounded labels', async () => {
+    const monitor = await MonitorProcess.start(['--listen', '127.0.0.1:0'], env as Record<string, string>);
+    try {
+      const get = async (path: string) => {
+        const res = await fetch(`${monitor.url}${path}`);
+        expect(res.status, path).toBe(200);
+        return res.text();
+      };
+      expect(await get('/evals')).toMatch(new RegExp(`<a href="/evals/${evalId}">${evalId}</a></td><td>six</td><td><span class="badge s-succeeded">finished</span>.*12/12 ended · 8 solved`, 's'));
+      const html = await get(`/evals/${evalId}`);
+      expect(html).toContain('<tr data-variant="low"><td>low</td><td>3/6</td><td>50.0% <span class="muted">(18.8%–81.2%)</span></td>');
+      expect(html).toMatch(/<tr data-variant="high"><td>high<\/td><td>5\/6<\/td><td>83\.3% /);
+      // one point per variant, the high tier dearer per solved case than the low one
+      const cx = (name: string) => Number(new RegExp(`<g class="point" data-variant="${name}">.*?<circle cx="([\\d.]+)"`).exec(html)?.[1]);
+      expect(cx('high')).toBeGreaterThan(cx('low'));
+      expect(html).toContain('<title>low: 50.0% solved, $0.00082 per solved case</title>');
+      // each case's trials link to their runs' task pages, whose transcript is the trial's
+      const link = new RegExp(`<tr data-case="reverse"><td>reverse</td><td>0/1 <a class="badge s-failed" href="(/runs/${evalId}-\\d+/tasks/reverse)"`).exec(html)?.[1];
+      expect(link).toBeDefined();
+      expect(html).toContain('<span class="muted">solved by none</span>');
+      const task = await get(link!);
+      expect(task).toContain('check_failed');
+      expect(task).toContain('hidden files');
+
+      const text = await monitor.scrape();
+      const samples = parseSamples(text);
+      expect(samples.get('agentfleet_evals{status="finished"}')).toBe(1);
+      expect(samples.get('agentfleet_eval_trials{status="pending"}')).toBe(0);
+      expect(samples.get('agentfleet_eval_trials_total{agent="llm",tier="low",provider="chain",status="solved"}')).toBe(3);
+      expect(samples.get('agentfleet_eval_trials_total{agent="llm",tier="high",provider="chain",status="unsolved"}')).toBe(1);
+      expect(samples.get('agentfleet_eval_cost_usd_total{agent="llm",tier="high",provider="chain"}')).toBeCloseTo(0.021, 6);
+      for (const sample of parseExposition(text).filter((x) => x.name.startsWith('agentfleet_eval'))) {
+        expect(Object.keys(sample.labels).every((l) => ['status', 'agent', 'tier', 'provider'].includes(l)), JSON.stringify(sample)).toBe(true);
+      }
+      expect(text).not.toContain(evalId);
+      if (requireBinaries('promtool')) expect(promtool(['check', 'metrics'], text).output).toBe('');
+    } finally {
+      await monitor.stop();
+    }
   });
 
   it('--repeat 3: pass@1 and pass@3, a case solved 2 of 3 times marked flaky; --baseline flags an eval that regressed on two cases and not one with the same results', async () => {

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { EvalFigures } from './evals/eval-types.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Keys } from './keys.js';
 import type { ProviderPause, RedisProviderPauses } from './provider-pauses.js';
@@ -21,7 +22,13 @@ export class FleetFigures {
     private readonly hosts: HostRegistry,
     private readonly runs: RunReader,
     private readonly providers: { pauses: RedisProviderPauses; permits: RedisProviderPermits },
+    private readonly evals: { figures(): Promise<EvalFigures> },
   ) {}
+
+  /** Evals by status, the trials of running ones, durable trial totals and spend. */
+  evalFigures(): Promise<EvalFigures> {
+    return this.evals.figures();
+  }
 
   /** Providers paused fleet-wide and endpoints with permits (maxConcurrent): what waits on which provider. */
   async providerStates(): Promise<{ pauses: ProviderPause[]; permits: PermitStatus[] }> {

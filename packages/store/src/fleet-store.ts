@@ -72,7 +72,7 @@ export class FleetStore {
     this.hosts = new HostRegistry(redis, this.keys);
     this.pauses = new RedisProviderPauses(redis, this.keys);
     this.permits = new RedisProviderPermits(redis, this.keys);
-    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits });
+    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits }, { figures: () => this.evals.read.figures() });
     this.integration = new RunIntegration(redis, this.keys);
     this.transcripts = new Transcripts(redis, this.keys);
     this.archives = new RunArchives(redis, this.keys);
