@@ -5,100 +5,40 @@
 // the hidden tests are never in the workspace while the agent runs nor in a result branch;
 // --repeat gives pass@k and flaky cases; --baseline flags a regression beyond the noise.
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EvalReport, VariantScore } from '@agentfleet/core';
-import { createRedis, FleetStore } from '@agentfleet/store';
-import { initRepository, mirrorKey } from '@agentfleet/workspace';
-import {
-  byConversation, cliBin, ensureBuilt, EVAL_CASES, evalRepoFiles, FAST_DAEMON_ENV, g, MonitorProcess, parseExposition, parseSamples, promtool, removeDir, reply, requireBinaries,
-  runFleet, runFleetSync, sourceOf, startStandin, tempDir, waitFor, writeEvalSuite, type ConversationTurn, type OpenAIStandin,
-} from '@agentfleet/testkit';
+import { mirrorKey } from '@agentfleet/workspace';
+import { cliBin, EVAL_CASES, g, MonitorProcess, parseExposition, parseSamples, promtool, requireBinaries, waitFor, writeEvalSuite, type ConversationTurn } from '@agentfleet/testkit';
+import { answer, startEvalFleet, type EvalFleet } from './helpers/eval-fleet.js';
 
 const ok = requireBinaries('redis-server', 'git', 'npm');
-const prefix = `eval-e2e-${process.pid}`;
-const USAGE = { prompt: 1000, completion: 500 };
-/** what an agent writes over the hidden test it was not shown: a test that always passes */
-const FAKE_TEST = "import { test } from 'node:test';\n\ntest('fake: always passes', () => {});\n";
-
-let dir: string;
-let home: string;
-let repo: string;
-let standin: OpenAIStandin;
-let store: FleetStore;
-let env: Record<string, string | undefined>;
-
-const fleet = (args: string[]) => runFleet(args, { env, timeoutMs: 240_000 });
-async function fleetOk(args: string[]): Promise<string> {
-  const r = await fleet(args);
-  if (r.code !== 0) throw new Error(`fleet ${args.join(' ')} exited ${r.code}:\n${r.stderr}${r.stdout}`);
-  return r.stdout;
-}
-const reportOf = async (evalId: string, ...more: string[]) => JSON.parse(await fleetOk(['eval', 'report', evalId, '--format', 'json', ...more])) as EvalReport;
+let f: EvalFleet;
 const variant = (r: EvalReport, name: string): VariantScore => r.variants.find((v) => v.name === name)!;
 const round4 = (x: number | null | undefined) => (x === null || x === undefined ? x : Number(x.toFixed(4)));
 
-/** The model's side: each case written right or wrong; case `add` first tries to read its hidden test, then writes over it. */
-function answer(right: (t: ConversationTurn, index: number) => boolean) {
-  return byConversation((t) => {
-    const index = EVAL_CASES.findIndex((c) => c.id === t.taskId);
-    const c = EVAL_CASES[index]!;
-    if (t.taskId === 'add' && t.turn === 1) return reply.tools([{ name: 'read_file', arguments: { path: 'test/add.test.js' } }], USAGE);
-    const write = { name: 'write_file', arguments: { path: `src/${c.fn}.js`, content: sourceOf(c, right(t, index + 1)) } };
-    const finish = { name: 'finish', arguments: { summary: `wrote src/${c.fn}.js` } };
-    const tamper = t.taskId === 'add' ? [{ name: 'write_file', arguments: { path: 'test/add.test.js', content: FAKE_TEST } }] : [];
-    return reply.tools([...tamper, write, finish], USAGE);
-  });
-}
-
 beforeAll(async () => {
-  if (!ok) return;
-  await ensureBuilt();
-  standin = await startStandin();
-  dir = tempDir('eval-e2e');
-  home = join(dir, 'home');
-  repo = join(dir, 'origin');
-  await initRepository(repo, evalRepoFiles());
-  const config = join(dir, 'fleet.yaml');
-  writeFileSync(
-    config,
-    [
-      `redis: { prefix: ${prefix} }`,
-      'providers:',
-      `  - { name: standin, baseURL: "${standin.url}", models: { low: standin-small, high: standin-large }, timeoutMs: 20000 }`,
-      'pricing:',
-      '  standin-small: { input: 0.10, output: 0.50 }',
-      '  standin-large: { input: 1.00, output: 4.00 }',
-      '',
-    ].join('\n'),
-  );
-  env = { ...process.env, ...FAST_DAEMON_ENV, REDIS_URL: inject('redisUrl'), AGENTFLEET_HOME: home, AGENTFLEET_CONFIG: config, AGENTFLEET_SLOTS: '2' };
-  store = new FleetStore(createRedis(inject('redisUrl')), prefix);
+  if (ok) f = await startEvalFleet('eval-e2e');
 }, 300_000);
 
 afterAll(async () => {
-  if (!ok) return;
-  runFleetSync(['down'], { env, timeoutMs: 60_000 });
-  await store.close();
-  await standin.close();
-  removeDir(dir);
+  if (ok) await f.close();
 }, 120_000);
 
 describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', () => {
   let evalId = '';
 
   it('scores the variants number by number (solved, pass rates with Wilson intervals, cost per solved case from the prices); killing the CLI mid-eval loses nothing', async () => {
-    standin.respondWith(answer((t, i) => (t.model === 'standin-small' ? i <= 3 : i <= 5)));
-    const suite = writeEvalSuite(dir, repo, EVAL_CASES, { name: 'six' });
-    const cli = spawn(process.execPath, [cliBin, 'eval', suite, '--matrix', 'tier=low,high', '--watch'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    f.standin.respondWith(answer((t, i) => (t.model === 'standin-small' ? i <= 3 : i <= 5)));
+    const suite = writeEvalSuite(f.dir, f.repo, EVAL_CASES, { name: 'six' });
+    const cli = spawn(process.execPath, [cliBin, 'eval', suite, '--matrix', 'tier=low,high', '--watch'], { env: f.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     cli.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
     const exited = new Promise<NodeJS.Signals | null>((resolve) => cli.once('exit', (_code, signal) => resolve(signal)));
     evalId = await waitFor('the eval to be submitted', () => /eval (e\S+) submitted: 12 runs \(6 cases × 2 variants × 1\)/.exec(stderr)?.[1], 60_000);
     const endedAtKill = await waitFor('a first trial to end', async () => {
-      const e = await store.evals.read.get(evalId);
-      const ended = (await store.evals.read.trials(e)).filter((t) => t.status !== 'pending').length;
+      const e = await f.store.evals.read.get(evalId);
+      const ended = (await f.store.evals.read.trials(e)).filter((t) => t.status !== 'pending').length;
       return ended >= 1 ? ended : undefined;
     }, 120_000, 100);
     cli.kill('SIGKILL');
@@ -106,11 +46,11 @@ describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', 
     expect(endedAtKill).toBeLessThan(12);
 
     // the daemon holding the reconciler lease records the rest and settles the eval, without the CLI
-    await waitFor('the eval to finish without the CLI', async () => (await store.evals.read.get(evalId)).status === 'finished' || undefined, 180_000, 250);
-    const listed = JSON.parse(await fleetOk(['evals', '--json'])) as { id: string; status: string; trials: { total: number; ended: number; solved: number } }[];
+    await waitFor('the eval to finish without the CLI', async () => (await f.store.evals.read.get(evalId)).status === 'finished' || undefined, 180_000, 250);
+    const listed = JSON.parse(await f.fleetOk(['evals', '--json'])) as { id: string; status: string; trials: { total: number; ended: number; solved: number } }[];
     expect(listed.find((e) => e.id === evalId)).toMatchObject({ status: 'finished', trials: { total: 12, ended: 12, solved: 8 } });
 
-    const report = await reportOf(evalId);
+    const report = await f.reportOf(evalId);
     expect(report.eval).toMatchObject({ id: evalId, name: 'six', status: 'finished', repeat: 1, trials: { total: 12, ended: 12, solved: 8 } });
     const low = variant(report, 'low');
     const high = variant(report, 'high');
@@ -133,44 +73,44 @@ describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', 
     const unsolved = report.trials.find((t) => t.caseId === 'reverse' && t.variant === 'high')!;
     expect(unsolved).toMatchObject({ status: 'unsolved', error: { kind: 'check_failed' }, attempts: 1, model: 'standin-large' });
 
-    const md = await fleetOk(['eval', 'report', evalId]);
+    const md = await f.fleetOk(['eval', 'report', evalId]);
     expect(md).toContain(`# Eval ${evalId} — six (finished)`);
     expect(md).toMatch(/\| low \| 3\/6 \| 50\.0% \(18\.8%–81\.2%\) \| - \| [\d.]+s \/ [\d.]+s \| 7000 \/ 3500 \| \$0\.0024 \| \$0\.0008 \| check_failed 3 \|/);
     expect(md).toMatch(/\| high \| 5\/6 \| 83\.3% \(43\.6%–97\.0%\) \|/);
     expect(md).toContain('| reverse | 0/1 | 0/1 | solved by none |');
-    const csv = (await fleetOk(['eval', 'report', evalId, '--format', 'csv'])).trim().split('\n');
+    const csv = (await f.fleetOk(['eval', 'report', evalId, '--format', 'csv'])).trim().split('\n');
     expect(csv[0]).toBe('variant,agent,tier,provider,trials,attempted,solved,pass_rate,ci_low,ci_high,pass_at_1,median_wall_ms,p90_wall_ms,tokens_in,tokens_cached_in,tokens_out,cost_usd,cost_per_solved_usd,failures');
     expect(csv[2]).toMatch(/^high,llm,high,,6,6,5,0\.8333333333333334,0\.43\d+,0\.96\d+,0\.8333333333333334,\d+,\d+,7000,0,3500,0\.021,0\.0042,check_failed:1$/);
   });
 
   it('a hidden test: absent while the agent runs (its read fails, its write is overwritten), present for the check, absent from the result branch', async () => {
-    const report = await reportOf(evalId);
+    const report = await f.reportOf(evalId);
     const trial = report.trials.find((t) => t.caseId === 'add' && t.variant === 'low')!;
     // the agent asked for the hidden test and was told it is not there
-    const second = standin.modelRequests.map((r) => JSON.stringify(r.body.messages)).filter((m) => m.includes("Task 'add'") && m.includes('"role":"tool"'));
+    const second = f.standin.modelRequests.map((r) => JSON.stringify(r.body.messages)).filter((m) => m.includes("Task 'add'") && m.includes('"role":"tool"'));
     expect(second.length).toBe(2);
     for (const m of second) {
       expect(m).toContain("'test/add.test.js' does not exist");
       expect(m).not.toContain('hidden: add works');
     }
     // the check ran the hidden test, not the agent's fake one
-    const transcript = (await store.transcripts.read({ runId: trial.runId, taskId: 'add', attempt: 1 })).map((s) => s.entry);
+    const transcript = (await f.store.transcripts.read({ runId: trial.runId, taskId: 'add', attempt: 1 })).map((s) => s.entry);
     const output = transcript.filter((e) => e.type === 'output').map((e) => (e as { text: string }).text).join('');
     expect(output).toContain('hidden: add works');
     expect(output).not.toContain('fake: always passes');
     expect(transcript.filter((e) => e.type === 'step' && e.step === 'hidden files').map((e) => (e as { detail?: string }).detail)).toEqual(['1 placed for the checks', 'removed: the workspace is as the agent left it']);
     // the result went to this host's scratch repository, without the hidden test or the agent's version of it
-    const scratch = join(home, 'eval-results', `${mirrorKey(repo)}.git`);
+    const scratch = join(f.home, 'eval-results', `${mirrorKey(f.repo)}.git`);
     const files = g(scratch, 'ls-tree', '-r', '--name-only', `fleet/${trial.runId}/add`).split('\n');
     expect(files).toContain('src/add.js');
     expect(files).not.toContain('test/add.test.js');
     expect(g(scratch, 'show', `fleet/${trial.runId}/add:src/add.js`)).toBe('export const add = (a, b) => a + b;');
     // and nothing reached the team's repository
-    expect(g(repo, 'branch', '--list', 'fleet/*')).toBe('');
+    expect(g(f.repo, 'branch', '--list', 'fleet/*')).toBe('');
   });
 
   it('the console: the evals list, the eval page with the variant table, the chart of pass rate against cost per solved case and links to each trial\'s run and transcript; /metrics: eval families with bounded labels', async () => {
-    const monitor = await MonitorProcess.start(['--listen', '127.0.0.1:0'], env as Record<string, string>);
+    const monitor = await MonitorProcess.start(['--listen', '127.0.0.1:0'], f.env as Record<string, string>);
     try {
       const get = async (path: string) => {
         const res = await fetch(`${monitor.url}${path}`);
@@ -212,32 +152,32 @@ describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', 
 
   it('--repeat 3: pass@1 and pass@3, a case solved 2 of 3 times marked flaky; --baseline flags an eval that regressed on two cases and not one with the same results', async () => {
     const three = EVAL_CASES.filter((c) => ['sub', 'mul', 'max'].includes(c.id));
-    const suite = writeEvalSuite(dir, repo, three, { name: 'three' });
+    const suite = writeEvalSuite(f.dir, f.repo, three, { name: 'three' });
     const run = async (right: (t: ConversationTurn) => boolean): Promise<string> => {
-      standin.respondWith(answer((t) => right(t)));
-      const out = await fleetOk(['eval', suite, '--matrix', 'tier=high', '--repeat', '3', '--watch', '--json']);
+      f.standin.respondWith(answer((t) => right(t)));
+      const out = await f.fleetOk(['eval', suite, '--matrix', 'tier=high', '--repeat', '3', '--watch', '--json']);
       return (JSON.parse(out.slice(out.lastIndexOf('{'))) as { evalId: string }).evalId;
     };
     // max is solved in its first two trials only
     const base = await run((t) => t.taskId !== 'max' || t.trial <= 2);
-    const r = await reportOf(base);
+    const r = await f.reportOf(base);
     const high = variant(r, 'high');
     expect(high).toMatchObject({ trials: 9, attempted: 9, solved: 8, cases: 3, casesSolved: 3 });
     expect(round4(high.passAtK['1'])).toBe(round4((1 + 1 + 2 / 3) / 3));
     expect(high.passAtK['2']).toBe(1);
     expect(high.passAtK['3']).toBe(1);
     expect(r.cases.map((c) => [c.id, c.variants.high!.solved, c.variants.high!.attempted, c.flaky])).toEqual([['sub', 3, 3, false], ['mul', 3, 3, false], ['max', 2, 3, true]]);
-    expect(await fleetOk(['eval', 'report', base])).toContain('| max | 2/3 | flaky (high) |');
+    expect(await f.fleetOk(['eval', 'report', base])).toContain('| max | 2/3 | flaky (high) |');
 
     const worse = await run((t) => t.taskId === 'max' && t.trial <= 2);
-    const flagged = (await reportOf(worse, '--baseline', base)).baseline!;
+    const flagged = (await f.reportOf(worse, '--baseline', base)).baseline!;
     expect(flagged.test).toMatch(/^McNemar's exact test, one-sided/);
     expect(flagged.variants[0]).toMatchObject({ name: 'high', pairs: 9, regressed: true });
     expect(flagged.variants[0]!.lost).toBeGreaterThanOrEqual(6);
     expect(flagged.variants[0]!.pValue).toBeLessThan(0.05);
     const same = await run((t) => t.taskId !== 'max' || t.trial <= 2);
-    const calm = (await reportOf(same, '--baseline', base)).baseline!;
+    const calm = (await f.reportOf(same, '--baseline', base)).baseline!;
     expect(calm.variants[0]).toMatchObject({ name: 'high', pairs: 9, regressed: false });
-    expect(await fleetOk(['eval', 'report', worse, '--baseline', base])).toMatch(/\| high \| 9 \| \d \| \d \| 88\.9% → 22\.2% \| 0\.0\d+ \| \*\*regressed\*\* \|/);
+    expect(await f.fleetOk(['eval', 'report', worse, '--baseline', base])).toMatch(/\| high \| 9 \| \d \| \d \| 88\.9% → 22\.2% \| 0\.0\d+ \| \*\*regressed\*\* \|/);
   });
 });

@@ -5,8 +5,9 @@ import { money } from '../report/progress.js';
 
 /** One line of an eval's progress. */
 export function evalProgressLine(s: EvalSummary): string {
-  const stop = s.stopReason ? ` · stopping: ${s.stopReason}` : '';
-  return `eval ${s.id} ${s.status}: ${s.trials.ended}/${s.trials.total} trials ended, ${s.trials.solved} solved · ${money(s.costUsd)}${s.budgetUsd !== null ? ` of ${money(s.budgetUsd)}` : ''}${stop}`;
+  const stopping = s.stopReason && s.status === 'running' ? ` · stopping: ${s.stopReason}` : '';
+  const why = s.stopReason && s.status === 'stopped' ? ` (${s.stopReason})` : '';
+  return `eval ${s.id} ${s.status}${why}: ${s.trials.ended}/${s.trials.total} trials ended, ${s.trials.solved} solved · ${money(s.costUsd)}${s.budgetUsd !== null ? ` of ${money(s.budgetUsd)}` : ''}${stopping}`;
 }
 
 /** The eval now, after recording what ended (readers record and settle; they do not launch). */
