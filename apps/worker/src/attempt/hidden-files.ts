@@ -5,9 +5,8 @@ import { FleetError, type HiddenFile, type HiddenFilesRef } from '@agentfleet/co
 /** What was in place before the hidden files went in: enough to put the workspace back as the agent left it. */
 interface Placement {
   dir: string;
+  /** the paths placed so far (or about to be); the earlier content at paths[i] (the agent's, or the repository's) waits in aside/<i> */
   paths: string[];
-  /** paths whose earlier content (the agent's, or the repository's) waits in aside/<index> */
-  aside: number[];
   /** folders made for the hidden files, deepest first (removed again when empty) */
   made: string[];
 }
@@ -57,28 +56,35 @@ export class HiddenFiles {
 
   private place(dir: string, files: readonly HiddenFile[]): Placement {
     const root = realpathSync(dir);
-    const placement: Placement = { dir: root, paths: files.map((f) => f.path), aside: [], made: [] };
+    const placement: Placement = { dir: root, paths: [], made: [] };
     const asideDir = join(this.slotPath, 'hidden', 'aside');
     rmSync(join(this.slotPath, 'hidden'), { recursive: true, force: true });
     mkdirSync(asideDir, { recursive: true });
     // the note first: a kill from here on is repaired before the slot's next task
     writeNote(this.slotPath, placement);
-    files.forEach((f, i) => {
-      const target = join(root, f.path);
-      for (let d = dirname(target); inside(root, d) && !existsSync(d); d = dirname(d)) placement.made.push(d);
-      mkdirSync(dirname(target), { recursive: true });
-      if (!inside(root, join(realpathSync(dirname(target)), f.path.split('/').at(-1)!))) {
-        throw new FleetError('setup_failed', `hidden file ${f.path}: its folder leads out of the workspace (a symlink); refusing to copy it`, { path: f.path });
-      }
-      if (lstatSync(target, { throwIfNoEntry: false })) {
-        renameSync(target, join(asideDir, String(i)));
-        placement.aside.push(i);
-      }
-      writeFileSync(target, Buffer.from(f.data, 'base64'));
-      chmodSync(target, f.mode & 0o777);
-      writeNote(this.slotPath, placement);
-    });
+    try {
+      files.forEach((f, i) => this.placeOne(root, f, i, placement, asideDir));
+    } catch (e) {
+      // a file refused halfway: what went in comes out again
+      restore(this.slotPath, placement);
+      throw e;
+    }
     return placement;
+  }
+
+  private placeOne(root: string, f: HiddenFile, i: number, placement: Placement, asideDir: string): void {
+    const target = join(root, f.path);
+    for (let d = dirname(target); inside(root, d) && !existsSync(d); d = dirname(d)) placement.made.push(d);
+    mkdirSync(dirname(target), { recursive: true });
+    if (!inside(root, join(realpathSync(dirname(target)), f.path.split('/').at(-1)!))) {
+      throw new FleetError('setup_failed', `hidden file ${f.path}: its folder leads out of the workspace (a symlink); refusing to copy it`, { path: f.path });
+    }
+    // noted before anything moves: a kill from here on puts back what was set aside
+    placement.paths.push(f.path);
+    writeNote(this.slotPath, placement);
+    if (lstatSync(target, { throwIfNoEntry: false })) renameSync(target, join(asideDir, String(i)));
+    writeFileSync(target, Buffer.from(f.data, 'base64'));
+    chmodSync(target, f.mode & 0o777);
   }
 
   /** After a worker died during the checks: the hidden files taken out, the agent's files put back. */
@@ -99,7 +105,7 @@ function restore(slotPath: string, p: Placement): void {
   p.paths.forEach((path, i) => {
     const target = join(p.dir, path);
     rmSync(target, { recursive: true, force: true });
-    if (p.aside.includes(i) && lstatSync(join(asideDir, String(i)), { throwIfNoEntry: false })) renameSync(join(asideDir, String(i)), target);
+    if (lstatSync(join(asideDir, String(i)), { throwIfNoEntry: false })) renameSync(join(asideDir, String(i)), target);
   });
   for (const d of p.made) {
     try {
