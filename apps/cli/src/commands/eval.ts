@@ -6,7 +6,7 @@ import { checkEval, submitEval, type EvalRunOptions } from '../eval/submit-eval.
 import { evalCsv } from '../eval/report/csv.js';
 import { evalMarkdown } from '../eval/report/markdown.js';
 import { evalNow, evalProgressLine, watchEval } from '../eval/watch-eval.js';
-import { loadConfig, openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
+import { loadConfig, openFleet, withFleet, type GlobalOptions } from '../fleet-context.js';
 import { printJson, printLines } from '../output.js';
 import { parseUsd } from './budget.js';
 
@@ -22,15 +22,6 @@ function parseEvalId(value: string): string {
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
-
-async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
-  const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
-  try {
-    return await fn(fleet);
-  } finally {
-    await fleet.close();
-  }
-}
 
 function registerEvalRun(group: Command): void {
   group

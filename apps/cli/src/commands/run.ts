@@ -3,7 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, isBranchName, isRunId, makeRunId, type Plan, type Schedule } from '@agentfleet/core';
 import { resolveRef } from '@agentfleet/workspace';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
-import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
+import { withFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
 import { ensureLocalFleet } from '../local-fleet.js';
 import { checkLocalHostFiles } from '../local-host.js';
 import { integrateBranchOf } from '../verify-input.js';
@@ -50,15 +50,6 @@ export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptio
   await fleet.store.runs.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate });
   await ensureLocalFleet(fleet);
   return runId;
-}
-
-async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
-  const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
-  try {
-    return await fn(fleet);
-  } finally {
-    await fleet.close();
-  }
 }
 
 /** Checked before anything is written: a bad name would only fail when the run ends. */
