@@ -65,6 +65,7 @@ describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', 
     expect(low.costPerSolvedUsd).toBe(0.000816667);
     expect(high.costUsd).toBe(0.021);
     expect(high.costPerSolvedUsd).toBe(0.0042);
+    expect(high.costPerSolvedCaseUsd).toBe(0.0042);
     expect(low.wallMs.median).toBeGreaterThan(0);
     expect(report.cases.map((c) => [c.id, c.solvedBy, c.flaky])).toEqual([
       ['add', ['low', 'high'], false], ['sub', ['low', 'high'], false], ['mul', ['low', 'high'], false],
@@ -79,8 +80,8 @@ describe.runIf(ok)('fleet eval: six cases, two tiers, the fleet\'s own checks', 
     expect(md).toMatch(/\| high \| 5\/6 \| 83\.3% \(43\.6%–97\.0%\) \|/);
     expect(md).toContain('| reverse | 0/1 | 0/1 | solved by none |');
     const csv = (await f.fleetOk(['eval', 'report', evalId, '--format', 'csv'])).trim().split('\n');
-    expect(csv[0]).toBe('variant,agent,tier,provider,trials,attempted,solved,pass_rate,ci_low,ci_high,pass_at_1,median_wall_ms,p90_wall_ms,tokens_in,tokens_cached_in,tokens_out,cost_usd,cost_per_solved_usd,failures');
-    expect(csv[2]).toMatch(/^high,llm,high,,6,6,5,0\.8333333333333334,0\.43\d+,0\.96\d+,0\.8333333333333334,\d+,\d+,7000,0,3500,0\.021,0\.0042,check_failed:1$/);
+    expect(csv[0]).toBe('variant,agent,tier,provider,trials,attempted,solved,pass_rate,ci_low,ci_high,pass_at_1,median_wall_ms,p90_wall_ms,tokens_in,tokens_cached_in,tokens_out,cost_usd,cost_per_solved_usd,cost_per_solved_case_usd,failures');
+    expect(csv[2]).toMatch(/^high,llm,high,,6,6,5,0\.8333333333333334,0\.43\d+,0\.96\d+,0\.8333333333333334,\d+,\d+,7000,0,3500,0\.021,0\.0042,0\.0042,check_failed:1$/);
   });
 
   it('a hidden test: absent while the agent runs (its read fails, its write is overwritten), present for the check, absent from the result branch', async () => {

@@ -68,6 +68,7 @@ describe('a variant row and the case table', () => {
     expect(s).toMatchObject({ name: 'llm/low', agent: 'llm', tier: 'low', provider: null, trials: 6, attempted: 4, solved: 2, cancelled: 1, pending: 1, passRate: 0.5, cases: 4, casesSolved: 2 });
     expect(s.costUsd).toBe(0.055);
     expect(s.costPerSolvedUsd).toBe(0.0275);
+    expect(s.costPerSolvedCaseUsd).toBe(0.0275);
     expect(s.failures).toEqual({ check_failed: 1, timeout: 1 });
     expect(s.wallMs).toEqual({ median: 2000, p90: 9000 });
     expect(s.usage).toEqual({ input: 600, cachedInput: 0, output: 60 });
@@ -86,7 +87,9 @@ describe('a variant row and the case table', () => {
       ['y', true, ['llm/low'], 2, 3],
       ['z', false, [], 0, 3],
     ]);
-    expect(scoreVariant(v, [trial('z', 'unsolved')], 1).costPerSolvedUsd).toBeNull();
+    // 9 trials at $0.01, 5 solved trials of 2 cases solved
+    expect([s.costUsd, s.costPerSolvedUsd, s.costPerSolvedCaseUsd]).toEqual([0.09, 0.018, 0.045]);
+    expect(scoreVariant(v, [trial('z', 'unsolved')], 1)).toMatchObject({ costPerSolvedUsd: null, costPerSolvedCaseUsd: null });
   });
 
   it('against a baseline: two cases lost in every repeat is flagged; the same results are not; unmatched variants are named', () => {

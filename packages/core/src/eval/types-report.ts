@@ -45,8 +45,10 @@ export interface VariantScore {
   usage: Usage;
   /** every trial's spend, whatever its end */
   costUsd: number;
-  /** costUsd / solved (null when it solved none) */
+  /** costUsd / solved trials (null when it solved none): what a solved task costs */
   costPerSolvedUsd: number | null;
+  /** costUsd / cases solved at least once (null when it solved none); the same as costPerSolvedUsd without --repeat */
+  costPerSolvedCaseUsd: number | null;
   /** unsolved trials by the kind of their failure */
   failures: Record<string, number>;
 }

@@ -1,6 +1,6 @@
 import type { EvalReport } from '@agentfleet/core';
 
-const FIELDS = ['variant', 'agent', 'tier', 'provider', 'trials', 'attempted', 'solved', 'pass_rate', 'ci_low', 'ci_high', 'median_wall_ms', 'p90_wall_ms', 'tokens_in', 'tokens_cached_in', 'tokens_out', 'cost_usd', 'cost_per_solved_usd', 'failures'];
+const FIELDS = ['variant', 'agent', 'tier', 'provider', 'trials', 'attempted', 'solved', 'pass_rate', 'ci_low', 'ci_high', 'median_wall_ms', 'p90_wall_ms', 'tokens_in', 'tokens_cached_in', 'tokens_out', 'cost_usd', 'cost_per_solved_usd', 'cost_per_solved_case_usd', 'failures'];
 
 function cell(v: string | number | null): string {
   const s = v === null ? '' : String(v);
@@ -14,7 +14,7 @@ export function evalCsv(r: EvalReport): string {
   const rows = r.variants.map((v) => [
     v.name, v.agent, v.tier, v.provider, v.trials, v.attempted, v.solved, v.passRate, v.interval?.low ?? null, v.interval?.high ?? null,
     ...ks.map((k) => v.passAtK[k] ?? null),
-    v.wallMs.median, v.wallMs.p90, v.usage.input, v.usage.cachedInput, v.usage.output, v.costUsd, v.costPerSolvedUsd,
+    v.wallMs.median, v.wallMs.p90, v.usage.input, v.usage.cachedInput, v.usage.output, v.costUsd, v.costPerSolvedUsd, v.costPerSolvedCaseUsd,
     Object.entries(v.failures).map(([k, n]) => `${k}:${n}`).join(';'),
   ]);
   return `${[head, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;

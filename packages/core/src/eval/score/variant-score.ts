@@ -41,6 +41,7 @@ export function scoreVariant(variant: EvalVariant, trials: readonly TrialResult[
   const costUsd = roundUsd(mine.reduce((s, t) => s + t.costUsd, 0));
   const failures: Record<string, number> = {};
   for (const t of done) if (t.status === 'unsolved') failures[t.error?.kind ?? 'unknown'] = (failures[t.error?.kind ?? 'unknown'] ?? 0) + 1;
+  const casesSolved = [...cases.values()].filter((s) => s.c > 0).length;
   const walls = done.flatMap((t) => (t.durationMs === null ? [] : [t.durationMs]));
   return {
     name: variant.name,
@@ -56,11 +57,12 @@ export function scoreVariant(variant: EvalVariant, trials: readonly TrialResult[
     interval: wilsonInterval(solved, done.length),
     passAtK: passAtKs(cases, repeat),
     cases: cases.size,
-    casesSolved: [...cases.values()].filter((s) => s.c > 0).length,
+    casesSolved,
     wallMs: { median: nearestRank(walls, 0.5), p90: nearestRank(walls, 0.9) },
     usage: mine.reduce((u, t) => addUsage(u, t.usage), emptyUsage()),
     costUsd,
     costPerSolvedUsd: solved ? roundUsd(costUsd / solved) : null,
+    costPerSolvedCaseUsd: casesSolved ? roundUsd(costUsd / casesSolved) : null,
     failures,
   };
 }
