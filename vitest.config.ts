@@ -12,6 +12,7 @@ export default defineConfig({
       '@agentfleet/agents': pkg('agents'),
       '@agentfleet/fleet': pkg('fleet'),
       '@agentfleet/telemetry': pkg('telemetry'),
+      '@agentfleet/sdk': pkg('sdk'),
       '@agentfleet/testkit': pkg('testkit'),
       '@agentfleet/host-contract': pkg('host-contract'),
     },

@@ -2,7 +2,7 @@
 // The web console in a real browser (Debian's chromium through playwright-core) during a real
 // run: a host daemon with its workers, a git repository, Redis, and `fleet monitor` as a user
 // starts it. The run page draws every task with its status colour and follows the run live; a
-// task page shows a transcript line while the agent still runs and the diff of a finished task;
+// task page shows a transcript line while the agent still runs (held at a gate) and the diff of a finished task;
 // actions are refused without the token and work with it (cancel stops the run).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core';
 import { makeRunId, parsePlan } from '@agentfleet/core';
 import type { FleetStore, TaskStatus } from '@agentfleet/store';
 import { initRepository } from '@agentfleet/workspace';
-import { ensureBuilt, launchChromium, MonitorProcess, removeDir, repoRoot, requireBinaries, tempDir, TestHostd, testStore, waitFor } from '@agentfleet/testkit';
+import { ensureBuilt, launchChromium, MonitorProcess, ReleaseGate, removeDir, repoRoot, requireBinaries, tempDir, TestHostd, testStore, waitFor } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git', 'chromium');
 const ARTIFACTS = join(repoRoot, 'test-artifacts/console');
@@ -25,12 +25,14 @@ let home: string;
 let repo: string;
 let base: string;
 let runId: string;
+let gate: ReleaseGate;
 
-const PLAN = `name: console-demo
+// build says tick-one, waits at the gate the task page test opens, then says tick-two
+const plan = (gate: ReleaseGate) => `name: console-demo
 defaults: { agent: shell, estimate: 30s, retries: 0 }
 tasks:
   - { id: setup, run: "printf 'hello from the fleet\\\\n' > greeting.txt" }
-  - { id: build, deps: [setup], run: "echo tick-one; sleep 5; echo tick-two" }
+  - { id: build, deps: [setup], run: ${JSON.stringify(`echo tick-one; ${gate.command}; echo tick-two`)} }
   - { id: lint, deps: [setup], run: "echo linting; sleep 60" }
   - { id: test-unit, deps: [build], run: "true" }
   - { id: test-e2e, deps: [build], run: "true" }
@@ -49,14 +51,16 @@ beforeAll(async () => {
   daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, slots: 3 });
   monitor = await MonitorProcess.start(['--listen', '127.0.0.1:0'], { REDIS_URL: inject('redisUrl'), AGENTFLEET_HOME: home, AGENTFLEET_CONFIG: join(home, 'fleet.yaml'), CONSOLE_TOKEN: TOKEN });
   browser = await launchChromium();
-  const plan = parsePlan(PLAN, 'plan.yaml');
-  plan.repo = { url: repo, ref: 'main' };
+  gate = await ReleaseGate.start();
+  const parsed = parsePlan(plan(gate), 'plan.yaml');
+  parsed.repo = { url: repo, ref: 'main' };
   runId = makeRunId(new Date());
-  await store.runs.submit(plan, { runId, schedule: 'deps', failFast: false, baseCommit: base, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } } });
+  await store.runs.submit(parsed, { runId, schedule: 'deps', failFast: false, baseCommit: base, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } } });
 }, 300_000);
 
 afterAll(async () => {
   if (!ok) return;
+  await gate?.close();
   await browser?.close();
   await monitor?.stop();
   await daemon.stopAndCleanup(10_000);
@@ -103,6 +107,7 @@ describe.runIf(ok)('the web console in chromium', () => {
     await page.waitForSelector('.entry.output >> text=tick-one', { timeout: 5_000 });
     expect((await store.read.taskState(runId, 'build'))?.status).toBe('running');
     // and the next line arrives live, without a reload
+    gate.release();
     await page.waitForSelector('.entry.output >> text=tick-two', { timeout: 15_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'task-page.png') });
     await page.goto(`${monitor.url}/runs/${runId}/tasks/setup`);
@@ -137,6 +142,29 @@ describe.runIf(ok)('the web console in chromium', () => {
     expect(monitor.log).toMatch(/console action refused/);
     expect(monitor.log).toMatch(/"action":"cancel".*console action"/);
     await anon.close();
+  });
+
+  it('a gate\'s task page decides it: approve with a note, signed in (refused without the token)', async () => {
+    const gated = makeRunId(new Date());
+    await store.runs.submit(parsePlan('name: gated\ndefaults: { agent: shell, retries: 0 }\ntasks:\n  - { id: ship, agent: approval, approval: { prompt: "Ship it?" } }\n  - { id: after, deps: [ship], run: "true" }\n', 'gated.yaml'), { runId: gated, schedule: 'deps', failFast: false, baseCommit: null, config: { providers: [], pricing: {}, budgets: {}, git: { author: 'agentfleet <fleet@localhost>' } } });
+    await waitFor('the gate to wait', async () => ((await store.read.taskState(gated, 'ship'))?.status as TaskStatus) === 'awaiting_approval', 30_000, 200);
+    const ctx = await browser.newContext();
+    const refused = await ctx.request.post(`${monitor.url}/actions/approve`, { form: { run: gated, task: 'ship', csrf: 'x' } });
+    expect(refused.status()).toBe(403);
+    const page = await ctx.newPage();
+    await page.goto(`${monitor.url}/login?token=${encodeURIComponent(TOKEN)}`);
+    await page.goto(`${monitor.url}/runs/${gated}/tasks/ship`);
+    expect(await page.textContent('#approval')).toBe('awaits approval');
+    await page.fill('form[action="/actions/approve"] input[name="note"]', 'looks right');
+    await page.click('button[data-action="approve"]');
+    await waitFor('the run to succeed', async () => (await store.read.get(gated)).status === 'succeeded', 30_000, 200);
+    const ship = (await store.read.report(gated)).tasks.find((t) => t.id === 'ship')!;
+    expect(ship.approval).toMatchObject({ decision: 'approve', by: 'console', note: 'looks right' });
+    await page.goto(`${monitor.url}/runs/${gated}/tasks/ship`);
+    expect(await page.textContent('#approval')).toMatch(/^approved by console at .*: looks right$/);
+    expect(await page.$('button[data-action="reject"]')).toBeNull();
+    expect(monitor.log).toMatch(/"action":"approve".*console action"/);
+    await ctx.close();
   });
 
   it('the hosts page shows slots, CPU, memory, disk and heartbeat', async () => {

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { defaultConfig, secretEnvNames, type FleetConfig } from '@agentfleet/core';
-import { connectChecked, ensureEmbeddedRedis, FleetStore, preflight } from '@agentfleet/store';
-import { loadConfigFile } from './config-file.js';
+import { connectFleet, loadConfigFile, type FleetConnection } from '@agentfleet/sdk';
 import { fleetHome } from './home.js';
 
 export interface GlobalOptions {
@@ -9,15 +8,8 @@ export interface GlobalOptions {
   allowEviction?: boolean;
 }
 
-export interface FleetContext {
-  config: FleetConfig;
-  home: string;
-  redisUrl: string;
-  /** true when Redis is the CLI's embedded redis-server (no REDIS_URL, no redis.url) */
-  embedded: boolean;
-  store: FleetStore;
-  close(): Promise<void>;
-}
+/** The fleet as a command sees it: the SDK's connection (config, Redis, store). */
+export type FleetContext = FleetConnection;
 
 export async function loadConfig(opts: GlobalOptions): Promise<FleetConfig> {
   return (await loadConfigFile(opts.config)) ?? defaultConfig();
@@ -25,26 +17,10 @@ export async function loadConfig(opts: GlobalOptions): Promise<FleetConfig> {
 
 /**
  * Config, then Redis: REDIS_URL, else redis.url, else the embedded redis-server (started
- * on first use and reused). Preflight refuses Redis that could lose jobs.
+ * on first use and reused). Preflight refuses Redis that could lose jobs. The SDK's code.
  */
 export async function openFleet(opts: GlobalOptions, config?: FleetConfig): Promise<FleetContext> {
-  const cfg = config ?? (await loadConfig(opts));
-  const home = fleetHome();
-  let redisUrl = process.env.REDIS_URL ?? cfg.redis.url;
-  let embedded = false;
-  if (!redisUrl) {
-    redisUrl = (await ensureEmbeddedRedis(home)).url;
-    embedded = true;
-  }
-  const redis = await connectChecked(redisUrl);
-  try {
-    await preflight(redis, redisUrl, { allowEviction: opts.allowEviction });
-  } catch (e) {
-    redis.disconnect();
-    throw e;
-  }
-  const store = new FleetStore(redis, cfg.redis.prefix);
-  return { config: cfg, home, redisUrl, embedded, store, close: () => store.close() };
+  return connectFleet({ config: config ?? (await loadConfig(opts)), home: fleetHome(), allowEviction: opts.allowEviction });
 }
 
 /** Environment variable names whose values are secrets for this config. */

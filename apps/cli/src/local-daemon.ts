@@ -16,6 +16,7 @@ import {
 } from '@agentfleet/host-contract';
 import type { FleetStore } from '@agentfleet/store';
 import { localHostEnv } from './local-host.js';
+import { fleetScopedEnv } from './fleet-scoped-env.js';
 import { waitForHeartbeat } from './heartbeat-wait.js';
 import { retentionEnv } from './retention-env.js';
 
@@ -48,6 +49,7 @@ export function localDaemonEnv(home: string, redisUrl: string, config: FleetConf
     // Agents mostly wait on models and git: a laptop runs at least two at once.
     [DAEMON_ENV.slots]: process.env[DAEMON_ENV.slots] ?? String(Math.max(2, defaultSlots(availableParallelism(), totalmem()))),
     ...localHostEnv(config),
+    ...fleetScopedEnv(config),
   };
 }
 

@@ -13,6 +13,7 @@ import { registerUpCommand } from './commands/up.js';
 import { registerPruneCommand } from './commands/prune.js';
 import { registerBudgetCommand } from './commands/budget.js';
 import { registerEvalCommands } from './commands/eval.js';
+import { registerApprovalCommands } from './commands/approval.js';
 
 /**
  * The `fleet` program. Each command group registers itself from its own module under
@@ -41,6 +42,7 @@ export function createProgram(): Command {
   registerPruneCommand(program);
   registerBudgetCommand(program);
   registerEvalCommands(program);
+  registerApprovalCommands(program);
   return program;
 }
 

@@ -19,7 +19,7 @@ function providerYaml(name: string, url: string): string {
 }
 
 /** The model's structured answer (every key present, nulls for none), as PLAN_DRAFT_SCHEMA asks. */
-function draftAnswer(tasks: { id: string; deps: string[]; agent?: string; run?: string }[]): string {
+function draftAnswer(tasks: { id: string; deps: string[]; agent?: string; run?: string; expands?: boolean }[]): string {
   return JSON.stringify({
     name: 'greeting',
     tasks: tasks.map((t) => ({
@@ -32,6 +32,7 @@ function draftAnswer(tasks: { id: string; deps: string[]; agent?: string; run?: 
       complexity: 'low',
       risk: [],
       estimate: '10m',
+      expands: t.expands ?? false,
     })),
   });
 }
@@ -72,6 +73,17 @@ describe.runIf(ok)('fleet plan draft', () => {
     expect(check.stdout).toContain('ok: 2 tasks, 2 levels');
     // No Redis configured: drafting did not start the embedded redis-server.
     expect(existsSync(join(home, 'redis'))).toBe(false);
+  });
+
+  it('--grow drafts a plan that grows at run time: an analysis task with expands: true', async () => {
+    standin.reset();
+    standin.enqueue(reply.text(draftAnswer([{ id: 'analysis', deps: [], expands: true }, { id: 'test', deps: ['analysis'], agent: 'shell', run: 'npm test' }]), { prompt: 900, completion: 150 }));
+    const res = await fleet(['plan', 'draft', 'issue.md', '-o', 'grow.yaml', '--grow']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.stringify(standin.modelRequests[0]!.body.messages)).toMatch(/make the plan grow at run time/);
+    expect(readFileSync(join(home, 'grow.yaml'), 'utf8')).toMatch(/id: analysis\n(.*\n)*\s+expands: true/);
+    const check = await fleet(['plan', 'check', 'grow.yaml']);
+    expect(check.code, check.stderr).toBe(0);
   });
 
   it('without providers it says what to configure (exit 2)', async () => {

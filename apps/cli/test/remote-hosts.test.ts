@@ -6,6 +6,7 @@ import type { HostProbe } from '@agentfleet/fleet';
 import {
   absoluteHome, checkRedisReach, daemonEnvironment, forwardedSecrets, remoteHomeSpec, resolveRemoteHosts, selectHosts, type RemoteHost,
 } from '../src/commands/remote-hosts.js';
+import { notifySecrets } from '../src/fleet-scoped-env.js';
 
 const config = parseConfig(
   [
@@ -96,5 +97,31 @@ describe('the daemon environment', () => {
     expect(JSON.parse(env.AGENTFLEET_FILES!)).toEqual(files);
     expect(daemonEnvironment({ config, spec: mugen!, redisUrl: 'redis://10.0.0.1:6379', probe, version: 'v', secrets: {} })).not.toHaveProperty('AGENTFLEET_FILES');
     expect(() => forwardedSecrets({ ...mugen!, daemonEnv: { AGENTFLEET_FILES: '[]' } }, { MY_KEY: 'v' })).toThrow(/daemonEnv may not set AGENTFLEET_FILES/);
+  });
+
+  it('hands over notify: (urlEnv names, not URLs) and monitor.publicUrl; the URLs go as forwarded secrets, a missing one named', () => {
+    const withNotify = parseConfig(
+      [
+        'redis: { url: "redis://10.0.0.1:6379", prefix: t }',
+        'monitor: { publicUrl: "https://fleet.example.com" }',
+        'notify:',
+        '  - { urlEnv: SLACK_HOOK, format: slack, events: [run_failed] }',
+        '  - { urlEnv: JSON_HOOK }',
+        'hosts:',
+        '  - { name: mugen, ssh: "deploy@10.0.0.5:22" }',
+      ].join('\n'),
+      'fleet.yaml',
+    );
+    const secrets = notifySecrets(withNotify, { SLACK_HOOK: 'https://hooks.slack.com/services/T/B/tok', JSON_HOOK: 'http://10.0.0.9/hook' });
+    expect(secrets).toEqual({ SLACK_HOOK: 'https://hooks.slack.com/services/T/B/tok', JSON_HOOK: 'http://10.0.0.9/hook' });
+    const env = daemonEnvironment({ config: withNotify, spec: withNotify.hosts[0]!, redisUrl: 'redis://10.0.0.1:6379', probe, version: 'v', secrets });
+    expect(JSON.parse(env.AGENTFLEET_NOTIFY!)).toEqual([
+      { urlEnv: 'SLACK_HOOK', format: 'slack', events: ['run_failed'] },
+      { urlEnv: 'JSON_HOOK', format: 'json', events: ['run_finished', 'task_failed', 'approval_needed', 'budget_reached', 'host_down', 'provider_paused'] },
+    ]);
+    expect(env.AGENTFLEET_NOTIFY).not.toContain('hooks.slack.com');
+    expect(env).toMatchObject({ AGENTFLEET_PUBLIC_URL: 'https://fleet.example.com', AGENTFLEET_SECRET_NAMES: 'SLACK_HOOK,JSON_HOOK', SLACK_HOOK: 'https://hooks.slack.com/services/T/B/tok' });
+    expect(() => notifySecrets(withNotify, { SLACK_HOOK: 'x' })).toThrow(/notify: JSON_HOOK \(urlEnv in fleet.yaml\) is not set in this shell/);
+    expect(() => forwardedSecrets({ ...withNotify.hosts[0]!, daemonEnv: { AGENTFLEET_NOTIFY: '[]' } }, {})).toThrow(/daemonEnv may not set AGENTFLEET_NOTIFY/);
   });
 });

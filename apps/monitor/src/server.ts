@@ -34,65 +34,80 @@ export interface MonitorServer {
   close(): Promise<void>;
 }
 
-export async function createMonitorServer(opts: MonitorServerOptions): Promise<MonitorServer> {
-  const { host, port } = parseListen(opts.listen ?? DEFAULT_LISTEN);
-  const logger = opts.logger ?? createLogger({ name: 'monitor' });
-  const timeoutMs = opts.timeoutMs ?? 5_000;
-  const startedAt = Date.now();
-  const board = new QueuesBoard({ loadQueues: () => opts.source.taskQueues(), writable: opts.queuesWritable ?? false });
+/** What the monitor answers: bull-board, the console, /metrics and /healthz. */
+class MonitorRoutes {
+  private readonly startedAt = Date.now();
+  private readonly board: QueuesBoard;
+  private readonly timeoutMs: number;
 
-  const metrics = async (res: ServerResponse) => {
-    let text: string;
-    try {
-      const snap = await withTimeout(readSnapshot(opts.source, opts), timeoutMs, 'the fleet store');
-      text = await renderMetrics(snap);
-    } catch (err) {
-      logger.warn({ err }, 'metrics scrape failed');
-      send(res, 503, 'text/plain; charset=utf-8', `metrics unavailable: ${(err as Error).message}\n`);
-      return;
-    }
-    send(res, 200, METRICS_CONTENT_TYPE, text);
-  };
+  constructor(
+    private readonly opts: MonitorServerOptions,
+    private readonly logger: Logger,
+  ) {
+    this.timeoutMs = opts.timeoutMs ?? 5_000;
+    this.board = new QueuesBoard({ loadQueues: () => opts.source.taskQueues(), writable: opts.queuesWritable ?? false });
+  }
 
-  const healthz = async (res: ServerResponse) => {
-    const uptimeSeconds = Math.round((Date.now() - startedAt) / 1000);
-    try {
-      const redis = await withTimeout(opts.source.redisInfo(), Math.min(timeoutMs, 2_000), 'Redis');
-      sendJson(res, 200, { status: 'ok', redis, uptimeSeconds });
-    } catch (err) {
-      sendJson(res, 503, { status: 'unavailable', error: (err as Error).message, uptimeSeconds });
-    }
-  };
-
-  const route = async (req: IncomingMessage, res: ServerResponse) => {
+  async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (path === QUEUES_BASE_PATH || path.startsWith(`${QUEUES_BASE_PATH}/`)) return board.handle(req, res);
-    if (path !== '/metrics' && path !== '/healthz' && opts.console && (await opts.console.handle(req, res))) return;
+    if (path === QUEUES_BASE_PATH || path.startsWith(`${QUEUES_BASE_PATH}/`)) return this.board.handle(req, res);
+    if (path !== '/metrics' && path !== '/healthz' && this.opts.console && (await this.opts.console.handle(req, res))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
       return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
     }
-    if (path === '/metrics') return metrics(res);
-    if (path === '/healthz') return healthz(res);
+    if (path === '/metrics') return this.metrics(res);
+    if (path === '/healthz') return this.healthz(res);
     if (path === '/') return send(res, 200, 'text/plain; charset=utf-8', 'agentfleet monitor: /metrics /healthz /queues\n');
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n');
-  };
+  }
 
-  const server = createServer((req, res) => {
-    route(req, res).catch((err: unknown) => {
-      logger.error({ err, url: req.url }, 'monitor request failed');
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
-      else res.destroy();
-    });
-  });
+  private async metrics(res: ServerResponse): Promise<void> {
+    let text: string;
+    try {
+      const snap = await withTimeout(readSnapshot(this.opts.source, this.opts), this.timeoutMs, 'the fleet store');
+      text = await renderMetrics(snap);
+    } catch (err) {
+      this.logger.warn({ err }, 'metrics scrape failed');
+      send(res, 503, 'text/plain; charset=utf-8', `metrics unavailable: ${(err as Error).message}\n`);
+      return;
+    }
+    send(res, 200, METRICS_CONTENT_TYPE, text);
+  }
 
-  await new Promise<void>((resolve, reject) => {
+  private async healthz(res: ServerResponse): Promise<void> {
+    const uptimeSeconds = Math.round((Date.now() - this.startedAt) / 1000);
+    try {
+      const redis = await withTimeout(this.opts.source.redisInfo(), Math.min(this.timeoutMs, 2_000), 'Redis');
+      sendJson(res, 200, { status: 'ok', redis, uptimeSeconds });
+    } catch (err) {
+      sendJson(res, 503, { status: 'unavailable', error: (err as Error).message, uptimeSeconds });
+    }
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
+}
+
+export async function createMonitorServer(opts: MonitorServerOptions): Promise<MonitorServer> {
+  const { host, port } = parseListen(opts.listen ?? DEFAULT_LISTEN);
+  const logger = opts.logger ?? createLogger({ name: 'monitor' });
+  const routes = new MonitorRoutes(opts, logger);
+  const server = createServer((req, res) => {
+    routes.route(req, res).catch((err: unknown) => {
+      logger.error({ err, url: req.url }, 'monitor request failed');
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  await listen(server, port, host);
   const addr = server.address() as AddressInfo;
   if (!isLoopback(addr.address)) logger.warn({ address: addr.address }, 'monitor listens beyond this machine; /metrics and /queues have no authentication');
   const urlHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;

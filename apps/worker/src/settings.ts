@@ -1,11 +1,12 @@
 // The only reader of the daemon's (and its workers') environment: the variables the launcher
 // and the supervisor set, named in the host contract, turned into typed settings once.
 import { availableParallelism, hostname, totalmem } from 'node:os';
-import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile } from '@agentfleet/core';
+import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile, type NotifySpec } from '@agentfleet/core';
 import { DAEMON_ENV, defaultHome, isControlVariable } from '@agentfleet/host-contract';
 import { parseHostFilesEnv } from './attempt/host-files.js';
 import { transcriptSettings, type TranscriptSettings } from './attempt/transcript/transcript-settings.js';
 import { retentionSettings, type RetentionSettings } from './retention/retention-sweep.js';
+import { readNotifySettings } from './notify/notify-settings.js';
 
 /** Everything a daemon or worker process reads from its environment (set by the launcher). */
 export interface WorkerSettings {
@@ -48,6 +49,10 @@ export interface WorkerSettings {
   transcripts: TranscriptSettings;
   /** Finished runs' retention (AGENTFLEET_RETENTION_*, from fleet.yaml's retention). */
   retention: RetentionSettings;
+  /** The daemon: fleet.yaml's notify: webhooks (URLs stay in the environment, under their urlEnv names). */
+  notify: NotifySpec[];
+  /** The daemon: monitor.publicUrl, for links in notifications. */
+  publicUrl: string | null;
 }
 
 const num = (v: string | undefined, d: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : d);
@@ -84,6 +89,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     files: parseHostFilesEnv(env[DAEMON_ENV.files]),
     transcripts: transcriptSettings(env, home),
     retention: retentionSettings(env, home),
+    ...readNotifySettings(env),
   };
 }
 

@@ -1,3 +1,5 @@
+// The one place an agent kind of a plan becomes an agent: shell, noop and approval gates, the
+// built-in llm agent, and the Codex, Claude Code and Gemini CLIs, each given what it needs.
 import type { AgentKind, Tier } from '@agentfleet/core';
 import { ClaudeAgent } from './cli-agents/claude-agent.js';
 import { CodexAgent } from './cli-agents/codex-agent.js';
@@ -29,7 +31,9 @@ export function createAgent(kind: AgentKind, deps: AgentDeps = {}): Agent {
   switch (kind) {
     case 'shell':
       return new ShellAgent();
+    // a pure approval gate runs nothing: the attempt publishes what its dependencies made and waits
     case 'noop':
+    case 'approval':
       return new NoopAgent();
     case 'llm':
       return new LlmAgent({ maxTurns: deps.maxTurns, cooldowns: deps.cooldowns, parkAfterMs: deps.parkAfterMs });

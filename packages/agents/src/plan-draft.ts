@@ -20,6 +20,8 @@ export interface DraftPlanOptions {
   /** Repository block copied into the plan as is. */
   repo?: { url: string; ref?: string; push?: string };
   tier?: Tier;
+  /** ask for a plan that grows: an analysis task with expands: true decides the subtasks at run time */
+  grow?: boolean;
   maxAttempts?: number;
   signal?: AbortSignal;
   logger?: Logger;
@@ -51,7 +53,7 @@ export const PLAN_DRAFT_SCHEMA = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['id', 'title', 'agent', 'prompt', 'run', 'deps', 'complexity', 'risk', 'estimate'],
+        required: ['id', 'title', 'agent', 'prompt', 'run', 'deps', 'complexity', 'risk', 'estimate', 'expands'],
         properties: {
           id: { type: 'string', description: '[a-z0-9][a-z0-9-_]{0,62}' },
           title: { type: 'string' },
@@ -62,6 +64,7 @@ export const PLAN_DRAFT_SCHEMA = {
           complexity: { type: 'string', enum: [...COMPLEXITIES] },
           risk: { type: 'array', items: { type: 'string' }, description: 'risk categories (security, data-migration, ...) that force the top model tier' },
           estimate: { type: 'string', description: 'duration like 5m, 1h' },
+          expands: { type: 'boolean', description: 'true: the task writes a plan fragment to $AGENTFLEET_PLAN_OUT; its tasks join the run after it' },
         },
       },
     },
@@ -71,7 +74,10 @@ export const PLAN_DRAFT_SCHEMA = {
 export const PLAN_DRAFT_SYSTEM_PROMPT = `You turn an issue into an agentfleet plan: a DAG of small coding tasks run by agents in separate git worktrees.
 Each task: a unique id ([a-z0-9][a-z0-9-_]{0,62}), a title, an agent (codex, claude or llm for coding work with a prompt; shell with run for tests/builds; noop for grouping), deps (ids of tasks whose results it builds on; no cycles), complexity (low|medium|high), risk categories (empty unless security, data, money, migrations...), and an estimate (5m, 30m, 1h).
 Make independent work parallel; end with a shell task that runs the tests when the repository has them. Prompts must be self-contained.
+When the subtasks can only be known after looking at the code, make one analysis task with expands: true (false for every other task): its prompt tells it to write the subtasks as a plan fragment to the file named by $AGENTFLEET_PLAN_OUT (YAML with a tasks: list, the same task keys; deps name the fragment's own ids), and they join the run after it, before its dependents.
 Answer with the JSON object only.`;
+
+const GROW_ASK = 'Do not decide the implementation subtasks now: make the plan grow at run time, with an analysis task (expands: true) that writes them as a plan fragment, then what follows them (tests, review).\n\n';
 
 interface DraftTask {
   id: string;
@@ -83,6 +89,7 @@ interface DraftTask {
   complexity: string;
   risk: string[];
   estimate: string | null;
+  expands?: boolean;
 }
 
 /** The model's JSON as plan YAML: keys in the order people read them, empty and null fields left out. */
@@ -98,6 +105,7 @@ export function draftToYaml(draft: { name?: unknown; tasks?: unknown }, extra: P
     if (t.complexity) out.complexity = t.complexity;
     if (t.risk?.length) out.risk = t.risk;
     if (t.estimate) out.estimate = t.estimate;
+    if (t.expands) out.expands = true;
     return out;
   });
   return stringify(plan, { lineWidth: 0 });
@@ -113,7 +121,7 @@ export async function draftPlan(opts: DraftPlanOptions): Promise<DraftPlanResult
   const chain = new ProviderChain(providersFor(opts.config.providers, 'llm'), { pauses: opts.pauses, env: opts.env ?? process.env, cooldowns: opts.cooldowns, logger: opts.logger });
   const messages: ChatCompletionMessageParam[] = [
     { role: 'system', content: PLAN_DRAFT_SYSTEM_PROMPT },
-    { role: 'user', content: `${opts.name ? `Plan name: ${opts.name}\n\n` : ''}Issue:\n\n${opts.issueText}` },
+    { role: 'user', content: `${opts.name ? `Plan name: ${opts.name}\n\n` : ''}${opts.grow ? GROW_ASK : ''}Issue:\n\n${opts.issueText}` },
   ];
   let usage = emptyUsage();
   let costUsd = 0;

@@ -15,7 +15,15 @@ export type ErrorKind =
   | 'setup_failed'
   /** the agent cannot run on this host as it is set up (claude as root outside the sandbox): retries would not help */
   | 'agent_unusable'
-  | 'internal';
+  | 'internal'
+  /** an approval gate was rejected (by a person, or by its timeout) */
+  | 'rejected'
+  /** a `when:` could not be evaluated (an output key that is not there) */
+  | 'condition_error'
+  /** what a task wrote to $AGENTFLEET_OUTPUTS is not a JSON object within the size limit */
+  | 'bad_outputs'
+  /** an `expands: true` task's plan fragment was refused */
+  | 'bad_fragment';
 
 /** An error a user can act on: its message is shown as is, without a stack trace. */
 export class FleetError extends Error {

@@ -5,5 +5,6 @@
  * run's tasks alone (and says so), and a newer release still finishes older runs.
  *   1: the first releases (no version recorded)
  *   2: attempt history and spend, protocol-named queues
+ *   3: approval gates, `when:` and `after: any`, plan fragments (`expands`), task outputs
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;

@@ -210,7 +210,7 @@ describe('parsePlan: every problem kind, with its message and position', () => {
     expect(problems(yaml('name: My Plan', 'clean: some', 'tasks:', '  - id: a', '    agent: codx', '    retries: 99', '    complexity: huge'))).toEqual([
       "plan.yaml:1:7: name: 'My Plan' is invalid: plan names are lowercase letters, digits, - and _, starting with a letter or digit, at most 63 characters",
       "plan.yaml:2:8: clean: 'some' is not one of all, keep-ignored",
-      "plan.yaml:5:12: task 'a': agent: 'codx' is not one of shell, codex, claude, llm, noop, gemini (did you mean 'codex'?)",
+      "plan.yaml:5:12: task 'a': agent: 'codx' is not one of shell, codex, claude, llm, noop, gemini, approval (did you mean 'codex'?)",
       "plan.yaml:6:14: task 'a': retries: 99 is more than the maximum 20",
       "plan.yaml:7:17: task 'a': complexity: 'huge' is not one of low, medium, high",
     ]);

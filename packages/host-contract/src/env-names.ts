@@ -15,6 +15,9 @@ export const DAEMON_ENV = {
   version: 'AGENTFLEET_VERSION',
   /** hosts[].files / local.files as JSON [{from, to}]: paths only, the files stay on the host. */
   files: 'AGENTFLEET_FILES',
+  /** fleet.yaml's notify: list as JSON (webhook URLs stay in the variables it names) and monitor.publicUrl. */
+  notify: 'AGENTFLEET_NOTIFY',
+  publicUrl: 'AGENTFLEET_PUBLIC_URL',
   /** Set by the launcher: the release the daemon runs from. */
   releaseDir: 'AGENTFLEET_RELEASE_DIR',
   /** Set by the launcher for a daemon that takes over from a draining one (fleet up --restart). */
@@ -58,12 +61,16 @@ export const TASK_ENV = {
   slot: DAEMON_ENV.slot,
   portBase: 'AGENTFLEET_PORT_BASE',
   portCount: 'AGENTFLEET_PORT_COUNT',
+  /** where the task leaves a JSON object of named results (its dependents' `when:` read them) */
+  outputs: 'AGENTFLEET_OUTPUTS',
+  /** where an `expands: true` task writes its plan fragment */
+  planOut: 'AGENTFLEET_PLAN_OUT',
 } as const;
 
 /** Variables `fleet up` sets from fleet.yaml itself: hosts[].daemonEnv may not set them. */
 export const SET_BY_FLEET_UP: readonly string[] = [
   DAEMON_ENV.redisUrl, DAEMON_ENV.host, DAEMON_ENV.home, DAEMON_ENV.prefix, DAEMON_ENV.labels, DAEMON_ENV.slots,
-  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files,
+  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files, DAEMON_ENV.notify, DAEMON_ENV.publicUrl,
 ];
 
 /** Variables only the CLI reads (where its config, bundle and daemon script are). */

@@ -6,6 +6,7 @@ import type { Keys } from './keys.js';
 import type { ProviderPause, RedisProviderPauses } from './provider-pauses.js';
 import type { PermitStatus, RedisProviderPermits } from './provider-permits.js';
 import type { RunReader } from './run-reader.js';
+import type { TaskWaits, WaitingTask } from './task-waits.js';
 import { parseStats } from './stats.js';
 import { DEFAULT_QUEUE, labelsOfQueue, queueNameFor, type TaskQueues } from './task-queues.js';
 import type { FleetStats, HostStatus, QueueCount, RunWithCounts } from './types.js';
@@ -23,11 +24,17 @@ export class FleetFigures {
     private readonly runs: RunReader,
     private readonly providers: { pauses: RedisProviderPauses; permits: RedisProviderPermits },
     private readonly evals: { figures(): Promise<EvalFigures> },
+    private readonly waits?: TaskWaits,
   ) {}
 
   /** Evals by status, the trials of running ones, durable trial totals and spend. */
   evalFigures(): Promise<EvalFigures> {
     return this.evals.figures();
+  }
+
+  /** Tasks that wait without a slot, fleet-wide (gates awaiting approval, parked tasks). */
+  listWaits(): Promise<WaitingTask[]> {
+    return this.waits ? this.waits.list() : Promise.resolve([]);
   }
 
   /** Providers paused fleet-wide and endpoints with permits (maxConcurrent): what waits on which provider. */

@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
+import { Approvals } from './approvals.js';
 import { FleetEvents } from './fleet-events.js';
 import { FleetFigures } from './fleet-figures.js';
 import { HostRegistry } from './host-registry.js';
+import { HostWatch } from './host-watch.js';
 import { Keys } from './keys.js';
 import { Notices } from './notices.js';
 import { RedisProviderPauses } from './provider-pauses.js';
@@ -11,6 +13,8 @@ import { RunReader } from './run-reader.js';
 import { RunWriter } from './run-writer.js';
 import { ScriptRunner } from './scripts/index.js';
 import { TaskAttempts } from './task-attempts.js';
+import { TaskExpansions } from './task-expansions.js';
+import { TaskFlow } from './task-flow.js';
 import { TaskQueues } from './task-queues.js';
 import { TaskWaits } from './task-waits.js';
 import { Transcripts } from './transcripts.js';
@@ -36,6 +40,10 @@ import { Evals } from './evals/evals.js';
  *   archives  where archived runs are, and the runs retention keeps (pins)
  *   retention  finished runs archived, then removed
  *   evals     suites run across a matrix of variants as ordinary runs, their trials scored
+ *   approvals  decisions on approval gates (approve, reject, timeout)
+ *   flow      conditional tasks: what a `when:` reads, a false condition's skip
+ *   expansions  plans that grow: a fragment's tasks joining the running DAG
+ *   hostWatch   host_down notices for hosts that lost their heartbeat
  */
 export class FleetStore {
   readonly keys: Keys;
@@ -55,6 +63,10 @@ export class FleetStore {
   readonly archives: RunArchives;
   readonly retention: RunRetention;
   readonly evals: Evals;
+  readonly approvals: Approvals;
+  readonly flow: TaskFlow;
+  readonly expansions: TaskExpansions;
+  readonly hostWatch: HostWatch;
 
   constructor(
     readonly redis: Redis,
@@ -72,12 +84,16 @@ export class FleetStore {
     this.hosts = new HostRegistry(redis, this.keys);
     this.pauses = new RedisProviderPauses(redis, this.keys);
     this.permits = new RedisProviderPermits(redis, this.keys);
-    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits }, { figures: () => this.evals.read.figures() });
+    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits }, { figures: () => this.evals.read.figures() }, this.waits);
     this.integration = new RunIntegration(redis, this.keys);
     this.transcripts = new Transcripts(redis, this.keys);
     this.archives = new RunArchives(redis, this.keys);
     this.retention = new RunRetention(redis, this.keys, this.queues, this.read, this.transcripts, this.archives);
     this.evals = new Evals(redis, this.keys, { writer: this.runs, reader: this.read }, this.archives);
+    this.approvals = new Approvals(redis, this.keys, scripts, this.queues, this.events);
+    this.flow = new TaskFlow(redis, this.keys, scripts, this.queues);
+    this.expansions = new TaskExpansions(redis, this.keys, scripts, this.events);
+    this.hostWatch = new HostWatch(redis, this.keys);
   }
 
   async close(): Promise<void> {

@@ -47,8 +47,9 @@ export class HostRegistry {
     await this.redis.set(this.keys.hostHeartbeat(name), JSON.stringify(hb), 'PX', ttlMs);
   }
 
+  /** A clean stop: the heartbeat goes, and the host is not reported down (host-watch.ts). */
   async clearHeartbeat(name: string): Promise<void> {
-    await this.redis.del(this.keys.hostHeartbeat(name));
+    await this.redis.multi().del(this.keys.hostHeartbeat(name)).srem(this.keys.hostsSeenUp(), name).exec();
   }
 
   async control(name: string): Promise<HostControl> {

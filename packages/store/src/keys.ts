@@ -125,6 +125,14 @@ export class Keys {
   notices(): string {
     return `${this.prefix}:notices`;
   }
+  /** The last notice a reader (one notify webhook) has handled: a stream entry id. */
+  noticeCursor(reader: string): string {
+    return `${this.prefix}:notices:cursor:${reader}`;
+  }
+  /** Hosts whose heartbeat was seen since they last stopped cleanly (host-watch.ts). */
+  hostsSeenUp(): string {
+    return `${this.prefix}:hosts:seen-up`;
+  }
   events(): string {
     return `${this.prefix}:events`;
   }

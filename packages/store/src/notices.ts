@@ -19,6 +19,16 @@ export interface Notice {
 
 const KEPT = 10_000;
 
+/** Moves a cursor forward only: a reader that lost its lease may write late. */
+const ADVANCE = `local cur = redis.call('GET', KEYS[1])
+if cur then
+  local cm, cs = string.match(cur, '^(%d+)-(%d+)$')
+  local nm, ns = string.match(ARGV[1], '^(%d+)-(%d+)$')
+  if cm and nm and (tonumber(cm) > tonumber(nm) or (tonumber(cm) == tonumber(nm) and tonumber(cs) >= tonumber(ns))) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
 /** The fleet's notices: an append-only Redis stream, capped at about the last 10,000. */
 export class Notices {
   constructor(
@@ -35,6 +45,16 @@ export class Notices {
   async after(after: string, count = 100): Promise<Notice[]> {
     const rows = await this.redis.xrange(this.keys.notices(), `(${after}`, '+', 'COUNT', count);
     return rows.map(([id, flat]) => toNotice(id, flat));
+  }
+
+  /** Where a reader (a notify webhook) is: the id of the last notice it handled, or null before its first. */
+  cursor(reader: string): Promise<string | null> {
+    return this.redis.get(this.keys.noticeCursor(reader));
+  }
+
+  /** The reader has handled every notice up to `id` (never moves back). */
+  async advance(reader: string, id: string): Promise<void> {
+    await this.redis.eval(ADVANCE, 1, this.keys.noticeCursor(reader), id);
   }
 
   /** The last `count` notices, newest first. */

@@ -21,7 +21,7 @@ export interface ReconcileReport {
  * between the DAG advance and adding the job) or a running task whose job vanished (lost
  * with Redis) gets its job back; a task whose job BullMQ failed on its own (stalled too
  * often) is recorded failed so the run can finish. It also wakes parked tasks that are due,
- * and hands other due waits (an approval's timeout) to `onDue`.
+ * hands other due waits (an approval's timeout) to `onDue`, and records hosts gone down.
  */
 export class Reconciler {
   private readonly lease: Lease;
@@ -52,6 +52,8 @@ export class Reconciler {
     const due = await this.store.waits.wakeDue();
     report.woken = due.woken.length;
     for (const w of due.others) await this.opts.onDue?.(w);
+    const down = await this.store.hostWatch.check();
+    if (down.length) this.opts.logger?.warn({ hosts: down }, 'hosts lost their heartbeat');
     for (const runId of await redis.smembers(keys.activeRuns())) {
       // A run of a newer release is left to the daemons that speak its protocol.
       if (Number((await redis.hget(keys.run(runId), 'protocol')) ?? 1) > (this.opts.protocol ?? PROTOCOL_VERSION)) continue;

@@ -1,5 +1,5 @@
 import { branchOf, type AgentKind, type Schedule } from '@agentfleet/core';
-import { TASK_STATUSES, type AttemptHistoryEntry, type RunStatus, type RunSummary, type TaskReport, type TaskStatus } from './types.js';
+import { TASK_STATUSES, type ApprovalRecord, type AttemptHistoryEntry, type RunStatus, type RunSummary, type TaskReport, type TaskStatus } from './types.js';
 
 export function emptyCounts(): Record<TaskStatus, number> {
   return Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])) as Record<TaskStatus, number>;
@@ -67,7 +67,20 @@ export function toTaskReport(h: Record<string, string>, runId: string): TaskRepo
     history: json(h.history, [] as AttemptHistoryEntry[]),
     base: h.base || null,
     wait: h.waitKind ? { kind: h.waitKind, reason: h.waitReason ?? '', until: h.waitUntil ? Number(h.waitUntil) : null, since: h.waitingSince ? Number(h.waitingSince) : null } : null,
+    outputs: json(h.outputs, null),
+    approval: approvalOf(h.approval),
+    handled: h.handled === '1',
+    skipReason: status === 'skipped' ? (h.skipReason === 'condition' ? 'condition' : 'failure') : null,
+    expanded: h.expandedTasks ? Number(h.expandedTasks) : null,
+    anyDeps: json(h.anyDeps, [] as string[]),
   };
+}
+
+/** The decide script keeps epoch ms and omits what was not said. */
+function approvalOf(text: string | undefined): ApprovalRecord | null {
+  const a = json<{ decision?: string; by?: string; at?: number; note?: string; timedOut?: boolean } | null>(text, null);
+  if (!a?.decision) return null;
+  return { decision: a.decision === 'approve' ? 'approve' : 'reject', by: a.by ?? '', at: iso(String(a.at ?? '')) ?? '', note: a.note ?? null, timedOut: a.timedOut === true };
 }
 
 /** Totals over every attempt (protocol 2); a protocol-1 record kept the last attempt's usage as JSON. */

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { FleetError, InputError, isRunId, jobIdOf, mergeQueueTask, PROTOCOL_VERSION, type Plan } from '@agentfleet/core';
 import type { FleetEvents } from './fleet-events.js';
 import type { Keys } from './keys.js';
@@ -7,6 +7,7 @@ import { emptyCounts } from './records.js';
 import { buildSchedule } from './schedule.js';
 import { cancelScript, raiseBudgetScript, retryScript, type RaiseBudgetResult, type ScriptRunner } from './scripts/index.js';
 import { queueNameFor, type TaskQueues } from './task-queues.js';
+import { taskFields, usesFlow } from './task-records.js';
 import type { ReadyTask, SubmitOptions, TaskStatus } from './types.js';
 
 export interface CancelOutcome {
@@ -50,29 +51,24 @@ export class RunWriter {
     const runId = opts.runId;
     const tx = this.redis.multi();
     const realCount = sched.order.length;
-    tx.hset(k.run(runId), {
-      id: runId,
-      name: plan.name,
-      status: 'queued',
-      schedule: opts.schedule,
-      failFast: opts.failFast ? '1' : '0',
-      baseCommit: opts.baseCommit ?? '',
-      repo: JSON.stringify(plan.repo ?? null),
-      clean: plan.clean,
-      config: JSON.stringify(opts.config),
-      integrate: opts.integrate ?? '',
-      createdAt: now,
-      remaining: realCount,
-      total: realCount,
-      costUsd: 0,
-      protocol: PROTOCOL_VERSION,
-      // the run pauses when its spend reaches it (includes/budget.lua); `fleet budget --raise` grows it
-      ...(opts.config.budgets?.perRunUsd !== undefined ? { budgetUsd: opts.config.budgets.perRunUsd } : {}),
-    });
+    tx.hset(k.run(runId), runFields(plan, opts, realCount, now));
+    const { roots, queueLabels } = this.writeTasks(tx, plan, sched, runId, now);
+    const order = sched.order;
+    for (let i = 0; i < order.length; i += 5000) tx.rpush(k.runTasks(runId), ...order.slice(i, i + 5000));
+    // queued is not kept: it is the inflight members that are not running (run-reader.ts)
+    tx.hset(k.runCounts(runId), { ...emptyCounts(), queued: 0, blocked: realCount - roots.length });
+    for (const [q, labels] of queueLabels) tx.hset(k.queues(), q, JSON.stringify(labels));
+    tx.zadd(k.runs(), now, runId);
+    tx.sadd(k.activeRuns(), runId);
+    return { tx, roots, queues: [...queueLabels.keys()] };
+  }
+
+  /** Every task's hash in the transaction; the roots recorded queued (their jobs follow the transaction). */
+  private writeTasks(tx: ChainableCommander, plan: Plan, sched: ReturnType<typeof buildSchedule>, runId: string, now: number) {
     const queueLabels = new Map<string, string[]>();
     const roots: ReadyTask[] = [];
     for (const node of sched.nodes) {
-      const key = k.task(runId, node.id);
+      const key = this.keys.task(runId, node.id);
       if (node.barrier) {
         tx.hset(key, { id: node.id, barrier: '1', status: 'blocked', pending: node.pending, next: JSON.stringify(node.next) });
         continue;
@@ -83,37 +79,13 @@ export class RunWriter {
       // Roots are recorded queued at once; their jobs are added right after the transaction.
       const ready = node.pending === 0;
       const backoffMs = spec.backoffMs ?? 2000;
-      tx.hset(key, {
-        id: spec.id,
-        title: spec.title,
-        agent: spec.agent,
-        status: ready ? 'queued' : 'blocked',
-        pending: node.pending,
-        next: JSON.stringify(node.next),
-        deps: JSON.stringify(spec.deps),
-        dependents: JSON.stringify(node.dependents),
-        queue,
-        maxAttempts: spec.retries + 1,
-        backoffMs,
-        priority: node.priority,
-        attempts: 0,
-        spec: JSON.stringify(spec),
-        ...(node.finally ? { finally: '1' } : {}),
-        ...(ready ? { readyAt: now, queuedAt: now } : {}),
-      });
+      tx.hset(key, { ...taskFields(spec, { ...node, status: ready ? 'queued' : 'blocked', queue }), ...(node.finally ? { finally: '1' } : {}), ...(ready ? { readyAt: now, queuedAt: now } : {}) });
       if (ready) {
-        tx.sadd(k.runInflight(runId), spec.id);
+        tx.sadd(this.keys.runInflight(runId), spec.id);
         roots.push({ runId, taskId: spec.id, queue, attempts: spec.retries + 1, backoffMs, priority: node.priority, jobSeq: 0 });
       }
     }
-    const order = sched.order;
-    for (let i = 0; i < order.length; i += 5000) tx.rpush(k.runTasks(runId), ...order.slice(i, i + 5000));
-    // queued is not kept: it is the inflight members that are not running (run-reader.ts)
-    tx.hset(k.runCounts(runId), { ...emptyCounts(), queued: 0, blocked: realCount - roots.length });
-    for (const [q, labels] of queueLabels) tx.hset(k.queues(), q, JSON.stringify(labels));
-    tx.zadd(k.runs(), now, runId);
-    tx.sadd(k.activeRuns(), runId);
-    return { tx, roots, queues: [...queueLabels.keys()] };
+    return { roots, queueLabels };
   }
 
   async cancel(runId: string, reason = 'cancelled by user'): Promise<CancelOutcome> {
@@ -182,4 +154,30 @@ export class RunWriter {
 export async function requireRun(redis: Redis, keys: Keys, runId: string): Promise<void> {
   if (!isRunId(runId)) throw new InputError(`invalid run id '${runId}'`);
   if (!(await redis.exists(keys.run(runId)))) throw new InputError(`no run '${runId}' in Redis (see 'fleet runs')`);
+}
+
+/** The run's hash as submit writes it. */
+function runFields(plan: Plan, opts: SubmitOptions, taskCount: number, now: number): Record<string, string | number> {
+  return {
+    id: opts.runId,
+    name: plan.name,
+    status: 'queued',
+    schedule: opts.schedule,
+    failFast: opts.failFast ? '1' : '0',
+    baseCommit: opts.baseCommit ?? '',
+    repo: JSON.stringify(plan.repo ?? null),
+    clean: plan.clean,
+    config: JSON.stringify(opts.config),
+    integrate: opts.integrate ?? '',
+    createdAt: now,
+    remaining: taskCount,
+    total: taskCount,
+    costUsd: 0,
+    protocol: PROTOCOL_VERSION,
+    // the run pauses when its spend reaches it (includes/budget.lua); `fleet budget --raise` grows it
+    ...(opts.config.budgets?.perRunUsd !== undefined ? { budgetUsd: opts.config.budgets.perRunUsd } : {}),
+    // what a plan fragment of an `expands: true` task starts from
+    defaults: JSON.stringify(plan.defaults),
+    ...(usesFlow(plan.tasks) ? { flow: '1' } : {}),
+  };
 }

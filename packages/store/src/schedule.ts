@@ -11,6 +11,8 @@ export interface ScheduleNode {
   next: string[];
   /** real dependents (what a failure skips) */
   dependents: string[];
+  /** the dependents that list this task with `after: any` (they go on whatever its outcome) */
+  anyDependents: string[];
   /** BullMQ priority (1 = first): the longer the path still ahead of a task, the sooner it starts. */
   priority: number;
   /** starts once every other task has ended, whatever their outcome (the merge queue) */
@@ -44,7 +46,7 @@ export function buildSchedule(tasks: readonly TaskSpec[], schedule: Schedule, fi
 function withFinally(s: RunSchedule, spec: TaskSpec): RunSchedule {
   const real = s.nodes.filter((n) => !n.barrier);
   for (const n of real) n.next = [...n.next, spec.id];
-  const node: ScheduleNode = { id: spec.id, barrier: false, spec, pending: real.length, next: [], dependents: [], priority: PRIORITY_STEPS + 1, finally: true };
+  const node: ScheduleNode = { id: spec.id, barrier: false, spec, pending: real.length, next: [], dependents: [], anyDependents: [], priority: PRIORITY_STEPS + 1, finally: true };
   return { nodes: [...s.nodes, node], order: [...s.order, spec.id] };
 }
 
@@ -54,6 +56,9 @@ function buildTaskSchedule(tasks: readonly TaskSpec[], schedule: Schedule): RunS
   const levels = levelIds(dag, layering);
   const dependents = new Map<string, string[]>(tasks.map((t) => [t.id, []]));
   for (const t of tasks) for (const d of new Set(t.deps)) dependents.get(d)!.push(t.id);
+  const anyDependents = new Map<string, string[]>();
+  for (const t of tasks) for (const d of t.anyDeps ?? []) anyDependents.set(d, [...(anyDependents.get(d) ?? []), t.id]);
+  const anyOf = (id: string) => anyDependents.get(id) ?? [];
   const order = levels.flat();
   // Critical-path priority, as list scheduling (and `fleet plan show`'s prediction) assumes.
   const remaining = remainingPathMs(dag, layering);
@@ -63,7 +68,7 @@ function buildTaskSchedule(tasks: readonly TaskSpec[], schedule: Schedule): RunS
   if (schedule === 'deps') {
     for (const t of tasks) {
       const deps = dependents.get(t.id)!;
-      nodes.push({ id: t.id, barrier: false, spec: t, pending: new Set(t.deps).size, next: deps, dependents: deps, priority: priorityOf(t.id) });
+      nodes.push({ id: t.id, barrier: false, spec: t, pending: new Set(t.deps).size, next: deps, dependents: deps, anyDependents: anyOf(t.id), priority: priorityOf(t.id) });
     }
     return { nodes, order };
   }
@@ -71,9 +76,9 @@ function buildTaskSchedule(tasks: readonly TaskSpec[], schedule: Schedule): RunS
   levels.forEach((level, k) => {
     const last = k === levels.length - 1;
     for (const id of level) {
-      nodes.push({ id, barrier: false, spec: byId.get(id)!, pending: k > 0 ? 1 : 0, next: last ? [] : [barrierId(k)], dependents: dependents.get(id)!, priority: priorityOf(id) });
+      nodes.push({ id, barrier: false, spec: byId.get(id)!, pending: k > 0 ? 1 : 0, next: last ? [] : [barrierId(k)], dependents: dependents.get(id)!, anyDependents: anyOf(id), priority: priorityOf(id) });
     }
-    if (!last) nodes.push({ id: barrierId(k), barrier: true, pending: level.length, next: levels[k + 1]!, dependents: [], priority: 0 });
+    if (!last) nodes.push({ id: barrierId(k), barrier: true, pending: level.length, next: levels[k + 1]!, dependents: [], anyDependents: [], priority: 0 });
   });
   return { nodes, order };
 }

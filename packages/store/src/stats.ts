@@ -4,80 +4,73 @@ function histogram(size: number): HistogramTotals {
   return { buckets: new Array<number>(size + 1).fill(0), sum: 0, count: 0 };
 }
 
+/** Sets the 1-based bucket `n` of a histogram, ignoring one a newer writer added beyond the bounds. */
+function setBucket(h: HistogramTotals, n: string | undefined, value: number): void {
+  const idx = Number(n) - 1;
+  if (idx >= 0 && idx < h.buckets.length) h.buckets[idx] = value;
+}
+
+const withCount = (h: HistogramTotals): HistogramTotals => ({ ...h, count: h.buckets.reduce((a, b) => a + b, 0) });
+
+/** The totals being read, with the per-label groups the hash spreads over many fields. */
+class StatsReading {
+  readonly stats: FleetStats = { tasks: [], retries: [], tokens: [], costUsd: [], duration: [], wait: histogram(WAIT_BUCKETS_SECONDS.length), runs: [], workerRestarts: [], permitWaits: [] };
+  readonly runs = new Map<RunStatus, number>(RUN_STATUSES.map((s) => [s, 0]));
+  private readonly durations = new Map<string, HistogramTotals>();
+  private readonly permits = new Map<string, { provider: string; count: number; seconds: number }>();
+
+  duration(agent: string): HistogramTotals {
+    let h = this.durations.get(agent);
+    if (!h) this.durations.set(agent, (h = histogram(DURATION_BUCKETS_SECONDS.length)));
+    return h;
+  }
+
+  permit(provider: string): { provider: string; count: number; seconds: number } {
+    let p = this.permits.get(provider);
+    if (!p) this.permits.set(provider, (p = { provider, count: 0, seconds: 0 }));
+    return p;
+  }
+
+  finish(): FleetStats {
+    const { stats } = this;
+    stats.wait = withCount(stats.wait);
+    stats.duration = [...this.durations].map(([agent, h]) => ({ agent, ...withCount(h) }));
+    stats.runs = [...this.runs].map(([status, count]) => ({ status, count }));
+    stats.permitWaits = [...this.permits.values()];
+    return stats;
+  }
+}
+
+type FieldReader = (r: StatsReading, labels: string[], value: number) => void;
+
+/** One reader per field kind (the part of the field before the first `|`). */
+const FIELD_READERS: Record<string, FieldReader> = {
+  tasks: (r, [status, agent], count) => r.stats.tasks.push({ status: status as TaskStatus, agent: agent ?? 'unknown', count }),
+  retries: (r, [agent], count) => r.stats.retries.push({ agent: agent ?? 'unknown', count }),
+  tokens: (r, [model, kind], count) => r.stats.tokens.push({ model: model ?? '', kind: kind as 'input' | 'cachedInput' | 'output', count }),
+  cost: (r, [model], usd) => r.stats.costUsd.push({ model: model ?? '', usd }),
+  duration: (r, [agent, bucket], value) => setBucket(r.duration(agent ?? 'unknown'), bucket, value),
+  duration_sum: (r, [agent], value) => void (r.duration(agent ?? 'unknown').sum = value),
+  // protocol 1 kept the counts; they equal the buckets' sums
+  duration_count: () => undefined,
+  wait: (r, [bucket], value) => setBucket(r.stats.wait, bucket, value),
+  wait_sum: (r, _labels, value) => void (r.stats.wait.sum = value),
+  wait_count: () => undefined,
+  runs: (r, [status], count) => void r.runs.set(status as RunStatus, count),
+  restarts: (r, [host], count) => r.stats.workerRestarts.push({ host: host ?? '', count }),
+  permit_waits: (r, [provider], count) => void (r.permit(provider ?? '').count = count),
+  permit_wait_sum: (r, [provider], seconds) => void (r.permit(provider ?? '').seconds = seconds),
+};
+
 /**
  * Durable totals are one Redis hash of `kind|label|...` fields, incremented by the DAG
  * scripts as tasks finish, so every reader (monitor, report) sees the same monotonic counts.
  */
 export function parseStats(hash: Record<string, string>): FleetStats {
-  const stats: FleetStats = { tasks: [], retries: [], tokens: [], costUsd: [], duration: [], wait: histogram(WAIT_BUCKETS_SECONDS.length), runs: [], workerRestarts: [], permitWaits: [] };
-  const permits = new Map<string, { provider: string; count: number; seconds: number }>();
-  const permit = (provider: string) => {
-    let p = permits.get(provider);
-    if (!p) permits.set(provider, (p = { provider, count: 0, seconds: 0 }));
-    return p;
-  };
-  const durations = new Map<string, HistogramTotals>();
-  const dur = (agent: string) => {
-    let h = durations.get(agent);
-    if (!h) durations.set(agent, (h = histogram(DURATION_BUCKETS_SECONDS.length)));
-    return h;
-  };
-  const runs = new Map<RunStatus, number>(RUN_STATUSES.map((s) => [s, 0]));
+  const reading = new StatsReading();
   for (const [field, raw] of Object.entries(hash)) {
-    const parts = field.split('|');
-    const value = Number(raw);
-    switch (parts[0]) {
-      case 'tasks':
-        stats.tasks.push({ status: parts[1] as TaskStatus, agent: parts[2] ?? 'unknown', count: value });
-        break;
-      case 'retries':
-        stats.retries.push({ agent: parts[1] ?? 'unknown', count: value });
-        break;
-      case 'tokens':
-        stats.tokens.push({ model: parts[1] ?? '', kind: parts[2] as 'input' | 'cachedInput' | 'output', count: value });
-        break;
-      case 'cost':
-        stats.costUsd.push({ model: parts[1] ?? '', usd: value });
-        break;
-      case 'duration': {
-        const idx = Number(parts[2]) - 1;
-        const h = dur(parts[1] ?? 'unknown');
-        if (idx >= 0 && idx < h.buckets.length) h.buckets[idx] = value;
-        break;
-      }
-      case 'duration_sum':
-        dur(parts[1] ?? 'unknown').sum = value;
-        break;
-      case 'duration_count': // protocol 1 kept the count; it equals the buckets' sum
-        break;
-      case 'wait': {
-        const idx = Number(parts[1]) - 1;
-        if (idx >= 0 && idx < stats.wait.buckets.length) stats.wait.buckets[idx] = value;
-        break;
-      }
-      case 'wait_sum':
-        stats.wait.sum = value;
-        break;
-      case 'wait_count':
-        break;
-      case 'runs':
-        runs.set(parts[1] as RunStatus, value);
-        break;
-      case 'restarts':
-        stats.workerRestarts.push({ host: parts[1] ?? '', count: value });
-        break;
-      case 'permit_waits':
-        permit(parts[1] ?? '').count = value;
-        break;
-      case 'permit_wait_sum':
-        permit(parts[1] ?? '').seconds = value;
-        break;
-    }
+    const [kind = '', ...labels] = field.split('|');
+    FIELD_READERS[kind]?.(reading, labels, Number(raw));
   }
-  const withCount = (h: HistogramTotals): HistogramTotals => ({ ...h, count: h.buckets.reduce((a, b) => a + b, 0) });
-  stats.wait = withCount(stats.wait);
-  stats.duration = [...durations].map(([agent, h]) => ({ agent, ...withCount(h) }));
-  stats.runs = [...runs].map(([status, count]) => ({ status, count }));
-  stats.permitWaits = [...permits.values()];
-  return stats;
+  return reading.finish();
 }

@@ -33,7 +33,9 @@ export class TaskAttempts {
   async context(runId: string, taskId: string, task?: Record<string, string>): Promise<TaskContext> {
     const record = task ?? (await this.redis.hgetall(this.keys.task(runId, taskId)));
     if (!record.id) throw new FleetError('internal', `task ${runId}/${taskId} not found in Redis`);
-    const spec = JSON.parse(record.spec ?? '{}') as TaskSpec;
+    const parsed = JSON.parse(record.spec ?? '{}') as TaskSpec;
+    // a plan fragment adds its sinks to the deps of the expanding task's dependents
+    const spec = record.deps ? { ...parsed, deps: JSON.parse(record.deps) as string[] } : parsed;
     const run = { ...(await this.runs.fixed(runId)) };
     if (isModelBacked(spec.agent)) Object.assign(run, await this.runs.spending(runId));
     const depResults = run.repo && spec.inherit !== false ? await this.runs.dependencyResults(runId, spec.deps) : [];

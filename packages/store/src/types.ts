@@ -1,4 +1,7 @@
 import type { AgentKind, ErrorKind, FleetConfig, ModelSpend, Plan, Schedule, TaskSpec, Usage } from '@agentfleet/core';
+import type { TaskFlowFields } from './flow-types.js';
+
+export type { ApprovalRecord, TaskFlowFields } from './flow-types.js';
 
 /**
  * blocked -> ready -> queued -> running -> succeeded | failed | skipped | cancelled; a task may
@@ -42,7 +45,7 @@ export interface RunWithCounts extends RunSummary {
 }
 
 /** One task of `fleet report --format json` (contract). */
-export interface TaskReport {
+export interface TaskReport extends TaskFlowFields {
   id: string;
   status: TaskStatus;
   host: string | null;
@@ -288,6 +291,8 @@ export interface TaskResult {
   summary?: string | null;
   review?: ReviewRecord[] | null;
   durationMs?: number;
+  /** what the task wrote to $AGENTFLEET_OUTPUTS */
+  outputs?: Record<string, unknown> | null;
 }
 
 /** How an attempt ended, as its history entry says. */

@@ -2,18 +2,11 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { makeRunId } from '@agentfleet/core';
 import type { AttemptOwner, FleetStore } from '../src/index.js';
-import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
+import { noConfig, plan, task, testStores } from '@agentfleet/testkit';
 
-const stores: FleetStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await dropStore(s);
-});
-
-function open(name: string) {
-  const s = testStore(name, inject('redisUrl'));
-  stores.push(s);
-  return s;
-}
+const stores = testStores(() => inject('redisUrl'));
+afterEach(stores.dropAll);
+const open = (name: string) => stores.open(name);
 
 const spend = (input: number, output: number, costUsd: number) => ({ provider: 'lan', model: 'm1', usage: { input, cachedInput: 0, output }, costUsd });
 

@@ -1,19 +1,12 @@
 // Tasks that wait without a slot or a job: parked by their attempt, woken when due or by hand.
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { jobIdOf, makeRunId } from '@agentfleet/core';
-import type { AttemptOwner, FleetStore } from '../src/index.js';
-import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
+import { jobIdOf, makeRunId, PROTOCOL_VERSION } from '@agentfleet/core';
+import { queueNameFor, type AttemptOwner, type FleetStore } from '../src/index.js';
+import { noConfig, plan, task, testStores } from '@agentfleet/testkit';
 
-const stores: FleetStore[] = [];
-afterEach(async () => {
-  for (const s of stores.splice(0)) await dropStore(s);
-});
-
-function open(name: string) {
-  const s = testStore(name, inject('redisUrl'));
-  stores.push(s);
-  return s;
-}
+const stores = testStores(() => inject('redisUrl'));
+afterEach(stores.dropAll);
+const open = (name: string) => stores.open(name);
 
 async function claimed(store: FleetStore, runId: string, taskId: string): Promise<AttemptOwner> {
   const c = await store.attempts.claim(runId, taskId, 'h', 'h-0');
@@ -45,7 +38,7 @@ describe('task waits', () => {
     const after = await store.read.get(runId);
     expect(after.counts).toMatchObject({ parked: 0, queued: 1 });
     // the old job finished under the plain id; the woken task has a job of its own, with its retries left
-    const job = await store.queues.get('tasks.@2').getJob(jobIdOf(runId, 'a', 1));
+    const job = await store.queues.get(queueNameFor([], PROTOCOL_VERSION)).getJob(jobIdOf(runId, 'a', 1));
     expect(job?.opts.attempts).toBe(3);
     const report = await store.read.report(runId);
     expect(report.tasks[0]!.attempts).toBe(1);

@@ -102,6 +102,19 @@ export interface TaskFailureSnapshot {
   finishedAt: string | number | null;
 }
 
+/** A task that waits without a slot (the store's WaitingTask): what `fleet top` lists under WAITING. */
+export interface WaitSnapshot {
+  runId: string;
+  taskId: string;
+  /** parked | awaiting_approval */
+  status: string;
+  kind: string;
+  reason: string;
+  /** epoch ms it is due by itself; null: only a command wakes it */
+  until: number | null;
+  since: number | null;
+}
+
 export interface HistogramBounds {
   /** upper bounds (seconds) of the task duration buckets, ascending, without +Inf */
   durationSeconds: readonly number[];

@@ -2,8 +2,11 @@
 // printed, asynchronously (so servers in the test process can answer it) or synchronously;
 // and UserCli, a user's CLI with its own home and fleet.yaml.
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { HostStatus } from '@agentfleet/store';
 import { cliBin } from './built-apps.js';
+import { removeDir, tempDir } from './temp-dir.js';
 
 export interface CliResult {
   code: number | null;
@@ -80,5 +83,37 @@ export class UserCli {
   /** Submits without waiting; returns the run id. */
   async submit(plan: string): Promise<string> {
     return (JSON.parse(await this.ok(['run', plan, '--json'])) as { runId: string }).runId;
+  }
+
+  /**
+   * A user with a new home and a fleet.yaml of their own on the given Redis: its key prefix,
+   * `hosts:` with these names (none: the CLI starts the local fleet itself), more YAML.
+   */
+  static create(opts: { redisUrl: string; prefix: string; hosts?: string[]; config?: string; env?: Record<string, string> }): UserCli {
+    const home = tempDir('user');
+    const config = join(home, 'fleet.yaml');
+    const hosts = opts.hosts?.length ? `hosts:\n${opts.hosts.map((h) => `  - name: ${h}\n`).join('')}` : '';
+    writeFileSync(config, `redis: { prefix: ${opts.prefix} }\n${hosts}${opts.config ?? ''}`);
+    return new UserCli(config, home, { REDIS_URL: opts.redisUrl, ...opts.env });
+  }
+
+  /** The environment its commands get, for the user's other programs (an SDK script). */
+  environment(): Record<string, string | undefined> {
+    return { ...process.env, AGENTFLEET_HOME: this.home, AGENTFLEET_CONFIG: this.config, ...this.env };
+  }
+
+  async json<T>(args: string[], opts: UserRunOptions = {}): Promise<T> {
+    return JSON.parse(await this.ok(args, opts)) as T;
+  }
+
+  /** A file in the user's home (a plan, an issue); its path. */
+  file(name: string, text: string): string {
+    const p = join(this.home, name);
+    writeFileSync(p, text);
+    return p;
+  }
+
+  cleanup(): void {
+    removeDir(this.home);
   }
 }

@@ -6,13 +6,15 @@ export * from './wait-for.js'; // waitFor: poll until truthy
 export * from './prereq.js'; // hasBinary, requireBinaries, isRoot: skip here, fail under CI
 export * from './file-lock.js'; // holdFileLock: flock(1) between processes
 export * from './ports.js'; // freePort, portOpen
+export * from './release-gate.js'; // ReleaseGate: a task's command waits until the test opens it
 export * from './built-apps.js'; // repoRoot, cliBin, hostdScript, ensureBuilt
 export * from './processes.js'; // workerPids, pidsWithArg
 export * from './git.js'; // g, writeFiles, makeOrigin, commit, AUTHOR
 export * from './plans.js'; // task, plan, noConfig, writeShellPlan, sleepers
-export * from './store.js'; // testStore, runEnded, dropStore, hostStatus, claimAs
+export * from './store.js'; // testStore, testStores, runEnded, dropStore, hostStatus, claimAs
 export * from './redis.js'; // TestRedis
 export * from './hostd.js'; // TestHostd, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS
+export * from './user-fleet.js'; // startUserFleet: a store, a host daemon and a user whose fleet.yaml names it
 export * from './fleet-cli.js'; // runFleet, runFleetOk, runFleetSync, UserCli
 export * from './cli-batch.js'; // runFleetCases, invalidInputFaults, describeFaults
 export * from './monitor-process.js'; // MonitorProcess: `fleet monitor` as a child
@@ -33,3 +35,4 @@ export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the G
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user
 export * from './conversations.js'; // byConversation: a stand-in responder by case, model, turn and trial
 export * from './eval-fixture.js'; // EVAL_CASES, writeEvalSuite, evalRepoFiles: an npm project and suite for evals
+export * from './webhook-receiver.js'; // WebhookReceiver: a real HTTP server recording notifications

@@ -37,3 +37,21 @@ export async function claimAs(store: FleetStore, runId: string, taskId: string, 
   if (!c.ok) throw new Error(`claim of ${runId}/${taskId} found nothing to run: ${c.status}`);
   return { host, worker, attempt: c.attempts, startedAt: c.startedAt };
 }
+
+/**
+ * The stores one test file opens, dropped together: `const stores = testStores(url)`,
+ * `afterEach(stores.dropAll)`, then `stores.open('name')` in each test.
+ */
+export function testStores(url: () => string): { open(name: string): FleetStore; dropAll(): Promise<void> } {
+  const open: FleetStore[] = [];
+  return {
+    open(name) {
+      const s = testStore(name, url());
+      open.push(s);
+      return s;
+    },
+    async dropAll() {
+      for (const s of open.splice(0)) await dropStore(s);
+    },
+  };
+}

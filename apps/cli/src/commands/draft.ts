@@ -12,6 +12,7 @@ interface DraftOptions {
   repo?: string;
   ref?: string;
   tier: Tier;
+  grow?: boolean;
 }
 
 /** `fleet plan draft ISSUE.md [-o plan.yaml]`, registered under the `plan` group. */
@@ -25,6 +26,7 @@ export function registerDraftCommand(plan: Command): void {
     .option('--repo <url>', "repository block of the plan: where hosts fetch from")
     .option('--ref <ref>', 'base ref of --repo (default: HEAD)')
     .addOption(new Option('--tier <tier>', 'model tier of the configured providers').choices(['low', 'medium', 'high']).default('high'))
+    .option('--grow', 'a plan that grows: an analysis task (expands: true) decides the subtasks at run time')
     .addHelpText(
       'after',
       '\nExample:\n  $ fleet plan draft issue-715.md -o plan.yaml --repo git@github.com:org/app.git\n  drafted plan.yaml: 5 tasks in 2 attempts (groq openai/gpt-oss-120b, 3120 tokens, $0.0021)\n  $ fleet plan check plan.yaml\n\n' +
@@ -48,6 +50,7 @@ export function registerDraftCommand(plan: Command): void {
           name: opts.name,
           repo: opts.repo ? { url: opts.repo, ...(opts.ref ? { ref: opts.ref } : {}) } : undefined,
           tier: opts.tier,
+          grow: opts.grow,
         });
         if (opts.output) await writeFile(opts.output, drafted.yaml);
         else process.stdout.write(drafted.yaml);

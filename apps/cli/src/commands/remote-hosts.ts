@@ -11,6 +11,7 @@ import { DAEMON_ENV, HOME_DIR_NAME, SET_BY_FLEET_UP } from '@agentfleet/host-con
 import { redactRedisUrl } from '@agentfleet/store';
 import { findConfigFile } from '../config-file.js';
 import { retentionEnv } from '../retention-env.js';
+import { fleetScopedEnv } from '../fleet-scoped-env.js';
 
 export interface RemoteHost {
   spec: HostSpec;
@@ -158,6 +159,7 @@ export function daemonEnvironment(i: DaemonEnvInput): Record<string, string> {
     // paths only: the files themselves stay on the host
     ...(i.spec.files.length ? { [DAEMON_ENV.files]: JSON.stringify(i.spec.files) } : {}),
     ...retentionEnv(i.config),
+    ...fleetScopedEnv(i.config),
     ...i.secrets,
   };
 }

@@ -1,14 +1,15 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+// `fleet run`, status, runs, cancel, retry and report: the commands of a run's life. `fleet run`
+// checks the plan and its flags, submits through the SDK (packages/sdk/src/submit.ts, then
+// packages/store/src/run-writer.ts) and makes sure a fleet will take it.
+import { isAbsolute, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { InputError, isBranchName, isRunId, makeRunId, type Plan, type Schedule } from '@agentfleet/core';
-import { resolveRef } from '@agentfleet/workspace';
+import { InputError, isBranchName, isRunId, type Plan, type Schedule } from '@agentfleet/core';
+import { absoluteRepo, submitPlan as submitRun } from '@agentfleet/sdk';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
 import { withFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
 import { ensureLocalFleet } from '../local-fleet.js';
 import { checkLocalHostFiles } from '../local-host.js';
-import { integrateBranchOf } from '../verify-input.js';
 import { loadPlanFile } from '../plan-file.js';
-import { repoFromFile } from '../repo-location.js';
 import { printJson, printLines } from '../output.js';
 import { reportMarkdown } from '../report/markdown.js';
 import { statusLines } from '../report/progress.js';
@@ -30,24 +31,13 @@ export function exitCodeOf(status: RunStatus): number {
   return status === 'succeeded' ? 0 : 1;
 }
 
-/** Repository paths in a plan are relative to the plan file. */
-function absoluteRepo(plan: Plan, planPath: string): Plan['repo'] {
-  if (!plan.repo) return undefined;
-  const fix = (u: string) => repoFromFile(u, dirname(planPath));
-  return { ...plan.repo, url: fix(plan.repo.url), push: plan.repo.push ? fix(plan.repo.push) : undefined };
-}
-
 /**
- * Submits a plan: resolves the base commit once, writes the run in one transaction and
- * enqueues its roots (bad input writes nothing), then makes sure a fleet will take it.
+ * Submits a plan (the SDK's submit: the base commit resolved once, the run written in one
+ * transaction, bad input writes nothing), then makes sure a fleet will take it.
  */
 export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptions): Promise<string> {
-  const integrate = integrateBranchOf(plan, opts.integrate);
   checkLocalHostFiles(fleet.config);
-  const baseCommit = plan.repo ? await resolveRef(plan.repo.url, plan.repo.ref) : null;
-  const runId = makeRunId(new Date());
-  const { providers, pricing, budgets, git } = fleet.config;
-  await fleet.store.runs.submit(plan, { runId, schedule: opts.schedule, failFast: Boolean(opts.failFast), baseCommit, config: { providers, pricing, budgets, git }, integrate });
+  const runId = await submitRun(fleet, plan, opts);
   await ensureLocalFleet(fleet);
   return runId;
 }
@@ -59,7 +49,7 @@ function parseBranch(value: string): string {
 }
 
 /** Checked before Redis is opened (an embedded redis-server would start for nothing). */
-function parseRunIdArg(value: string): string {
+export function parseRunIdArg(value: string): string {
   if (!isRunId(value)) throw new InvalidArgumentError('not a run id (such as r20261121-080000-ab12)');
   return value;
 }
@@ -71,7 +61,7 @@ async function runIdOrLatest(store: FleetStore, runId: string | undefined): Prom
   return latest;
 }
 
-export function registerRunCommands(program: Command): void {
+function registerRunCommand(program: Command): void {
   program
     .command('run')
     .description('submit a plan as a run; workers advance it without the CLI')
@@ -102,7 +92,9 @@ export function registerRunCommands(program: Command): void {
         else printLines([runId]);
       });
     });
+}
 
+function registerStatusCommand(program: Command): void {
   program
     .command('status')
     .description('state of a run (default: the latest) with its counts by task status')
@@ -117,7 +109,9 @@ export function registerRunCommands(program: Command): void {
         else printLines(statusLines(run, waiting, providers));
       }),
     );
+}
 
+function registerRunsCommand(program: Command): void {
   program
     .command('runs')
     .description('recent runs')
@@ -132,7 +126,9 @@ export function registerRunCommands(program: Command): void {
         printLines(runs.map((r) => `${r.id}  ${r.status.padEnd(9)} ${String(r.counts.succeeded).padStart(4)}/${r.total} ok  ${r.name}`));
       }),
     );
+}
 
+function registerCancelCommand(program: Command): void {
   program
     .command('cancel')
     .description('cancel a run: waiting jobs removed, running agents killed (whole process group)')
@@ -144,7 +140,9 @@ export function registerRunCommands(program: Command): void {
         printLines([res.status === 'cancelled' ? `cancelled ${runId}: ${res.removedJobs} waiting jobs removed, ${res.runningTasks.length} running agents stopped` : `run ${runId} is already ${res.status}`]);
       }),
     );
+}
 
+function registerRetryCommand(program: Command): void {
   program
     .command('retry')
     .description('re-queue the failed and skipped tasks of a run')
@@ -164,7 +162,9 @@ export function registerRunCommands(program: Command): void {
         if (opts.watch) process.exitCode = exitCodeOf(await watchRun(fleet.store, runId));
       }),
     );
+}
 
+function registerReportCommand(program: Command): void {
   program
     .command('report')
     .description('what passed, what failed, what it cost, which branches hold the work')
@@ -178,4 +178,14 @@ export function registerRunCommands(program: Command): void {
         else process.stdout.write(reportMarkdown(report));
       }),
     );
+}
+
+/** run, status, runs, cancel, retry and report: a run's life from the laptop. */
+export function registerRunCommands(program: Command): void {
+  registerRunCommand(program);
+  registerStatusCommand(program);
+  registerRunsCommand(program);
+  registerCancelCommand(program);
+  registerRetryCommand(program);
+  registerReportCommand(program);
 }

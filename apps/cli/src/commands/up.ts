@@ -13,6 +13,7 @@ import { loadConfig, openFleet, type GlobalOptions } from '../fleet-context.js';
 import { waitForHeartbeat } from '../heartbeat-wait.js';
 import { LOCAL_HOST } from '../local-daemon.js';
 import { upLocalFleet } from '../local-fleet.js';
+import { notifySecrets } from '../fleet-scoped-env.js';
 import { printLines } from '../output.js';
 import { upLine, type UpOutcome } from '../up-outcome.js';
 import { refuseMissingHostFiles } from './host-files-check.js';
@@ -64,7 +65,8 @@ export function registerUpCommand(program: Command): void {
       const hosts = resolveRemoteHosts(selectHosts(config, names, 'up'), globals.config);
       // Everything that can be wrong without SSH is reported before anything starts.
       const configuredUrl = process.env.REDIS_URL ?? config.redis.url;
-      const secrets = new Map(hosts.map((h) => [h.spec.name, forwardedSecrets(h.spec)]));
+      const webhooks = notifySecrets(config);
+      const secrets = new Map(hosts.map((h) => [h.spec.name, { ...forwardedSecrets(h.spec), ...webhooks }]));
       for (const h of hosts) checkRedisReach(h, configuredUrl);
       const bundle = loadBundle();
       const fleet = await openFleet(globals, config);

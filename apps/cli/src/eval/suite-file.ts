@@ -1,8 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { InputError, parseSuite, type HiddenFile, type Problem, type Suite, type SuiteCase } from '@agentfleet/core';
-import { readPromptFiles, readText } from '../plan-file.js';
-import { repoFromFile } from '../repo-location.js';
+import { readPromptFiles, readText, repoFromFile } from '../plan-file.js';
 
 /** At most this much of hidden files per case travels with the eval (it sits in Redis until the eval settles). */
 export const HIDDEN_MAX_BYTES_PER_CASE = 1 << 20;

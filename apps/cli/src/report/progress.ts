@@ -12,10 +12,14 @@ export function progressLine(run: RunWithCounts, width = 30): string {
   return `${bar} ${done}/${run.total} ${run.status} · ok ${c.succeeded} · failed ${c.failed} · skipped ${c.skipped} · cancelled ${c.cancelled} · running ${c.running} · queued ${c.queued + c.ready}${waiting ? ` · waiting ${waiting}` : ''} · blocked ${c.blocked}`;
 }
 
-/** What a waiting task waits for, and until when. */
+/** What a waiting task waits for, and until when; a gate says who can decide and how. */
 export function waitLine(w: WaitingTask, now = Date.now()): string {
+  if (w.status === 'awaiting_approval') {
+    const until = w.until === null ? '' : w.until <= now ? ' (its timeout is due)' : ` (decided by its timeout at ${new Date(w.until).toISOString()})`;
+    return `${w.taskId}: awaits approval${w.reason ? ` — ${w.reason}` : ''}${until}: fleet approve|reject ${w.runId} ${w.taskId}`;
+  }
   const until = w.until === null ? 'until woken' : w.until <= now ? 'due now' : `until ${new Date(w.until).toISOString()}`;
-  return `${w.taskId}: ${w.status === 'awaiting_approval' ? 'awaits approval' : 'parked'} (${w.kind}) ${until}${w.reason ? ` — ${w.reason}` : ''}`;
+  return `${w.taskId}: parked (${w.kind}) ${until}${w.reason ? ` — ${w.reason}` : ''}`;
 }
 
 export function statusLines(run: RunWithCounts, waiting: readonly WaitingTask[] = [], providers?: ProviderStates): string[] {

@@ -1,7 +1,7 @@
 // The `fleet top` loop: in a terminal, a full-screen view redrawn every interval (alternate
 // screen, raw keyboard: q or Ctrl-C quits); otherwise one summary line per interval.
 import type { Readable, Writable } from 'node:stream';
-import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot } from '@agentfleet/telemetry';
+import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot, WaitSnapshot } from '@agentfleet/telemetry';
 import type { ProviderSnapshot } from './providers-section.js';
 import { renderSummary, renderTop, type TopSnapshot } from './render.js';
 
@@ -12,6 +12,8 @@ export interface TopSource {
   recentFailures(limit: number): Promise<readonly TaskFailureSnapshot[]>;
   /** paused providers and permits (the store has them; simple sources may not) */
   providerStates?(): Promise<ProviderSnapshot>;
+  /** tasks that wait without a slot (gates, parked tasks); optional for sources without them */
+  listWaits?(): Promise<readonly WaitSnapshot[]>;
 }
 
 export type TopOutput = Writable & { isTTY?: boolean; columns?: number; rows?: number };
@@ -38,8 +40,8 @@ const LEAVE_SCREEN = `${ESC}?25h${ESC}?1049l`;
 const QUIT_KEYS = new Set(['q', 'Q', '\x03']);
 
 export async function readTopSnapshot(source: TopSource, failuresLimit: number): Promise<TopSnapshot> {
-  const [hosts, runs, failures, providers] = await Promise.all([source.listHosts(), source.listRuns({ active: true }), source.recentFailures(failuresLimit), source.providerStates?.()]);
-  return { hosts, runs, failures, providers, error: null };
+  const [hosts, runs, failures, providers, waits] = await Promise.all([source.listHosts(), source.listRuns({ active: true }), source.recentFailures(failuresLimit), source.providerStates?.(), source.listWaits?.() ?? []]);
+  return { hosts, runs, failures, providers, waits, error: null };
 }
 
 /** Screen bytes for one frame: home, each line cleared to its end, the rest of the screen cleared. */
@@ -47,67 +49,102 @@ export function frame(lines: readonly string[]): string {
   return `${ESC}H${lines.map((l) => `${l}${ESC}K`).join('\r\n')}\r\n${ESC}J`;
 }
 
+/** The terminal while `fleet top` draws: alternate screen, raw keys, redraw on resize. */
+class TopTerminal {
+  private readonly keyboard: boolean;
+
+  constructor(
+    private readonly stdout: TopOutput,
+    private readonly stdin: TopInput | undefined,
+    private readonly onQuit: () => void,
+    private readonly onResize: () => void,
+  ) {
+    this.keyboard = stdin?.isTTY === true && typeof stdin.setRawMode === 'function';
+  }
+
+  private readonly onKey = (chunk: Buffer | string) => {
+    if ([...chunk.toString()].some((c) => QUIT_KEYS.has(c))) this.onQuit();
+  };
+
+  enter(): void {
+    this.stdout.write(ENTER_SCREEN);
+    this.stdout.on('resize', this.onResize);
+    if (!this.keyboard || !this.stdin) return;
+    this.stdin.setRawMode!(true);
+    this.stdin.on('data', this.onKey);
+    this.stdin.resume();
+  }
+
+  leave(): void {
+    this.stdout.off('resize', this.onResize);
+    if (this.keyboard && this.stdin) {
+      this.stdin.off('data', this.onKey);
+      this.stdin.setRawMode!(false);
+      this.stdin.pause();
+    }
+    this.stdout.write(LEAVE_SCREEN);
+  }
+}
+
+/** One frame per interval until stopped (a quit key, the signal, or maxFrames). */
+class TopLoop {
+  private stopped: boolean;
+  private wake: (() => void) | undefined;
+  private last: TopSnapshot = { hosts: [], runs: [], failures: [], error: null };
+  private readonly tty: boolean;
+
+  constructor(private readonly opts: RunTopOptions) {
+    this.stopped = opts.signal?.aborted ?? false;
+    this.tty = opts.stdout.isTTY === true;
+  }
+
+  readonly stop = () => {
+    this.stopped = true;
+    this.wake?.();
+  };
+
+  async run(): Promise<void> {
+    const terminal = this.tty ? new TopTerminal(this.opts.stdout, this.opts.stdin, this.stop, () => this.wake?.()) : undefined;
+    this.opts.signal?.addEventListener('abort', this.stop, { once: true });
+    terminal?.enter();
+    try {
+      for (let frames = 0; !this.stopped; ) {
+        await this.draw();
+        if (this.stopped || (this.opts.maxFrames !== undefined && ++frames >= this.opts.maxFrames)) break;
+        await this.sleep(this.opts.intervalMs ?? 1000);
+      }
+    } finally {
+      this.opts.signal?.removeEventListener('abort', this.stop);
+      terminal?.leave();
+    }
+  }
+
+  private async draw(): Promise<void> {
+    const { source, stdout } = this.opts;
+    const now = (this.opts.now ?? Date.now)();
+    try {
+      this.last = await readTopSnapshot(source, this.opts.failuresLimit ?? 5);
+    } catch (err) {
+      this.last = { ...this.last, error: `cannot read the fleet state: ${(err as Error).message}` };
+    }
+    if (this.stopped) return;
+    if (this.tty) stdout.write(frame(renderTop(this.last, { width: stdout.columns ?? 80, height: stdout.rows, now })));
+    else stdout.write(`${renderSummary(this.last, now)}\n`);
+  }
+
+  /** Waits the interval; a quit or a resize ends the wait early. */
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
+  }
+}
+
 export async function runTop(opts: RunTopOptions): Promise<void> {
-  const { source, stdout, stdin } = opts;
-  const intervalMs = opts.intervalMs ?? 1000;
-  const now = opts.now ?? Date.now;
-  const failuresLimit = opts.failuresLimit ?? 5;
-  const tty = stdout.isTTY === true;
-
-  let stopped = opts.signal?.aborted ?? false;
-  let wake: (() => void) | undefined;
-  const stop = () => {
-    stopped = true;
-    wake?.();
-  };
-  const redraw = () => wake?.();
-  const onKey = (chunk: Buffer | string) => {
-    if ([...chunk.toString()].some((c) => QUIT_KEYS.has(c))) stop();
-  };
-
-  opts.signal?.addEventListener('abort', stop, { once: true });
-  const keyboard = tty && stdin?.isTTY === true && typeof stdin.setRawMode === 'function';
-  if (tty) {
-    stdout.write(ENTER_SCREEN);
-    stdout.on('resize', redraw);
-    if (keyboard) {
-      stdin.setRawMode!(true);
-      stdin.on('data', onKey);
-      stdin.resume();
-    }
-  }
-
-  let last: TopSnapshot = { hosts: [], runs: [], failures: [], error: null };
-  try {
-    for (let frames = 0; !stopped; ) {
-      try {
-        last = await readTopSnapshot(source, failuresLimit);
-      } catch (err) {
-        last = { ...last, error: `cannot read the fleet state: ${(err as Error).message}` };
-      }
-      if (stopped) break;
-      if (tty) stdout.write(frame(renderTop(last, { width: stdout.columns ?? 80, height: stdout.rows, now: now() })));
-      else stdout.write(`${renderSummary(last, now())}\n`);
-      if (opts.maxFrames !== undefined && ++frames >= opts.maxFrames) break;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = undefined;
-    }
-  } finally {
-    opts.signal?.removeEventListener('abort', stop);
-    if (tty) {
-      stdout.off('resize', redraw);
-      if (keyboard) {
-        stdin.off('data', onKey);
-        stdin.setRawMode!(false);
-        stdin.pause();
-      }
-      stdout.write(LEAVE_SCREEN);
-    }
-  }
+  await new TopLoop(opts).run();
 }

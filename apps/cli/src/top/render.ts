@@ -1,5 +1,6 @@
 // `fleet top` screens as plain lines: pure functions of a snapshot, a width and the time.
-import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot, WorkerSnapshot } from '@agentfleet/telemetry';
+import type { HostSnapshot, RunSnapshot, TaskFailureSnapshot, WaitSnapshot, WorkerSnapshot } from '@agentfleet/telemetry';
+import { waitSection } from './waits.js';
 import { bar, fit, formatBytes, formatDuration, formatPercent, pad } from './format.js';
 import { runProgress } from './progress.js';
 import { providerSection, type ProviderSnapshot } from './providers-section.js';
@@ -11,6 +12,8 @@ export interface TopSnapshot {
   failures: readonly TaskFailureSnapshot[];
   /** paused providers and permits, when the source tells them */
   providers?: ProviderSnapshot;
+  /** tasks waiting without a slot: gates awaiting approval, parked tasks */
+  waits?: readonly WaitSnapshot[];
   /** set when the last refresh failed: shown on top of the last good figures */
   error?: string | null;
 }
@@ -34,6 +37,7 @@ export function renderTop(snap: TopSnapshot, opts: RenderOptions): string[] {
     ...hostSection(snap, width, opts.now),
     '',
     ...runSection(snap.runs, width, opts.now),
+    ...waitSection(snap.waits ?? [], snap.runs, opts.now),
     '',
     ...withGap(providerSection(snap.providers, opts.now)),
     ...failureSection(snap.failures, opts.now),
@@ -129,7 +133,8 @@ export function renderSummary(snap: TopSnapshot, now: number): string {
     return `run ${r.name} ${r.status} ${p.done}/${p.total} (${formatPercent(p.ratio)})${p.etaMs !== null ? ` ETA ${formatDuration(p.etaMs)}` : ''}${p.failed ? ` failed ${p.failed}` : ''}`;
   });
   const paused = (snap.providers?.pauses ?? []).map((p) => `provider ${p.provider} paused ${formatDuration(Math.max(0, p.until - now))} more`);
-  const parts = [`hosts ${up}/${snap.hosts.length} up, slots ${busy}/${slots} busy`, ...(runs.length ? runs : ['no active run']), ...paused, `failures ${snap.failures.length}`];
+  const waiting = snap.waits?.length ? [`waiting ${snap.waits.map((w) => `${w.taskId} (${w.status === 'awaiting_approval' ? 'approval' : w.kind})`).join(', ')}`] : [];
+  const parts = [`hosts ${up}/${snap.hosts.length} up, slots ${busy}/${slots} busy`, ...(runs.length ? runs : ['no active run']), ...paused, ...waiting, `failures ${snap.failures.length}`];
   if (snap.error) parts.push(`error: ${snap.error}`);
   return `${new Date(now).toISOString().slice(0, 19)}Z ${parts.join('; ')}`;
 }

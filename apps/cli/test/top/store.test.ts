@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, expectTypeOf, inject, it } from 
 import { makeRunId } from '@agentfleet/core';
 import type { FleetStore } from '@agentfleet/store';
 import { dropStore, noConfig, plan, task, testStore } from '@agentfleet/testkit';
-import { readTopSnapshot, renderSummary, type TopSource } from '../../src/top/index.js';
+import { readTopSnapshot, renderSummary, renderTop, type TopSource } from '../../src/top/index.js';
 
 let store: FleetStore;
 let runId: string;
@@ -31,5 +31,23 @@ describe('fleet top over the real store', () => {
     expect(snap.failures).toEqual([expect.objectContaining({ runId, taskId: 'x', kind: 'exit_code', message: 'npm test exited 1' })]);
     expect(snap.runs).toEqual([]); // the run has finished
     expect(renderSummary(snap, Date.now())).toContain('no active run; failures 1');
+  });
+
+  it('shows what waits for whom: a gate with its question and how to decide it, a parked task until when', async () => {
+    const waitRun = makeRunId(new Date());
+    await store.runs.submit(plan([task('ship', [], { agent: 'approval', approval: { prompt: 'Ship v2?', onTimeout: 'reject', timeoutMs: 600_000 } }), task('impl', [], { agent: 'llm', prompt: 'x' })], 'waits'), { runId: waitRun, schedule: 'deps', failFast: false, baseCommit: null, config: noConfig });
+    for (const [taskId, status, wait] of [
+      ['ship', 'awaiting_approval', { kind: 'approval', reason: 'Ship v2?', until: Date.now() + 600_000 }],
+      ['impl', 'parked', { kind: 'usage_limit', reason: 'claude usage limit', until: Date.now() + 3_600_000 }],
+    ] as const) {
+      const c = await store.attempts.claim(waitRun, taskId, 'mugen', 'mugen-0');
+      if (!c.ok) throw new Error('claim failed');
+      await store.waits.park({ runId: waitRun, taskId, owner: { host: 'mugen', worker: 'mugen-0', attempt: c.attempts, startedAt: c.startedAt }, status, wait });
+    }
+    const snap = await readTopSnapshot(store.figures, 5);
+    const screen = renderTop(snap, { width: 200, now: Date.now() }).join('\n');
+    expect(screen).toMatch(new RegExp(`WAITING\\n  \\d+s ship \\(run waits\\)  awaits approval: Ship v2\\?, timeout in 9m\\d\\ds  ->  fleet approve\\|reject ${waitRun} ship`));
+    expect(screen).toMatch(/\d+s impl \(run waits\) {2}parked \(usage_limit\) for (59m\d\ds|1h00m): claude usage limit/);
+    expect(renderSummary(snap, Date.now())).toContain('waiting ship (approval), impl (usage_limit)');
   });
 });

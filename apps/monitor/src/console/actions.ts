@@ -1,6 +1,6 @@
 // What the console can do to the fleet: one route per action (POST /actions/<name>), each
 // naming the form fields it takes. Adding an action (approve, reject) is one entry here.
-import { InputError, isRunId } from '@agentfleet/core';
+import { InputError, isRunId, isTaskId } from '@agentfleet/core';
 import type { FleetStore } from '@agentfleet/store';
 
 export interface ConsoleAction {
@@ -20,6 +20,22 @@ function host(form: URLSearchParams): string {
   const name = form.get('host') ?? '';
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name)) throw new InputError(`not a host name: '${name}'`);
   return name;
+}
+
+function taskId(form: URLSearchParams): string {
+  const id = form.get('task') ?? '';
+  if (!isTaskId(id)) throw new InputError(`not a task id: '${id}'`);
+  return id;
+}
+
+/** A decision on an approval gate, as `fleet approve|reject` makes it (one store call), by "console". */
+async function decide(store: FleetStore, form: URLSearchParams, decision: 'approve' | 'reject'): Promise<string> {
+  const [run, task] = [runId(form), taskId(form)];
+  const note = (form.get('note') ?? '').trim().slice(0, 2000);
+  const who = { by: 'console', ...(note ? { note } : {}) };
+  const res = decision === 'approve' ? await store.approvals.approve(run, task, who) : await store.approvals.reject(run, task, who);
+  const released = res.ready.length ? `; released ${res.ready.map((r) => r.taskId).join(', ')}` : '';
+  return `${decision === 'approve' ? 'approved' : 'rejected'} ${task} of ${run}${released}${res.runFinished ? `; the run ended ${res.runFinished}` : ''}`;
 }
 
 async function drain(store: FleetStore, form: URLSearchParams, on: boolean): Promise<string> {
@@ -47,6 +63,8 @@ export const CONSOLE_ACTIONS: Record<string, ConsoleAction> = {
       return res.reopened.length ? `re-queued ${res.reopened.length} tasks of ${id}: ${res.reopened.join(', ')}` : `nothing to retry in ${id}`;
     },
   },
+  approve: { fields: ['run', 'task'], run: (store, form) => decide(store, form, 'approve') },
+  reject: { fields: ['run', 'task'], run: (store, form) => decide(store, form, 'reject') },
   drain: { fields: ['host'], run: (store, form) => drain(store, form, true) },
   undrain: { fields: ['host'], run: (store, form) => drain(store, form, false) },
   slots: {

@@ -76,6 +76,12 @@ export class AttemptEnd {
     return this.store.waits.park({ runId: this.runId, taskId: this.taskId, owner: this.owner, status: 'parked', wait, spend, history: entry });
   }
 
+  /** An approval gate: the published result waits for `fleet approve|reject` (or its timeout), holding no slot. */
+  awaitingApproval(wait: TaskWait, result: TaskResult, spend: AttemptSpend): Promise<boolean> {
+    const entry = { ...historyEntry(this.owner, 'awaiting_approval', spend, null), wait };
+    return this.store.waits.park({ runId: this.runId, taskId: this.taskId, owner: this.owner, status: 'awaiting_approval', wait, spend, history: entry, result });
+  }
+
   /** Cancelled with its run, or lost to another attempt: the task's state is not this attempt's to set. */
   undecided(status: 'cancelled' | 'lost', spend: AttemptSpend, error: FleetError | null): Promise<boolean> {
     return this.store.attempts.recordEnded({ runId: this.runId, taskId: this.taskId, spend, history: this.entry(status, spend, error) });

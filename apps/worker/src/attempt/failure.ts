@@ -4,7 +4,7 @@ import { FleetError, type ErrorKind } from '@agentfleet/core';
  * Failures that a retry cannot fix: the task fails at once, its retries unspent. A failed
  * check or setup is a fact about the code, not about the host or the agent process.
  */
-const FINAL_KINDS = new Set<ErrorKind | string>(['merge_conflict', 'budget_exceeded', 'cancelled', 'check_failed', 'setup_failed', 'agent_unusable']);
+const FINAL_KINDS = new Set<ErrorKind | string>(['merge_conflict', 'budget_exceeded', 'cancelled', 'check_failed', 'setup_failed', 'agent_unusable', 'condition_error', 'bad_outputs', 'bad_fragment']);
 
 /** What becomes of an attempt that failed: nothing more (cancelled), another attempt, or the task fails. */
 export type FailureVerdict = 'cancelled' | 'retry' | 'final';

@@ -18,6 +18,12 @@ export function portBase(slot: number): number {
   return PORT_FLOOR + slot * PORTS_PER_SLOT;
 }
 
+/** The files a task's processes leave for the fleet (task-io.ts): outputs, and an `expands: true` task's plan fragment. */
+export interface TaskIoPaths {
+  outputs: string;
+  planOut: string;
+}
+
 /** Package caches every slot of the host shares (npm, pip), under the host's agentfleet home. */
 export function packageCaches(home: string): Record<string, string> {
   return { npm_config_cache: join(home, 'cache', 'npm'), PIP_CACHE_DIR: join(home, 'cache', 'pip') };
@@ -28,10 +34,10 @@ export function packageCaches(home: string): Record<string, string> {
  * workspace setup. One place, so that what a task's processes see is decided here alone: the
  * worker's agent environment (the daemon's, minus the fleet's own variables), the task
  * variables, the host's shared package caches (always the fleet's own: a daemon started from
- * `npx` inherits npm's user cache) and the slot's git exclude file (its never-committed paths
- * stay out of an agent's `git add -A`).
+ * `npx` inherits npm's user cache), the slot's git exclude file (its never-committed paths
+ * stay out of an agent's `git add -A`) and where the task leaves its outputs and plan fragment.
  */
-export function taskProcessEnv(base: NodeJS.ProcessEnv, ids: TaskProcessIds, opts: { home: string; excludesFile?: string }): NodeJS.ProcessEnv {
+export function taskProcessEnv(base: NodeJS.ProcessEnv, ids: TaskProcessIds, opts: { home: string; excludesFile?: string; io?: TaskIoPaths }): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   Object.assign(env, packageCaches(opts.home), {
     [TASK_ENV.run]: ids.runId,
@@ -41,6 +47,7 @@ export function taskProcessEnv(base: NodeJS.ProcessEnv, ids: TaskProcessIds, opt
     [TASK_ENV.portBase]: String(portBase(ids.slot)),
     [TASK_ENV.portCount]: String(PORTS_PER_SLOT),
   });
+  if (opts.io) Object.assign(env, { [TASK_ENV.outputs]: opts.io.outputs, [TASK_ENV.planOut]: opts.io.planOut });
   if (opts.excludesFile) addGitConfig(env, 'core.excludesFile', opts.excludesFile);
   return env;
 }

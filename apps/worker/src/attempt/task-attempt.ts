@@ -6,6 +6,7 @@ import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
 import { AttemptEnd, type AttemptFindings } from './attempt-end.js';
 import { AttemptEvents } from './attempt-events.js';
+import { AttemptFlow } from './attempt-flow.js';
 import { AttemptStop } from './attempt-stop.js';
 import { budgetGate } from './budget-gate.js';
 import { checkFailedError } from './checks.js';
@@ -53,6 +54,7 @@ export class TaskAttempt {
   private readonly end: AttemptEnd;
   private readonly workspace: TaskWorkspace;
   private readonly secrets: string[];
+  private readonly flow: AttemptFlow;
   private readonly started = Date.now();
   private result: TaskResult = {};
   private readonly findings: AttemptFindings = { rounds: [], setup: null };
@@ -60,7 +62,8 @@ export class TaskAttempt {
   private childLog?: Logger;
   private readonly evidence = new FailureEvidence();
   private readonly transcript: TranscriptWriter | undefined;
-  private endStatus: AttemptStatus = 'lost';
+  /** what the transcript's last line says; 'skipped': a false `when:`, nothing ran */
+  private endStatus: AttemptStatus | 'skipped' = 'lost';
 
   constructor(
     private readonly deps: AttemptDeps,
@@ -76,6 +79,7 @@ export class TaskAttempt {
     this.transcript = openTranscript(deps.store, deps.transcripts, ctx, owner, this.secrets, () => this.log);
     if (this.transcript) this.events.on(this.transcript.add);
     this.verified = new VerifiedAttempt({ ...deps, ctx, owner, workspace: this.workspace, stop: this.stop, events: this.events, meter: this.meter, findings: this.findings, secrets: this.secrets, log: () => this.log });
+    this.flow = new AttemptFlow(deps.store, ctx, owner, this.end, this.secrets, (fields, msg) => this.say('info', fields, msg));
   }
 
   /**
@@ -98,12 +102,13 @@ export class TaskAttempt {
   async run(attemptsLeft: number): Promise<void> {
     const { ctx } = this;
     try {
+      if (await this.flow.skipped()) return void (this.endStatus = 'skipped');
       budgetGate(ctx);
       if (ctx.spec.mergeQueue) {
         const merged = await this.verified.mergeQueue();
         return void (await (merged ? this.succeeded({ ...merged, durationMs: Date.now() - this.started }) : this.lost()));
       }
-      const prepared = await this.verified.ready(jobIdOf(ctx.runId, ctx.taskId));
+      const prepared = await this.verified.ready(jobIdOf(ctx.runId, ctx.taskId), undefined, await this.flow.io());
       const ran = await this.verified.agent(prepared);
       this.result = scrubResult({ outputTail: ran.result.outputTail ?? null, summary: ran.result.summary, review: ran.review }, this.secrets);
       if (ran.result.exit !== 0) throw exitFailure(ran.result.exit, ctx.spec.agent, this.result, this.evidence);
@@ -111,11 +116,14 @@ export class TaskAttempt {
         this.result.outputTail = ran.failure.tail;
         throw checkFailedError(ran.failure, ran.fixRounds);
       }
+      this.result.outputs = await this.flow.outputs();
       // The fence before side effects outside Redis: a worker cut off from Redis may have been
       // replaced; it must not overwrite the newer attempt's branch.
       if (this.workspace.publishes && !(await this.deps.store.attempts.owns(ctx.runId, ctx.taskId, this.owner))) return void (await this.lost());
       const published = await this.events.timed('publish', () => this.workspace.publish(ctx, prepared.base), (p) => p?.branch);
-      await this.succeeded({ ...this.result, ...(published ?? {}), base: prepared.base, durationMs: Date.now() - this.started });
+      const result = { ...this.result, ...(published ?? {}), base: prepared.base, durationMs: Date.now() - this.started };
+      if (await this.flow.beforeSuccess(result, this.meter.spend)) return;
+      await this.succeeded(result);
     } catch (err) {
       if (err instanceof WaitRequest && !this.stop.reason) return void (await this.parked(err));
       if (err instanceof FleetError && typeof err.details.outputTail === 'string') this.result.outputTail = err.details.outputTail;
@@ -123,6 +131,7 @@ export class TaskAttempt {
     } finally {
       this.stop.dispose();
       await this.transcript?.close(this.endStatus);
+      await this.flow.dispose().catch(() => undefined);
       await this.workspace.release().catch((e: Error) => this.say('warn', { err: e.message }, 'workspace release failed'));
     }
   }

@@ -11,7 +11,7 @@ import type { AttemptStop } from './attempt-stop.js';
 import type { RunCommand } from './checks.js';
 import { HiddenFiles } from './hidden-files.js';
 import { mergeQueueAttempt, type ReadyWorkspace } from './merge-queue-attempt.js';
-import { taskProcessEnv } from './process-env.js';
+import { taskProcessEnv, type TaskIoPaths } from './process-env.js';
 import { resolverContext } from './resolver.js';
 import type { AttemptDeps } from './task-attempt.js';
 import { runTaskCommand } from './task-command.js';
@@ -50,12 +50,15 @@ export class VerifiedAttempt {
 
   private readonly scrub = (s: string): string => (this.d.secrets.length ? scrubSecrets(s, this.d.secrets) : s);
 
-  /** The workspace prepared (at `base`, else the task's own base) and set up, with the environment of the task's processes. */
-  async ready(jobId: string, base?: string): Promise<ReadyWorkspace> {
+  /**
+   * The workspace prepared (at `base`, else the task's own base) and set up, with the
+   * environment of the task's processes (`io`: where they leave outputs and a plan fragment).
+   */
+  async ready(jobId: string, base?: string, io?: TaskIoPaths): Promise<ReadyWorkspace> {
     const { d } = this;
     if (d.workspace.slot && HiddenFiles.repair(d.workspace.slot.path)) d.events.step('hidden files', 'ok', "taken out of the worktree: the slot's last task was stopped during its checks");
     const prepared = await d.events.timed('workspace', () => d.workspace.prepare(d.ctx, jobId, d.stop.signal, { kept: this.kept, ...(base ? { base } : {}) }), (p) => p.base ?? p.dir);
-    const env = taskProcessEnv(d.agentEnv, { runId: d.ctx.runId, taskId: d.ctx.taskId, attempt: d.owner.attempt, slot: d.slot }, { home: d.home, ...(d.workspace.slot ? { excludesFile: excludeFileOf(d.workspace.slot.path) } : {}) });
+    const env = taskProcessEnv(d.agentEnv, { runId: d.ctx.runId, taskId: d.ctx.taskId, attempt: d.owner.attempt, slot: d.slot }, { home: d.home, ...(d.workspace.slot ? { excludesFile: excludeFileOf(d.workspace.slot.path) } : {}), ...(io ? { io } : {}) });
     const ready = { ...prepared, env };
     if (d.workspace.slot) {
       const s = await setUpWorkspace({ slot: d.workspace.slot, run: d.ctx.run, spec: d.ctx.spec, files: d.hostFiles, host: d.owner.host, command: this.command(ready), events: d.events, scrub: this.scrub });

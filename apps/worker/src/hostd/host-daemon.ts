@@ -1,7 +1,8 @@
 // The host daemon (fleet-hostd), one per host home: claims the home (takeover.ts), registers
 // the host, keeps N worker processes (supervisor.ts) to the desired slots (control.ts), writes
-// the heartbeat (heartbeat.ts), runs the reconciler and the janitor, and on stop drains: the
-// running tasks finish, no new ones start, then it exits.
+// the heartbeat (heartbeat.ts), runs the reconciler (which hands it due approval gates) and the
+// janitor, sends notifications (../notify/), and on stop drains: the running tasks finish, no
+// new ones start, then it exits.
 import { availableParallelism } from 'node:os';
 import { homeLayout } from '@agentfleet/host-contract';
 import { createRedis, FleetStore, Reconciler, type Subscription } from '@agentfleet/store';
@@ -9,6 +10,7 @@ import { createLogger, HostSampler, secretValuesFromEnv, type Logger } from '@ag
 import { runJanitor } from '@agentfleet/workspace';
 import { pruneTranscripts } from '../attempt/transcript/transcript-files.js';
 import { sweepRetention } from '../retention/retention-sweep.js';
+import { Notifier } from '../notify/notifier.js';
 import { workerEnvironment, type WorkerSettings } from '../settings.js';
 import { Supervisor } from '../supervisor.js';
 import { HostControl } from './control.js';
@@ -23,6 +25,7 @@ interface Running {
   store: FleetStore;
   supervisor: Supervisor;
   reconciler: Reconciler;
+  notifier: Notifier;
   events: Subscription;
   timers: NodeJS.Timeout[];
 }
@@ -57,7 +60,10 @@ export class HostDaemon {
     });
     const control = new HostControl(store, settings.host, supervisor, settings.defaultSlots, logger);
     const heartbeat = new Heartbeat({ store, settings, supervisor, sampler: new HostSampler({ diskPath: settings.home }), logger, draining: () => control.draining || this.stopAsked.signal.aborted });
-    const reconciler = new Reconciler(store, `${settings.host}:${process.pid}`, { logger, protocol: settings.protocol });
+    // an approval gate's wait that is due: decided by its on_timeout
+    const onDue = async (w: { runId: string; taskId: string; status: string }) => void (w.status === 'awaiting_approval' && (await store.approvals.expire(w)));
+    const reconciler = new Reconciler(store, `${settings.host}:${process.pid}`, { logger, protocol: settings.protocol, onDue });
+    const notifier = new Notifier({ store, subscriptions: settings.notify, env: process.env, publicUrl: settings.publicUrl, logger, owner: `${settings.host}:${process.pid}` });
 
     // The disk-free guard is judged before the first worker starts, so none takes a task it must not.
     await heartbeat.beat().catch((e: Error) => logger.warn({ err: e.message }, 'first heartbeat failed'));
@@ -73,8 +79,9 @@ export class HostDaemon {
       // the lease holder also does the fleet's retention (archives finished runs past retention.runs)
       this.every(settings.retention.everyMs, async () => reconciler.leader && sweepRetention(store, settings.retention, settings.host, logger), 'retention'),
     ];
-    this.running = { claim, store, supervisor, reconciler, events, timers };
+    this.running = { claim, store, supervisor, reconciler, notifier, events, timers };
     void this.janitor(supervisor);
+    notifier.start();
     logger.info({ pid: process.pid, slots: supervisor.size, labels: settings.labels, version: settings.version, protocol: settings.protocol }, 'host daemon started');
     return true;
   }
@@ -94,6 +101,7 @@ export class HostDaemon {
     if (!(await r.supervisor.waitEmpty(settings.stopGraceMs))) r.supervisor.killAll();
     for (const t of r.timers) clearInterval(t);
     await r.reconciler.stop().catch(() => undefined);
+    await r.notifier.stop().catch(() => undefined);
     await r.store.hosts.clearHeartbeat(settings.host).catch(() => undefined);
     await r.events.close();
     await r.store.close().catch(() => undefined);

@@ -75,69 +75,80 @@ function toolResult(b: Block, state: ClaudeStreamState): AgentEvent[] {
   return use?.path ? [{ type: 'file_change', paths: [use.path] }] : [];
 }
 
+type ClaudeEvent = Record<string, unknown>;
+
+function systemEvent(ev: ClaudeEvent, state: ClaudeStreamState): AgentEvent[] {
+  if (ev.subtype === 'init') {
+    state.model = typeof ev.model === 'string' ? ev.model : state.model;
+    state.sessionId = typeof ev.session_id === 'string' ? ev.session_id : state.sessionId;
+    return [{ type: 'step', step: 'agent', status: 'started', detail: `claude session (model ${state.model ?? '?'})` }];
+  }
+  return typeof ev.error === 'string' ? [{ type: 'error', message: `claude ${typeof ev.subtype === 'string' ? ev.subtype : 'system'}: ${ev.error}`, transient: true }] : [];
+}
+
+function assistantEvent(ev: ClaudeEvent, state: ClaudeStreamState): AgentEvent[] {
+  const msg = (ev.message ?? {}) as { id?: string; model?: string; content?: Block[]; usage?: Record<string, unknown> };
+  const out: AgentEvent[] = [];
+  if (msg.model && !state.model) state.model = msg.model;
+  for (const b of msg.content ?? []) {
+    if (b.type === 'text' && b.text) out.push({ type: 'message', text: b.text });
+    else if (b.type === 'tool_use') out.push(toolUse(b, state));
+    else if (b.type === 'thinking' && b.thinking) out.push({ type: 'reasoning', text: b.thinking });
+  }
+  if (msg.usage) {
+    // claude repeats a message's usage on each of its content lines: count it when it changes
+    const usage = claudeUsage(msg.usage);
+    const id = msg.id ?? `anon-${state.perMessage.size}`;
+    const prev = state.perMessage.get(id);
+    state.perMessage.set(id, usage);
+    if (!prev || prev.input !== usage.input || prev.output !== usage.output) out.push({ type: 'usage', usage });
+  }
+  return out;
+}
+
+function userEvent(ev: ClaudeEvent, state: ClaudeStreamState): AgentEvent[] {
+  const msg = (ev.message ?? {}) as { content?: Block[] | string };
+  const blocks = Array.isArray(msg.content) ? msg.content : [];
+  return blocks.filter((b) => b.type === 'tool_result').flatMap((b) => toolResult(b, state));
+}
+
+function rateLimitEvent(ev: ClaudeEvent, state: ClaudeStreamState): AgentEvent[] {
+  const info = (ev.rate_limit_info ?? {}) as { status?: string; resetsAt?: number; rateLimitType?: string };
+  if (info.status !== 'rejected') return [];
+  state.rateLimitedUntil = typeof info.resetsAt === 'number' ? info.resetsAt * 1000 : Date.now() + 60_000;
+  return [{ type: 'error', message: `claude rate limit (${info.rateLimitType ?? '?'}) reached; resets ${new Date(state.rateLimitedUntil).toISOString()}` }];
+}
+
+function resultEvent(ev: ClaudeEvent, state: ClaudeStreamState): AgentEvent[] {
+  const r = (state.result = {
+    isError: ev.is_error === true || (typeof ev.subtype === 'string' && ev.subtype !== 'success'),
+    subtype: typeof ev.subtype === 'string' ? ev.subtype : 'unknown',
+    text: typeof ev.result === 'string' ? ev.result : Array.isArray(ev.errors) ? (ev.errors as unknown[]).map(String).join('; ') : '',
+    usage: claudeUsage(ev.usage as Record<string, unknown> | undefined),
+    costUsd: typeof ev.total_cost_usd === 'number' ? ev.total_cost_usd : undefined,
+    numTurns: typeof ev.num_turns === 'number' ? ev.num_turns : undefined,
+  });
+  return r.isError ? [{ type: 'error', message: `claude ${r.subtype}${r.text ? `: ${r.text}` : ''} after ${r.numTurns ?? '?'} turns` }] : [];
+}
+
+const EVENT_READERS: Record<string, (ev: ClaudeEvent, state: ClaudeStreamState) => AgentEvent[]> = {
+  system: systemEvent,
+  assistant: assistantEvent,
+  user: userEvent,
+  rate_limit_event: rateLimitEvent,
+  result: resultEvent,
+};
+
 /** Maps one line of Claude Code's stream-json output to agent events, updating the state. */
 export function parseClaudeLine(line: string, state: ClaudeStreamState): AgentEvent[] {
   const trimmed = line.trim();
   if (!trimmed) return [];
-  let ev: Record<string, unknown>;
+  let ev: ClaudeEvent;
   try {
-    ev = JSON.parse(trimmed) as Record<string, unknown>;
+    ev = JSON.parse(trimmed) as ClaudeEvent;
   } catch {
     return [{ type: 'output', stream: 'stdout', text: line + '\n' }];
   }
-  switch (ev.type) {
-    case 'system': {
-      if (ev.subtype === 'init') {
-        state.model = typeof ev.model === 'string' ? ev.model : state.model;
-        state.sessionId = typeof ev.session_id === 'string' ? ev.session_id : state.sessionId;
-        return [{ type: 'step', step: 'agent', status: 'started', detail: `claude session (model ${state.model ?? '?'})` }];
-      }
-      return typeof ev.error === 'string' ? [{ type: 'error', message: `claude ${typeof ev.subtype === 'string' ? ev.subtype : 'system'}: ${ev.error}`, transient: true }] : [];
-    }
-    case 'assistant': {
-      const msg = (ev.message ?? {}) as { id?: string; model?: string; content?: Block[]; usage?: Record<string, unknown> };
-      const out: AgentEvent[] = [];
-      if (msg.model && !state.model) state.model = msg.model;
-      for (const b of msg.content ?? []) {
-        if (b.type === 'text' && b.text) out.push({ type: 'message', text: b.text });
-        else if (b.type === 'tool_use') out.push(toolUse(b, state));
-        else if (b.type === 'thinking' && b.thinking) out.push({ type: 'reasoning', text: b.thinking });
-      }
-      if (msg.usage) {
-        const usage = claudeUsage(msg.usage);
-        const prev = state.perMessage.get(msg.id ?? `anon-${state.perMessage.size}`);
-        state.perMessage.set(msg.id ?? `anon-${state.perMessage.size}`, usage);
-        if (!prev || prev.input !== usage.input || prev.output !== usage.output) out.push({ type: 'usage', usage });
-      }
-      return out;
-    }
-    case 'user': {
-      const msg = (ev.message ?? {}) as { content?: Block[] | string };
-      const blocks = Array.isArray(msg.content) ? msg.content : [];
-      return blocks.filter((b) => b.type === 'tool_result').flatMap((b) => toolResult(b, state));
-    }
-    case 'rate_limit_event': {
-      const info = (ev.rate_limit_info ?? {}) as { status?: string; resetsAt?: number; rateLimitType?: string };
-      if (info.status === 'rejected') {
-        state.rateLimitedUntil = typeof info.resetsAt === 'number' ? info.resetsAt * 1000 : Date.now() + 60_000;
-        return [{ type: 'error', message: `claude rate limit (${info.rateLimitType ?? '?'}) reached; resets ${new Date(state.rateLimitedUntil).toISOString()}` }];
-      }
-      return [];
-    }
-    case 'result': {
-      const usage = claudeUsage(ev.usage as Record<string, unknown> | undefined);
-      state.result = {
-        isError: ev.is_error === true || (typeof ev.subtype === 'string' && ev.subtype !== 'success'),
-        subtype: typeof ev.subtype === 'string' ? ev.subtype : 'unknown',
-        text: typeof ev.result === 'string' ? ev.result : Array.isArray(ev.errors) ? (ev.errors as unknown[]).map(String).join('; ') : '',
-        usage,
-        costUsd: typeof ev.total_cost_usd === 'number' ? ev.total_cost_usd : undefined,
-        numTurns: typeof ev.num_turns === 'number' ? ev.num_turns : undefined,
-      };
-      const r = state.result;
-      return r.isError ? [{ type: 'error', message: `claude ${r.subtype}${r.text ? `: ${r.text}` : ''} after ${r.numTurns ?? '?'} turns` }] : [];
-    }
-    default:
-      return [];
-  }
+  const read = typeof ev.type === 'string' ? EVENT_READERS[ev.type] : undefined;
+  return read ? read(ev, state) : [];
 }

@@ -14,7 +14,12 @@ export const TOOL_DEFINITIONS: ChatCompletionFunctionTool[] = [
   fn('write_file', 'Create or overwrite a file of the workspace with the given content.', { path: { type: 'string' }, content: { type: 'string' } }, ['path', 'content']),
   fn('apply_patch', 'Apply a unified diff (--- a/FILE, +++ b/FILE, @@ hunks) to files of the workspace.', { patch: { type: 'string' } }, ['patch']),
   fn('run_command', 'Run a shell command in the workspace root; returns its exit code and output.', { command: { type: 'string' }, timeoutSec: { type: 'number', description: 'default 120, max 1800' } }, ['command']),
-  fn('finish', 'Call when the task is complete, with a short summary of what was done.', { summary: { type: 'string' } }, ['summary']),
+  fn(
+    'finish',
+    'Call when the task is complete, with a short summary of what was done.',
+    { summary: { type: 'string' }, outputs: { type: 'object', description: 'optional named results (a JSON object) that dependent tasks can read, e.g. {"risk": "low"}' } },
+    ['summary'],
+  ),
 ];
 
 function fn(name: string, description: string, properties: Record<string, unknown>, required: string[]): ChatCompletionFunctionTool {
@@ -128,6 +133,10 @@ export async function runTool(name: string, rawArgs: string, ctx: ToolContext): 
         return { kind: 'result', content: await runCommand(ctx, command, timeoutSec) };
       }
       case 'finish':
+        if (args.outputs !== undefined) {
+          const refused = await writeOutputs(ctx.env.AGENTFLEET_OUTPUTS, args.outputs);
+          if (refused) return { kind: 'result', content: `error: ${refused}` };
+        }
         return { kind: 'finish', summary: str(args, 'summary', false) ?? '' };
       default:
         return { kind: 'result', content: `error: unknown tool '${name}'; the tools are ${TOOL_DEFINITIONS.map((t) => t.function.name).join(', ')}` };
@@ -137,6 +146,19 @@ export async function runTool(name: string, rawArgs: string, ctx: ToolContext): 
     if (ctx.signal.aborted) throw e;
     return { kind: 'result', content: `error: ${(e as Error).message}` };
   }
+}
+
+/**
+ * The finish tool's `outputs` go where every command's go: the JSON object in the file named
+ * by $AGENTFLEET_OUTPUTS, merged over what a command wrote there. Returns why it refused.
+ */
+async function writeOutputs(file: string | undefined, outputs: unknown): Promise<string | undefined> {
+  if (outputs === null || typeof outputs !== 'object' || Array.isArray(outputs)) return 'outputs must be a JSON object, such as {"risk": "low"}';
+  if (!file) return undefined;
+  const before = await readFile(file, 'utf8').then((t) => JSON.parse(t) as unknown).catch(() => ({}));
+  const merged = before && typeof before === 'object' && !Array.isArray(before) ? { ...before, ...outputs } : outputs;
+  await writeFile(file, JSON.stringify(merged));
+  return undefined;
 }
 
 /** Checks every file of the patch first, then writes: a patch applies whole or not at all. */

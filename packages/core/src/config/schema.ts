@@ -45,6 +45,18 @@ const providerSchema = z.strictObject({
   spill: z.enum(SPILL_MODES).default('when-down'),
 });
 
+/** What notifications can be sent about (the notices the fleet records; run_failed is run_finished with status failed). */
+export const NOTIFY_EVENTS = ['run_finished', 'run_failed', 'task_failed', 'approval_needed', 'budget_reached', 'host_down', 'provider_paused'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+export const notifySchema = z.strictObject({
+  /** the variable holding the webhook URL (a secret: never in Redis, logs or reports) */
+  urlEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'),
+  format: z.enum(['slack', 'discord', 'json']).default('json'),
+  /** default: everything but run_failed (run_finished includes it) */
+  events: z.array(z.enum(NOTIFY_EVENTS)).min(1, 'list at least one event').default(NOTIFY_EVENTS.filter((e) => e !== 'run_failed')),
+});
+
 const priceSchema = z.strictObject({ input: z.number().min(0), cachedInput: z.number().min(0).optional(), output: z.number().min(0) });
 
 export const configSchema = z.strictObject({
@@ -67,6 +79,8 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   retention: retentionSchema,
+  /** webhooks told of runs, failures, approvals... (fleet-scoped: sent by the daemon holding the reconciler lease) */
+  notify: z.array(notifySchema).default([]),
   /** Names of environment variables whose values are secrets (redacted from logs). */
   secrets: z.array(z.string()).default([]),
   /** Heartbeat TTL of hosts, ms: a host that has not written for this long is down. */
@@ -79,6 +93,7 @@ export type LocalHostSpec = FleetConfig['local'];
 export { hostFilePath, type HostFile } from './host-files.js';
 export type ProviderSpec = z.output<typeof providerSchema>;
 export type PriceSpec = z.output<typeof priceSchema>;
+export type NotifySpec = z.output<typeof notifySchema>;
 export type Tier = 'low' | 'medium' | 'high';
 
 /** Parses fleet.yaml text (YAML or JSON); every problem located and reported at once. */
@@ -97,6 +112,19 @@ export function parseConfig(text: string, file: string): FleetConfig {
   return result.data;
 }
 
+/** A notify: list given as JSON (how a daemon gets it: fleet-scoped, from `fleet up` or the local fleet), validated as fleet.yaml's. */
+export function parseNotifyJson(text: string, what: string): NotifySpec[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${what} is not JSON: ${(e as Error).message}`);
+  }
+  const parsed = z.array(notifySchema).safeParse(value);
+  if (!parsed.success) throw new InputError(`${what} is not a notify: list (${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  return parsed.data;
+}
+
 export function defaultConfig(): FleetConfig {
   return configSchema.parse({});
 }
@@ -107,5 +135,6 @@ export function secretEnvNames(config: FleetConfig): string[] {
   for (const p of config.providers) if (p.apiKeyEnv) names.add(p.apiKeyEnv);
   if (config.monitor.tokenEnv) names.add(config.monitor.tokenEnv);
   for (const h of config.hosts) for (const e of h.env) names.add(e);
+  for (const n of config.notify) names.add(n.urlEnv);
   return [...names];
 }

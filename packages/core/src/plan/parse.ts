@@ -1,17 +1,27 @@
 import { InputError, type Problem } from '../errors.js';
+import { checkCondition } from '../condition/check.js';
 import { parseSource, type SourceDoc } from '../source.js';
 import { isRecord, planIssueProblems } from './problems.js';
 import { planSchema, PLAN_NAME_PATTERN, type RawPlan, type RawTask } from './schema.js';
 import { checkTasks } from './semantic.js';
-import { isModelBacked, PLAN_DEFAULTS, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
+import { isModelBacked, PLAN_DEFAULTS, type ApprovalSpec, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
 import { applyTaskChecks, integrateOf, setupOf, verifyDefaults } from './verify-parse.js';
+
+export interface ParseOptions {
+  /** what a plan without `defaults` starts from (a fragment: the running plan's defaults) */
+  defaults?: PlanDefaults;
+  /** ids a dependency may name outside the document (a fragment: the run's tasks) */
+  external?: ReadonlySet<string>;
+  /** a plan fragment (plan-fragment.ts): tasks only, and an empty list is allowed */
+  fragment?: boolean;
+}
 
 /**
  * Parses and validates a plan (YAML or JSON). Every problem — schema and semantic — is
  * reported at once in one InputError, each with file:line:column and the task's id.
  * Tasks come back with the plan's defaults applied. No I/O: prompt_file is not read here.
  */
-export function parsePlan(text: string, file: string): Plan {
+export function parsePlan(text: string, file: string, options: ParseOptions = {}): Plan {
   const { doc, positionsOnDemand } = readSource(text, file);
   const raw = doc.value;
   const problems: Problem[] = [];
@@ -21,14 +31,23 @@ export function parsePlan(text: string, file: string): Plan {
   if (!result.success) problems.push(...planIssueProblems(result.error, doc));
 
   const rawTasks = isRecord(raw) && Array.isArray(raw.tasks) ? (raw.tasks as unknown[]) : [];
-  if (rawTasks.length === 0 && (raw === null || raw === undefined || isRecord(raw)) && !isBadTasksValue(raw)) {
+  if (options.fragment) problems.push(...fragmentKeyProblems(raw, doc));
+  else if (rawTasks.length === 0 && (raw === null || raw === undefined || isRecord(raw)) && !isBadTasksValue(raw)) {
     problems.push({ file, ...doc.locate(['tasks'], true), message: "the plan has no tasks: list at least one under 'tasks:'" });
   }
-  const defaultAgent = isRecord(raw) && isRecord(raw.defaults) ? raw.defaults.agent : undefined;
-  problems.push(...checkTasks(rawTasks, doc, defaultAgent));
+  const defaultAgent = isRecord(raw) && isRecord(raw.defaults) ? raw.defaults.agent : options.defaults?.agent;
+  problems.push(...checkTasks(rawTasks, doc, defaultAgent, options.external));
 
   if (problems.length > 0 || !result.success) throw new InputError(sortByPosition(problems));
-  return toPlan(result.data, doc, positionsOnDemand);
+  return toPlan(result.data, doc, positionsOnDemand, options.defaults ?? PLAN_DEFAULTS);
+}
+
+/** A fragment joins a running plan: its name, repository, clean mode and defaults are the plan's. */
+function fragmentKeyProblems(raw: unknown, doc: SourceDoc): Problem[] {
+  if (!isRecord(raw)) return [];
+  return Object.keys(raw)
+    .filter((k) => k !== 'tasks')
+    .map((k) => ({ file: doc.file, ...doc.locate([k], true), message: `a plan fragment holds tasks only: '${k}' comes from the running plan` }));
 }
 
 /** Past this size a JSON plan is read with JSON.parse, and positions are computed only for problems. */
@@ -60,16 +79,17 @@ function isBadTasksValue(raw: unknown): boolean {
   return isRecord(raw) && raw.tasks !== undefined && raw.tasks !== null && !Array.isArray(raw.tasks);
 }
 
-function toPlan(data: RawPlan, doc: SourceDoc, positionsOnDemand: boolean): Plan {
+function toPlan(data: RawPlan, doc: SourceDoc, positionsOnDemand: boolean, base: PlanDefaults): Plan {
   const d = data.defaults;
   const defaults: PlanDefaults = {
-    agent: d?.agent ?? PLAN_DEFAULTS.agent,
-    timeoutMs: d?.timeout ?? PLAN_DEFAULTS.timeoutMs,
-    retries: d?.retries ?? PLAN_DEFAULTS.retries,
-    backoffMs: d?.backoff ?? PLAN_DEFAULTS.backoffMs,
-    estimateMs: d?.estimate ?? PLAN_DEFAULTS.estimateMs,
-    stallTimeoutMs: d?.stall_timeout ?? PLAN_DEFAULTS.stallTimeoutMs,
-    complexity: d?.complexity ?? PLAN_DEFAULTS.complexity,
+    ...base,
+    agent: d?.agent ?? base.agent,
+    timeoutMs: d?.timeout ?? base.timeoutMs,
+    retries: d?.retries ?? base.retries,
+    backoffMs: d?.backoff ?? base.backoffMs,
+    estimateMs: d?.estimate ?? base.estimateMs,
+    stallTimeoutMs: d?.stall_timeout ?? base.stallTimeoutMs,
+    complexity: d?.complexity ?? base.complexity,
     ...verifyDefaults(d),
   };
   const tasks = (data.tasks ?? []).map((t, i) => toTask(t, defaults, positionsOnDemand ? undefined : doc.locate(['tasks', i])));
@@ -89,7 +109,7 @@ function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: 
     id: t.id,
     title: t.title ?? t.id,
     agent,
-    deps: [...new Set(t.deps ?? [])],
+    deps: [...new Set((t.deps ?? []).map((d) => (typeof d === 'string' ? d : d.task)))],
     complexity: t.complexity ?? defaults.complexity,
     risk: t.risk ?? [],
     estimateMs: t.estimate ?? defaults.estimateMs,
@@ -112,7 +132,22 @@ function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: 
     task.review = { agent: reviewer, prompt: t.review.prompt, rounds: t.review.rounds ?? 1 };
   }
   applyTaskChecks(task, t, defaults);
+  addFlow(task, t);
   return task;
+}
+
+/** The keys of conditional and growing plans: `after: any` deps, `when`, `approval`, `expands`. */
+function addFlow(task: TaskSpec, t: RawTask): void {
+  const anyDeps = [...new Set((t.deps ?? []).flatMap((d) => (typeof d !== 'string' && d.after === 'any' ? [d.task] : [])))];
+  if (anyDeps.length) task.anyDeps = anyDeps;
+  if (t.when !== undefined) task.when = { expression: t.when, names: checkCondition(t.when, task.deps).names };
+  if (t.approval || task.agent === 'approval') {
+    const approval: ApprovalSpec = { onTimeout: t.approval?.on_timeout ?? 'reject' };
+    if (t.approval?.prompt !== undefined) approval.prompt = t.approval.prompt;
+    if (t.approval?.timeout !== undefined) approval.timeoutMs = t.approval.timeout;
+    task.approval = approval;
+  }
+  if (t.expands) task.expands = true;
 }
 
 /** A plan without `name` is named after its file: `plans/Issue 715.yaml` -> `issue-715`. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { Problem } from '../errors.js';
 import type { SourceDoc } from '../source.js';
-import { planSchema, taskSchema } from './schema.js';
+import { APPROVAL_KEYS, DEP_KEYS, planSchema, taskSchema } from './schema.js';
 import { didYouMean } from './suggest.js';
 import { integrateSchema, setupSchema } from './verify-schema.js';
 
@@ -12,7 +12,10 @@ function knownKeysAt(path: Path): string[] {
   const names = path.filter((p): p is string => typeof p === 'string');
   const shape = (s: { shape: object }) => Object.keys(s.shape);
   if (names.length === 0) return shape(planSchema);
-  if (names[0] === 'tasks') return names[1] === 'review' ? shape(taskSchema.shape.review.unwrap()) : shape(taskSchema);
+  if (names[0] === 'tasks') {
+    const nested: Record<string, string[]> = { review: shape(taskSchema.shape.review.unwrap()), approval: APPROVAL_KEYS, deps: DEP_KEYS };
+    return nested[names[1] ?? ''] ?? shape(taskSchema);
+  }
   if (names[0] === 'repo') return names[1] === 'setup' ? shape(setupSchema) : shape(planSchema.shape.repo.unwrap());
   if (names[0] === 'integrate') return shape(integrateSchema);
   if (names[0] === 'defaults') return shape(planSchema.shape.defaults.unwrap());

@@ -19,6 +19,32 @@ const reviewSchema = z.strictObject({
   rounds: z.number().int().min(1).max(10).optional(),
 });
 
+const depObjectSchema = z.strictObject({
+  task: z.string().min(1, 'must not be empty'),
+  /** any: run after the dependency ended whatever its outcome (failed, skipped); success: the default rule */
+  after: z.enum(['any', 'success']).optional(),
+});
+
+/** A dependency: a task id, or `{ task: ID, after: any }` (issues keep their path inside the mapping). */
+const depSchema = z.unknown().transform((value, ctx) => {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const parsed = depObjectSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    // the issue as zod raised it (unknown key, bad value), so problems.ts words it as any other
+    for (const issue of parsed.error.issues) ctx.issues.push({ ...issue, input: value } as z.core.$ZodRawIssue);
+    return z.NEVER;
+  }
+  ctx.issues.push({ code: 'custom', input: value, message: 'a dependency is a task id, or { task: ID, after: any }' });
+  return z.NEVER;
+});
+
+const approvalSchema = z.strictObject({
+  prompt: z.string().min(1, 'must not be empty').optional(),
+  timeout: duration({ positive: true }),
+  on_timeout: z.enum(['reject', 'approve']).optional(),
+});
+
 export const taskSchema = z.strictObject({
   id: z.string().regex(TASK_ID_PATTERN, `task ids are ${ID_RULE}`),
   title: z.string().optional(),
@@ -26,7 +52,7 @@ export const taskSchema = z.strictObject({
   prompt: z.string().min(1, 'must not be empty').optional(),
   prompt_file: z.string().min(1, 'must not be empty').optional(),
   run: z.string().min(1, 'must not be empty').optional(),
-  deps: z.array(z.string()).optional(),
+  deps: z.array(depSchema).optional(),
   complexity: z.enum(COMPLEXITIES).optional(),
   risk: z.array(z.string().min(1)).optional(),
   estimate: duration({ positive: false }),
@@ -40,6 +66,10 @@ export const taskSchema = z.strictObject({
   check: checkSchema.optional(),
   check_timeout: duration({ positive: true }),
   fix_rounds: fixRoundsSchema.optional(),
+  /** a CEL expression over the dependencies (condition/); checked in semantic.ts */
+  when: z.string().min(1, 'must not be empty').optional(),
+  approval: approvalSchema.optional(),
+  expands: z.boolean().optional(),
 });
 
 export const planSchema = z.strictObject({
@@ -76,3 +106,6 @@ export type RawTask = z.output<typeof taskSchema>;
 
 /** Keys a task may have, for "did you mean" on unknown ones. */
 export const TASK_KEYS = Object.keys(taskSchema.shape);
+/** Keys of the mappings inside a task, for "did you mean". */
+export const DEP_KEYS = Object.keys(depObjectSchema.shape);
+export const APPROVAL_KEYS = Object.keys(approvalSchema.shape);

@@ -2,7 +2,8 @@ import type { Tier } from '../config/schema.js';
 import type { HiddenFilesRef } from '../eval/types.js';
 import type { IntegrateSpec, SetupSpec } from './verify-types.js';
 
-export const AGENT_KINDS = ['shell', 'codex', 'claude', 'llm', 'noop', 'gemini'] as const;
+/** `approval`: a pure gate, it runs nothing and waits for a decision (see ApprovalSpec). */
+export const AGENT_KINDS = ['shell', 'codex', 'claude', 'llm', 'noop', 'gemini', 'approval'] as const;
 export type AgentKind = (typeof AGENT_KINDS)[number];
 /** Agents that call a model: they need a prompt, spend tokens, and fall under run budgets. */
 export const MODEL_AGENT_KINDS = ['codex', 'claude', 'llm', 'gemini'] as const satisfies readonly AgentKind[];
@@ -19,6 +20,21 @@ export interface ReviewSpec {
   agent: AgentKind;
   prompt: string;
   rounds: number;
+}
+
+/** `approval:` a gate: once the task's agent has finished, the task waits for `fleet approve|reject`. */
+export interface ApprovalSpec {
+  /** what the person is asked; shown by status, top and notifications */
+  prompt?: string;
+  /** decided by `onTimeout` when nobody decided for this long (ms) */
+  timeoutMs?: number;
+  onTimeout: 'approve' | 'reject';
+}
+
+/** `when:` a CEL expression over the task's dependencies; `names` maps each CEL name it may use to a dependency id. */
+export interface TaskCondition {
+  expression: string;
+  names: Record<string, string>;
 }
 
 /** A task after validation, with the plan's defaults applied. Durations in ms. */
@@ -59,6 +75,12 @@ export interface TaskSpec {
   tier?: Tier;
   /** An eval case's hidden files, copied in only for the checks (not a plan key). */
   hidden?: HiddenFilesRef;
+  /** Dependencies written `{ task, after: any }`: their failure or skip does not skip this task (a subset of deps). */
+  anyDeps?: string[];
+  when?: TaskCondition;
+  approval?: ApprovalSpec;
+  /** The task writes a plan fragment to $AGENTFLEET_PLAN_OUT; its tasks join the run when it succeeds. */
+  expands?: boolean;
   /** Source position of the task in the plan file, for messages. */
   line?: number;
   column?: number;

@@ -20,10 +20,9 @@
 --- @include "includes/spend"
 --- @include "includes/owns-attempt"
 --- @include "includes/release"
---- @include "includes/skip-dependents"
---- @include "includes/cancel-remaining"
+--- @include "includes/fail-task"
+--- @include "includes/mark-handled"
 --- @include "includes/finish-run"
---- @include "includes/notice"
 
 local tid, outcome = ARGV[2], ARGV[3]
 local key = taskPrefix .. tid
@@ -42,6 +41,7 @@ end
 local history = withHistory(t[7], ARGV[10])
 if history then table.insert(fields, 'history'); table.insert(fields, history) end
 local remaining = setStatus(tid, status, outcome, fields)
+markHandled(tid)
 
 local s = cjson.decode(ARGV[5])
 countOutcome(outcome, t[4])
@@ -51,17 +51,8 @@ recordSpend(key, s)
 local ready = {}
 local failFast = '0'
 if outcome == 'failed' then
-  redis.call('LPUSH', failuresKey, cjson.encode({ runId = redis.call('HGET', runKey, 'id'), taskId = tid, kind = ARGV[6], message = string.sub(ARGV[7], 1, 500), finishedAt = now }))
-  redis.call('LTRIM', failuresKey, 0, 99)
-  notice('task_failed', { 'runId', redis.call('HGET', runKey, 'id'), 'taskId', tid, 'kind', ARGV[6], 'message', string.sub(ARGV[7], 1, 1000) })
   remaining = nil
-  if redis.call('HGET', runKey, 'failFast') == '1' then
-    failFast = '1'
-    redis.call('HSET', runKey, 'failFastTriggered', '1')
-    cancelRemaining(now, 'fail-fast: task ' .. tid .. ' failed', nil)
-  else
-    skipDependents(tid, decodeList(t[5]), now, ready)
-  end
+  failFast = failTask(tid, ARGV[6], ARGV[7], now, ready, decodeList(t[5]))
 end
 release(tid, outcome, now, ready, decodeList(t[6]))
 

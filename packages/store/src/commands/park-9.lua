@@ -11,12 +11,14 @@
   ARGV[8] the attempt's history entry (a JSON object; '' = none)
   ARGV[9] result fields to write, a flat JSON array [k, v, ...] ('[]' = none)
   Returns 1 when the task waits now, 0 when the attempt no longer owns it (nothing written).
+  A task awaiting approval is an `approval_needed` notice (runId, taskId, reason, until, branch).
 ]]
 --- @include "includes/run-keys"
 --- @include "includes/now"
 --- @include "includes/set-status"
 --- @include "includes/spend"
 --- @include "includes/owns-attempt"
+--- @include "includes/notice"
 
 local tid, status = ARGV[2], ARGV[5]
 local key = taskPrefix .. tid
@@ -32,4 +34,8 @@ setStatus(tid, t[1], status, fields)
 -- +inf: nothing wakes it but a command
 redis.call('ZADD', waitsKey, wait['until'] or '+inf', redis.call('HGET', runKey, 'id') .. '|' .. tid)
 recordSpend(key, cjson.decode(ARGV[7]))
+if status == 'awaiting_approval' then
+  local branch = redis.call('HGET', key, 'branch') or ''
+  notice('approval_needed', { 'runId', redis.call('HGET', runKey, 'id'), 'taskId', tid, 'reason', wait.reason or '', 'until', wait['until'] or '', 'branch', branch })
+end
 return 1

@@ -27,6 +27,9 @@ for _, it in ipairs(items) do
   local key = taskPrefix .. it.id
   local st = redis.call('HGET', key, 'status')
   redis.call('HDEL', key, 'error', 'skippedBecause', 'finishedAt', 'readyAt', 'firstStartedAt', 'waitMs', 'startedAt', 'retriesUsed')
+  -- a re-run decides again: whether it was handled, why it was skipped, its gate's decision
+  if redis.call('HDEL', key, 'handled') == 1 then redis.call('HINCRBY', runKey, 'handled', -1) end
+  redis.call('HDEL', key, 'skipReason', 'approval')
   redis.call('HINCRBY', key, 'jobSeq', 1)
   -- cjson writes an empty table as {}: an empty successor list is written as [] by hand
   local nextJson = #it.next == 0 and '[]' or cjson.encode(it.next)
@@ -38,6 +41,7 @@ for _, it in ipairs(items) do
   end
 end
 redis.call('HDEL', runKey, 'finishedAt', 'cancelRequested', 'failFastTriggered')
-redis.call('HSET', runKey, 'status', 'running')
+-- a skipped task's root may succeed now: the run's end reads its tasks (includes/unhandled.lua)
+redis.call('HSET', runKey, 'status', 'running', 'retried', '1')
 redis.call('SADD', activeKey, redis.call('HGET', runKey, 'id'))
 return out

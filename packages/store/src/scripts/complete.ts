@@ -60,6 +60,7 @@ export function resultFields(a: Pick<CompleteArgs, 'result' | 'spend'>): (string
   put('summary', r.summary);
   put('review', r.review);
   put('durationMs', r.durationMs);
+  put('outputs', r.outputs);
   put('provider', a.spend?.provider);
   put('model', a.spend?.model);
   return fields;

@@ -13,3 +13,6 @@ export { raiseBudgetScript, type RaiseBudgetArgs, type RaiseBudgetResult } from 
 export { KeyedScripts, type KeyedScriptDef } from './keyed-scripts.js';
 export { recordTrialScript, type RecordTrialArgs } from './record-trial.js';
 export { settleEvalScript, type SettleEvalArgs } from './settle-eval.js';
+export { skipScript, type SkipArgs, type SkipOutcome } from './skip.js';
+export { decideScript, type DecideArgs, type DecideOutcome, type DecisionInput } from './decide.js';
+export { expandScript, type ExpandArgs, type ExpandOutcome, type FragmentRecords } from './expand.js';

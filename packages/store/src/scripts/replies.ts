@@ -9,6 +9,12 @@ export enum ScriptReply {
   Stale = 'stale',
   /** claim, cancel: nothing to do, the task or run has ended */
   Terminal = 'terminal',
+  /** decide: the task does not await approval */
+  No = 'no',
+  /** decide: a timeout that is not due yet */
+  Early = 'early',
+  /** expand: the fragment was refused (the reason follows) */
+  Refused = 'refused',
 }
 
 /** Jobs of ready tasks as the scripts flatten them (includes/describe-job.lua): six values each. */

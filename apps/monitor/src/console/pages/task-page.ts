@@ -1,6 +1,6 @@
 import type { TaskReport } from '@agentfleet/store';
 import type { ResultDiff } from '@agentfleet/workspace';
-import { esc, page, usd } from '../html.js';
+import { actionForm, esc, page, usd } from '../html.js';
 
 export interface TaskPageData {
   runId: string;
@@ -36,6 +36,15 @@ function diffHtml(d: TaskPageData['diff'], t: TaskReport): string {
   return `<table class="files"><thead><tr><th>file</th><th>+</th><th>-</th></tr></thead><tbody>${files}</tbody></table><pre class="diff" id="diff">${lines}${d.truncated ? '\n… (diff cut)' : ''}</pre>`;
 }
 
+/** A gate's question and its decision, or the forms that make it while it waits. */
+function approvalHtml(runId: string, t: TaskReport, csrf: string | null): string {
+  const a = t.approval;
+  if (a) return `<h2>Approval</h2><p id="approval">${a.decision === 'approve' ? 'approved' : 'rejected'} by ${esc(a.timedOut ? 'its timeout' : a.by)} at ${esc(a.at)}${a.note ? `: ${esc(a.note)}` : ''}</p>`;
+  if (t.status !== 'awaiting_approval') return '';
+  const note = '<input type="text" name="note" placeholder="note (optional)" maxlength="2000">';
+  return `<h2>Approval</h2><p id="approval">awaits approval${t.branch ? ` of <code>${esc(t.branch)}</code>` : ''}</p><section class="actions">${actionForm('approve', 'Approve', { run: runId, task: t.id }, csrf, note)}${actionForm('reject', 'Reject', { run: runId, task: t.id }, csrf, note)}</section>`;
+}
+
 /** `/runs/RUN/tasks/TASK`: the live transcript, the result's diff, attempts, checks, usage and cost. */
 export function taskPage(d: TaskPageData, csrf: string | null): string {
   const t = d.task;
@@ -43,7 +52,7 @@ export function taskPage(d: TaskPageData, csrf: string | null): string {
   const body = `<p><a href="/runs/${esc(d.runId)}">← run ${esc(d.runId)}</a></p>
 <h1>Task <code>${esc(t.id)}</code> — ${esc(t.title)} <span class="badge s-${esc(t.status)}" id="task-status">${esc(t.status)}</span></h1>
 <p>${esc(t.agent)}${t.model ? ` · ${esc(t.model)}` : ''}${t.provider ? ` @ ${esc(t.provider)}` : ''} · attempts ${t.attempts} · tokens in ${t.usage.input} (cached ${t.usage.cachedInput}) out ${t.usage.output} · cost ${usd(t.costUsd)}${t.branch ? ` · branch <code>${esc(t.branch)}</code>${t.commit ? ` @ ${esc(t.commit.slice(0, 12))}` : ''}` : ''}</p>
-${t.error ? `<p class="bad">${esc(t.error.kind)}: ${esc(t.error.message)}</p>` : ''}${t.summary ? `<h2>Final message</h2><pre class="summary">${esc(t.summary)}</pre>` : ''}
+${t.error ? `<p class="bad">${esc(t.error.kind)}: ${esc(t.error.message)}</p>` : ''}${approvalHtml(d.runId, t, csrf)}${t.summary ? `<h2>Final message</h2><pre class="summary">${esc(t.summary)}</pre>` : ''}
 <h2>Transcript</h2><p>${tabs || '<span class="muted">no attempt yet</span>'} ${d.live ? '<span class="badge s-running" id="live">live</span>' : ''}</p>
 <div class="transcript" id="transcript">${d.transcript.join('')}</div>
 <h2>Diff</h2>${diffHtml(d.diff, t)}
