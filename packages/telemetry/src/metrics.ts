@@ -14,15 +14,38 @@ export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 export const RUN_STATES = ['queued', 'running', 'paused', 'succeeded', 'failed', 'cancelled'] as const;
 const ACTIVE_RUN_STATES = new Set<string>(['queued', 'running', 'paused']);
 
+/** Makes metric families in the registry being filled. */
+interface Families {
+  gauge: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Gauge<L>;
+  counter: <L extends string>(name: string, help: string, labelNames?: readonly L[]) => Counter<L>;
+  registers: Registry[];
+}
+
 export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
   const registers = [new Registry()];
   const [registry] = registers as [Registry];
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    new Gauge<L>({ name, help, labelNames, registers });
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
-    new Counter<L>({ name, help, labelNames, registers });
+  const families: Families = {
+    gauge: (name, help, labelNames = []) => new Gauge({ name, help, labelNames, registers }),
+    counter: (name, help, labelNames = []) => new Counter({ name, help, labelNames, registers }),
+    registers,
+  };
+  addHostMetrics(snap, families);
+  addWorkerMetrics(snap, families);
+  addTaskMetrics(snap, families);
+  addModelMetrics(snap, families);
+  addRunMetrics(snap, families);
+  addProviderMetrics(snap, registers);
+  addEvalMetrics(snap, registers);
 
-  // Hosts, from their daemons' heartbeats.
+  // Redis.
+  families.gauge('agentfleet_redis_memory_used_bytes', 'Memory used by Redis (INFO used_memory).').set(snap.redis.usedMemory);
+  families.gauge('agentfleet_redis_memory_max_bytes', 'Redis maxmemory; 0 when unlimited.').set(snap.redis.maxMemory);
+
+  return registry;
+}
+
+/** Hosts, from their daemons' heartbeats. */
+function addHostMetrics(snap: MetricsSnapshot, { gauge }: Families): void {
   const hostUp = gauge('agentfleet_host_up', 'Whether the host daemon heartbeat is fresh (1) or expired (0).', ['host']);
   const hostCpu = gauge('agentfleet_host_cpu_ratio', 'Busy share of all CPU cores on the host, 0..1.', ['host']);
   const hostCores = gauge('agentfleet_host_cores', 'Online CPU cores of the host.', ['host']);
@@ -44,8 +67,10 @@ export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
     if (h.heartbeatAgeMs !== null) hbAge.set(host, h.heartbeatAgeMs / 1000);
     if (h.draining !== undefined) draining.set(host, h.draining ? 1 : 0);
   }
+}
 
-  // Worker slots and processes.
+/** Worker slots and processes, and BullMQ jobs by queue. */
+function addWorkerMetrics(snap: MetricsSnapshot, { gauge, counter }: Families): void {
   const busy = gauge('agentfleet_worker_slots_busy', 'Worker slots running a task.', ['host']);
   const idle = gauge('agentfleet_worker_slots_idle', 'Worker slots waiting for a task.', ['host']);
   const desired = gauge('agentfleet_worker_slots_desired', 'Worker slots the host should run (fleet scale).', ['host']);
@@ -68,8 +93,10 @@ export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
   // Queues.
   const jobs = gauge('agentfleet_queue_jobs', 'BullMQ jobs by queue and state.', ['queue', 'state']);
   for (const q of snap.queues) jobs.set({ queue: q.queue, state: q.state }, q.count);
+}
 
-  // Tasks (durable totals).
+/** Tasks (durable totals) and their run and wait times. */
+function addTaskMetrics(snap: MetricsSnapshot, { counter, registers }: Families): void {
   const tasks = counter('agentfleet_tasks_total', 'Tasks that reached a final status, by agent.', ['status', 'agent']);
   for (const t of snap.stats.tasks) tasks.inc({ status: t.status, agent: t.agent }, t.count);
   const retries = counter('agentfleet_task_retries_total', 'Task attempts retried after a failure, by agent.', ['agent']);
@@ -90,14 +117,18 @@ export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
     registers,
   });
   wait.set([{ labels: {}, ...snap.stats.wait }]);
+}
 
-  // Models.
+/** Model tokens and spend. */
+function addModelMetrics(snap: MetricsSnapshot, { counter }: Families): void {
   const tokens = counter('agentfleet_tokens_total', 'Model tokens used, by model and kind (input, cachedInput, output).', ['model', 'kind']);
   for (const t of snap.stats.tokens) tokens.inc({ model: t.model, kind: t.kind }, t.count);
   const cost = counter('agentfleet_cost_usd_total', 'Model spend in US dollars, by model.', ['model']);
   for (const c of snap.stats.costUsd) cost.inc({ model: c.model }, c.usd);
+}
 
-  // Runs.
+/** Runs by state, their tasks, and budgets. */
+function addRunMetrics(snap: MetricsSnapshot, { gauge, counter }: Families): void {
   const runs = gauge('agentfleet_runs', 'Runs kept in Redis, by state.', ['state']);
   const byState = new Map<string, number>(RUN_STATES.map((s) => [s, 0]));
   for (const r of snap.runs) byState.set(r.status, (byState.get(r.status) ?? 0) + 1);
@@ -112,15 +143,6 @@ export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
   const overBudget = gauge('agentfleet_runs_over_budget', 'Active runs whose spend exceeds the per-run budget.');
   overBudget.set(countOverBudget(active, snap.runBudgetUsd));
   if (snap.runBudgetUsd) gauge('agentfleet_run_budget_usd', 'Configured per-run budget in US dollars.').set(snap.runBudgetUsd);
-
-  addProviderMetrics(snap, registers);
-  addEvalMetrics(snap, registers);
-
-  // Redis.
-  gauge('agentfleet_redis_memory_used_bytes', 'Memory used by Redis (INFO used_memory).').set(snap.redis.usedMemory);
-  gauge('agentfleet_redis_memory_max_bytes', 'Redis maxmemory; 0 when unlimited.').set(snap.redis.maxMemory);
-
-  return registry;
 }
 
 function countOverBudget(runs: readonly RunSnapshot[], budget: number | null | undefined): number {

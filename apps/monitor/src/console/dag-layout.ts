@@ -1,8 +1,10 @@
-// The run's DAG laid out once on the server (dagre), cached per run: a big run is not laid
-// out in the browser, nor again on every page view. The critical path comes from core.
+// The run's DAG laid out once on the server (dagre; layered-layout.ts for big runs), cached per
+// run: a big run is not laid out in the browser, nor again on every page view. The critical path
+// comes from core.
 import dagre from '@dagrejs/dagre';
-import { buildDag, criticalPath, layerDag } from '@agentfleet/core';
+import { buildDag, criticalPath, layerDag, type Dag, type Layering } from '@agentfleet/core';
 import type { GraphTask } from '@agentfleet/store';
+import { layeredLayout } from './layered-layout.js';
 
 export interface NodeBox {
   x: number;
@@ -22,10 +24,15 @@ export interface DagLayout {
 
 export const NODE_WIDTH = 150;
 export const NODE_HEIGHT = 30;
-/** Above this many tasks the ranker that costs least is used (network simplex is slow on big graphs). */
+/** Above this many tasks dagre's network simplex ranking is too slow: the longest-path ranker is used. */
 const BIG_RUN = 200;
+/** Above this many, dagre as a whole is (about a second at 1,000 tasks): the layered layout is used. */
+export const HUGE_RUN = 400;
+
+const criticalIds = (dag: Dag, layers: Layering): string[] => Array.from(criticalPath(dag, layers).path, (i) => dag.ids[i]!);
 
 export function layoutDag(tasks: readonly GraphTask[]): DagLayout {
+  if (tasks.length > HUGE_RUN) return layeredLayout(tasks, { width: NODE_WIDTH, height: NODE_HEIGHT }, criticalIds);
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: 'LR', nodesep: 12, ranksep: 48, marginx: 12, marginy: 12, ranker: tasks.length > BIG_RUN ? 'longest-path' : 'network-simplex' });
   g.setDefaultEdgeLabel(() => ({}));
@@ -39,9 +46,8 @@ export function layoutDag(tasks: readonly GraphTask[]): DagLayout {
   }
   const edges = g.edges().map((e: { v: string; w: string }) => ({ from: e.v, to: e.w, points: ((g.edge(e) as { points?: { x: number; y: number }[] }).points ?? []).map((p) => ({ x: p.x, y: p.y })) }));
   const dag = buildDag(tasks);
-  const path = criticalPath(dag, layerDag(dag)).path;
   const graph = g.graph();
-  return { width: graph.width ?? 0, height: graph.height ?? 0, nodes, edges, critical: Array.from(path, (i) => dag.ids[i]!) };
+  return { width: graph.width ?? 0, height: graph.height ?? 0, nodes, edges, critical: criticalIds(dag, layerDag(dag)) };
 }
 
 /** Layouts by run, computed on first use; a run whose task count changed (a plan that grew) is laid out again. */
