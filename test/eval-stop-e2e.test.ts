@@ -1,11 +1,13 @@
-// Evals that do not simply run to the end, on the local fleet with the model stand-in as its
-// providers: the provider dimension limits each variant's chain to its provider; `--budget`
+// Evals across providers and agents, and evals that do not simply run to the end, on the local
+// fleet with the model stand-ins as its providers: the provider dimension limits each variant's
+// chain to its provider; the agent dimension runs the same case by llm and the real Gemini CLI;
+// `--budget`
 // stops the eval at its spend, its trials not run cancelled and left unattempted; `fleet eval
 // cancel` stops one by hand; and an eval whose CLI died before launching a single trial is
 // launched, recorded and settled by the daemon holding the reconciler lease.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeEvalId, planTrials, type EvalSummary } from '@agentfleet/core';
-import { EVAL_CASES, hiddenTestOf, requireBinaries, runFleet, waitFor, writeEvalSuite } from '@agentfleet/testkit';
+import { EVAL_CASES, hiddenTestOf, reply, requireBinaries, runFleet, sourceOf, waitFor, writeEvalSuite } from '@agentfleet/testkit';
 import { answer, startEvalFleet, type EvalFleet } from './helpers/eval-fleet.js';
 
 const ok = requireBinaries('redis-server', 'git', 'npm');
@@ -14,7 +16,7 @@ let suite = '';
 
 beforeAll(async () => {
   if (!ok) return;
-  f = await startEvalFleet('eval-stop', [{ name: 'spare', low: 'spare-small', high: 'spare-large' }]);
+  f = await startEvalFleet('eval-stop', { spare: [{ name: 'spare', low: 'spare-small', high: 'spare-large' }], gemini: true });
   f.standin.respondWith(answer(() => true));
   suite = writeEvalSuite(f.dir, f.repo, EVAL_CASES.filter((c) => ['sub', 'mul', 'max'].includes(c.id)), { name: 'three' });
 }, 300_000);
@@ -25,7 +27,7 @@ afterAll(async () => {
 
 const evalIdOf = (stdout: string) => (JSON.parse(stdout.slice(stdout.lastIndexOf('{'))) as { evalId: string }).evalId;
 
-describe.runIf(ok)('fleet eval: providers, budgets, cancel, and the daemon launching', () => {
+describe.runIf(ok)('fleet eval: providers, agents, budgets, cancel, and the daemon launching', () => {
   it('--matrix provider: each variant asks only its provider; --budget stops the eval at its spend, the trials not run cancelled, --watch exits 1', async () => {
     // a trial of the high tier costs (1000 x 1 + 500 x 4) / 1e6 = $0.003: the budget is spent after two
     const r = await runFleet(['eval', suite, '--matrix', 'tier=high', '--matrix', 'provider=standin,spare', '--budget', '0.005', '--watch', '--json'], { env: f.env, timeoutMs: 240_000 });
@@ -49,6 +51,24 @@ describe.runIf(ok)('fleet eval: providers, budgets, cancel, and the daemon launc
     const models = new Set(f.standin.modelRequests.map((q) => q.body.model));
     expect([...models].sort()).toEqual(['spare-large', 'standin-large']);
     expect(await f.fleetOk(['eval', 'report', evalId])).toContain(`(stopped: budget)`);
+  });
+
+  it('--matrix agent=llm,gemini: the same case by two agent kinds (the real Gemini CLI against its API stand-in), scored alike', async () => {
+    const sub = EVAL_CASES.find((c) => c.id === 'sub')!;
+    const one = writeEvalSuite(f.dir, f.repo, [sub], { name: 'agents' });
+    f.standin.respondWith(answer(() => true));
+    // gemini writes the file with its shell tool, then says it is done
+    const write = `mkdir -p src && printf '%s\\n' ${JSON.stringify(sourceOf(sub, true).trim())} > src/sub.js`;
+    const answered = (body: Record<string, unknown>) => ((body.contents ?? []) as { parts?: Record<string, unknown>[] }[]).some((c) => c.parts?.some((p) => 'functionResponse' in p));
+    f.gemini!.respondWith((req) => (answered(req.body) ? reply.text('Wrote src/sub.js.', { prompt: 800, completion: 20 }) : reply.tool('run_shell_command', { command: write, description: 'write it' }, { prompt: 1000, completion: 40 })));
+    const evalId = evalIdOf(await f.fleetOk(['eval', one, '--matrix', 'agent=llm,gemini', '--watch', '--json']));
+    const report = await f.reportOf(evalId);
+    expect(report.variants.map((v) => [v.name, v.agent, v.solved, v.attempted]), JSON.stringify(report.trials.map((t) => t.error?.message))).toEqual([['llm', 'llm', 1, 1], ['gemini', 'gemini', 1, 1]]);
+    const byGemini = report.trials.find((t) => t.variant === 'gemini')!;
+    expect(byGemini).toMatchObject({ status: 'solved', provider: 'gem' });
+    expect(byGemini.usage).toEqual({ input: 1800, cachedInput: 0, output: 60 });
+    expect(byGemini.costUsd).toBeGreaterThan(0);
+    expect(report.trials.find((t) => t.variant === 'llm')).toMatchObject({ status: 'solved', provider: 'standin' });
   });
 
   it('fleet eval cancel: its runs still going are cancelled, no further trial starts, and it settles stopped', async () => {
