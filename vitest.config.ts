@@ -15,6 +15,7 @@ export default defineConfig({
       '@agentfleet/sdk': pkg('sdk'),
       '@agentfleet/testkit': pkg('testkit'),
       '@agentfleet/host-contract': pkg('host-contract'),
+      '@agentfleet/sandbox': pkg('sandbox'),
     },
   },
   test: {

@@ -29,7 +29,7 @@ await build({
   logLevel: 'warning',
   // Some dependencies are CommonJS and call require(): give the ESM bundle one.
   banner: { js: "import { createRequire as __afCreateRequire } from 'node:module'; const require = __afCreateRequire(import.meta.url);" },
-  alias: Object.fromEntries(['core', 'store', 'workspace', 'agents', 'telemetry', 'host-contract'].map((p) => [`@agentfleet/${p}`, join(root, `packages/${p}/src/index.ts`)])),
+  alias: Object.fromEntries(['core', 'store', 'workspace', 'agents', 'telemetry', 'host-contract', 'sandbox'].map((p) => [`@agentfleet/${p}`, join(root, `packages/${p}/src/index.ts`)])),
 });
 // The store's code lands in a shared chunk and reads its Lua next to itself.
 cpSync(lua, join(out, 'commands'), { recursive: true });

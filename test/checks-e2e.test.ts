@@ -99,7 +99,7 @@ describe.runIf(ok)('checks the fleet runs itself, and the fix loop', () => {
     expect(rounds(t)).toEqual([[1, 'npm test', 1]]);
   });
 
-  it('shell tasks: every check must exit 0 (no fix round); a check has its own timeout; the task variables reach agent and checks; a secret a check prints never reaches Redis', async () => {
+  it('shell tasks: every check must exit 0 (no fix round); a check has its own timeout; the task variables reach agent and checks; a secret a check is given (env:) and prints never reaches Redis', async () => {
     const vars = 'echo "$AGENTFLEET_RUN $AGENTFLEET_TASK $AGENTFLEET_ATTEMPT $AGENTFLEET_SLOT $AGENTFLEET_PORT_BASE" > vars.txt';
     const plan = `name: shell-checks
 defaults: { agent: shell, retries: 2 }
@@ -116,6 +116,7 @@ tasks:
     check_timeout: 1s
   - id: leaky
     run: "true"
+    env: [STANDIN_KEY]
     check: 'echo "token=$STANDIN_KEY"; exit 3'
 `;
     const report = await run(plan);

@@ -2,8 +2,10 @@
 // binary comes from the registry as an optional dependency) through the whole pipeline: a
 // host daemon and its worker, real git and Redis, configured only by a fleet.yaml whose
 // provider says `api: anthropic`; the only fake is the model (the Anthropic Messages
-// stand-in). Claude Code refuses to skip its permission prompts for root, so the daemon runs
-// as an unprivileged unix user made for the test; a daemon run as root shows the clear failure.
+// stand-in). Claude Code refuses to skip its permission prompts for root unless it runs in a
+// sandbox: the root daemon runs it inside the fleet's bubblewrap sandbox (IS_SANDBOX=1, an
+// unprivileged uid of its own user namespace); a daemon of an unprivileged unix user made for
+// the test sandboxes it too (the usage-limit test); `sandbox: none` as root shows the clear failure.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -29,6 +31,9 @@ let user: UnixUser;
 let standin: AnthropicStandin;
 let store: FleetStore;
 let daemon: TestHostd;
+let rootStore: FleetStore;
+let rootDaemon: TestHostd;
+let rootRepo: { url: string; base: string };
 let work: string;
 let origin: string;
 let base: string;
@@ -55,9 +60,9 @@ async function run(s: FleetStore, planYaml: string, config: RunConfig, repo = { 
 }
 
 /** Claude's two turns for "write greeting.txt": a Bash tool call, then the final answer. */
-function greetingTurns(): StandinReply[] {
+function greetingTurns(command = 'echo hello from claude > greeting.txt'): StandinReply[] {
   return [
-    { kind: 'reply', toolCalls: [{ name: 'Bash', arguments: { command: 'echo hello from claude > greeting.txt', description: 'write the greeting' } }], usage: { prompt: 1000, completion: 50, cached: 200 } },
+    { kind: 'reply', toolCalls: [{ name: 'Bash', arguments: { command, description: 'write the greeting' } }], usage: { prompt: 1000, completion: 50, cached: 200 } },
     reply.text('Created greeting.txt.', { prompt: 1300, completion: 20, cached: 1000 }),
   ];
 }
@@ -75,25 +80,41 @@ beforeAll(async () => {
   base = await initRepository(origin, { 'README.md': '# demo\n' });
   chownTree(work, user);
   daemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: store.prefix, slots: 1, user, env: { GATEWAY_KEY: KEY, CLAUDE_CODE_OAUTH_TOKEN: OAUTH, AGENTFLEET_CLAUDE_BIN: CLAUDE } });
+  // the daemon as root, as most hosts run it: claude runs inside the sandbox only
+  rootStore = testStore('claude-root', inject('redisUrl'));
+  rootDaemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: rootStore.prefix, slots: 1, env: { GATEWAY_KEY: KEY, CLAUDE_CODE_OAUTH_TOKEN: OAUTH, AGENTFLEET_CLAUDE_BIN: CLAUDE } });
+  const rootOrigin = join(tempDir('claude-root-repo'), 'origin');
+  rootRepo = { url: rootOrigin, base: await initRepository(rootOrigin, { 'README.md': '# demo\n' }) };
 }, 300_000);
 
 afterAll(async () => {
   if (!ok) return;
-  await daemon.stopAndCleanup(15_000);
-  await store.close();
+  await Promise.all([daemon.stopAndCleanup(15_000), rootDaemon.stopAndCleanup(15_000)]);
+  await Promise.all([store.close(), rootStore.close()]);
+  removeDir(dirname(rootRepo.url));
   await standin.close();
   removeDir(work);
 });
 
 describe.runIf(ok)('real claude through the fleet', () => {
-  it('runs a task end to end against the Anthropic stand-in, configured only by fleet.yaml, as an unprivileged user', async () => {
+  it('runs a task end to end against the Anthropic stand-in, configured only by fleet.yaml, as root inside the sandbox', async () => {
     standin.reset();
-    standin.enqueue(...greetingTurns());
-    const report = await run(store, claudePlan('greet'), fleetYaml('GATEWAY_KEY'));
+    // what claude's Bash tool sees: its uid, and the names of its variables
+    standin.enqueue(...greetingTurns('echo hello from claude > greeting.txt && id -u > uid.txt && env | cut -d= -f1 | sort > names.txt'));
+    const report = await run(rootStore, claudePlan('greet'), fleetYaml('GATEWAY_KEY'), rootRepo);
     const t = report.tasks[0]!;
-    expect(t.status, `${JSON.stringify(t.error)}\n${daemon.log.slice(-3000)}`).toBe('succeeded');
+    expect(t.status, `${JSON.stringify(t.error)}\n${rootDaemon.log.slice(-3000)}`).toBe('succeeded');
     expect(t).toMatchObject({ provider: 'gateway', model: 'standin-small', summary: 'Created greeting.txt.' });
-    expect(await showFile(origin, t.branch!, 'greeting.txt')).toBe('hello from claude\n');
+    expect(t.history[0]).toMatchObject({ sandbox: 'bwrap', network: 'full' });
+    expect(await showFile(rootRepo.url, t.branch!, 'greeting.txt')).toBe('hello from claude\n');
+    // an unprivileged uid of the sandbox's user namespace; claude told it is in a sandbox; the
+    // gateway's key under the name claude reads, and no other secret of the daemon
+    expect(await showFile(rootRepo.url, t.branch!, 'uid.txt')).toBe('1000\n');
+    const names = (await showFile(rootRepo.url, t.branch!, 'names.txt'))!.trim().split('\n');
+    expect(names).toEqual(expect.arrayContaining(['IS_SANDBOX', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL']));
+    for (const other of ['GATEWAY_KEY', 'CLAUDE_CODE_OAUTH_TOKEN', 'REDIS_URL']) expect(names).not.toContain(other);
+    const steps = (await rootStore.transcripts.all({ runId: report.run.id, taskId: 'greet', attempt: 1 })).filter((e) => e.type === 'step');
+    expect(steps).toContainEqual(expect.objectContaining({ step: 'sandbox', detail: expect.stringMatching(/^claude's own sandbox is off: the fleet's bubblewrap sandbox confines it/) }));
     // what the task recorded is what the stand-in billed, priced by fleet.yaml
     const billed = standin.billed;
     expect(billed).toEqual({ input: 2300, cachedInput: 1200, output: 70 });
@@ -102,11 +123,11 @@ describe.runIf(ok)('real claude through the fleet', () => {
     const calls = standin.modelRequests;
     expect(calls).toHaveLength(2);
     expect(calls.every((c: RecordedRequest) => c.path === '/v1/messages' && c.headers['x-api-key'] === KEY && c.body.model === 'standin-small')).toBe(true);
-    const stored = JSON.stringify([await store.redis.hgetall(store.keys.run(report.run.id)), await store.redis.hgetall(store.keys.task(report.run.id, 'greet'))]);
+    const stored = JSON.stringify([await rootStore.redis.hgetall(rootStore.keys.run(report.run.id)), await rootStore.redis.hgetall(rootStore.keys.task(report.run.id, 'greet'))]);
     expect(stored).not.toContain(KEY);
   });
 
-  it('a usage limit parks the task and frees the slot for another task; after the reset it resumes and succeeds, no retry spent', async () => {
+  it('a usage limit parks the task and frees the slot for another task; after the reset it resumes and succeeds, no retry spent (a daemon of an unprivileged user, sandboxed too)', async () => {
     standin.reset();
     const resetsAt = Date.now() + 4000;
     standin.enqueue(reply.usageLimit(resetsAt), ...greetingTurns());
@@ -117,6 +138,7 @@ describe.runIf(ok)('real claude through the fleet', () => {
     expect(limited.status, `${JSON.stringify(limited.error)}\n${daemon.log.slice(-3000)}`).toBe('succeeded');
     expect(other.status).toBe('succeeded');
     expect(limited.history.map((h) => h.status)).toEqual(['parked', 'succeeded']);
+    expect(limited.history[1]).toMatchObject({ sandbox: 'bwrap' });
     const parked = limited.history[0]!;
     expect(parked.wait).toMatchObject({ kind: 'usage_limit', until: Math.floor(resetsAt / 1000) * 1000 });
     expect(parked.wait!.reason).toMatch(/claude usage limit \(five_hour\) on gateway; resets /);
@@ -129,24 +151,14 @@ describe.runIf(ok)('real claude through the fleet', () => {
     expect(paused.map((n) => [n.fields.provider, n.fields.reason])).toContainEqual(['gateway', 'claude usage limit (five_hour)']);
   });
 
-  it('as root outside the sandbox, a claude task fails at once with the reason, its retries unspent', async () => {
-    const rootStore = testStore('claude-root', inject('redisUrl'));
-    const rootDaemon = new TestHostd({ redisUrl: inject('redisUrl'), prefix: rootStore.prefix, slots: 1, env: { GATEWAY_KEY: KEY, AGENTFLEET_CLAUDE_BIN: CLAUDE } });
-    const rootRepo = join(tempDir('claude-root-repo'), 'origin');
-    try {
-      standin.reset();
-      const repo = { url: rootRepo, base: await initRepository(rootRepo, { 'README.md': '# demo\n' }) };
-      const report = await run(rootStore, claudePlan('as-root').replace('retries: 0', 'retries: 2'), fleetYaml('GATEWAY_KEY'), repo);
-      const t = report.tasks[0]!;
-      expect(t.status).toBe('failed');
-      expect(t.attempts).toBe(1);
-      expect(t.error!.kind).toBe('agent_unusable');
-      expect(t.error!.message).toMatch(/claude cannot run as root outside the fleet sandbox: Claude Code refuses --permission-mode bypassPermissions .*run the host daemon as an unprivileged user/);
-      expect(standin.modelRequests).toHaveLength(0);
-    } finally {
-      await rootDaemon.stopAndCleanup(15_000);
-      await rootStore.close();
-      removeDir(dirname(rootRepo));
-    }
+  it('as root outside the sandbox (sandbox: none), a claude task fails at once with the reason, its retries unspent', async () => {
+    standin.reset();
+    const report = await run(rootStore, claudePlan('as-root', '    sandbox: none\n').replace('retries: 0', 'retries: 2'), fleetYaml('GATEWAY_KEY'), rootRepo);
+    const t = report.tasks[0]!;
+    expect(t.status).toBe('failed');
+    expect(t.attempts).toBe(1);
+    expect(t.error!.kind).toBe('agent_unusable');
+    expect(t.error!.message).toMatch(/claude cannot run as root outside the fleet sandbox: Claude Code refuses --permission-mode bypassPermissions .*keep the task in the sandbox \(sandbox: bwrap\) or run the host daemon as an unprivileged user/);
+    expect(standin.modelRequests).toHaveLength(0);
   });
 });

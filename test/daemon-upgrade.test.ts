@@ -106,7 +106,7 @@ describe.runIf(enabled)('upgrades over a real sshd host: fleet up --restart', ()
     expect(record).toContain('"MY_VAR"');
     expect(record).not.toContain(first);
 
-    const runId = await cli.submit(writeShellPlan(dir, 'under-env-change', [...sleepers('e', 6, 5), { id: 'sees-second', deps: ['e-1'], run: `test "$MY_VAR" = ${second}` }], { retries: 2 }));
+    const runId = await cli.submit(writeShellPlan(dir, 'under-env-change', [...sleepers('e', 6, 5), { id: 'sees-second', deps: ['e-1'], run: `test "$MY_VAR" = ${second}`, env: ['MY_VAR'] }], { retries: 2 }));
     await waitFor('three tasks running', async () => (await hostStatus(store, 'kaze'))?.slots.busy === 3, 30_000, 100);
     const restart = await cli.ok(['up', '--restart'], changed);
     expect(restart).toMatch(new RegExp(`^kaze: restarted \\(pid \\d+; pid ${running} drained first: its running tasks finished\\)$`, 'm'));

@@ -189,6 +189,15 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     for (const [i, u] of th.users.entries()) expect(psUser(u).filter((p) => /hostd\.js/.test(p.args)).map((p) => p.pid), u).toEqual([pids[i === 0 ? 'mugen' : 'majin']]);
   }, 120_000);
 
+  it('both hosts sandbox as their own users: their heartbeats say so, and fleet doctor tries bubblewrap on each over SSH', async () => {
+    for (const h of await cli.hosts()) expect(h.sandbox, h.name).toMatchObject({ mode: 'bwrap', ok: true, version: expect.stringMatching(/^bubblewrap /) });
+    const doctor = await cli.run(['doctor', '--json']);
+    const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string; detail: string }[] }).checks;
+    for (const name of ['mugen', 'majin']) {
+      expect(checks.find((c) => c.name === `sandbox ${name}`), doctor.stdout).toMatchObject({ status: 'ok', detail: expect.stringMatching(/^bubblewrap \d+\.\d+\.\d+: user, pid, network/) });
+    }
+  }, 60_000);
+
   it('an 18-task fan-out (the shape of examples/fanout.yaml) runs across both hosts', async () => {
     // examples/fanout.yaml itself needs a repository (its parts write into a folder made by
     // `setup`, and `gather` reads the merged results); this plan has its shape without one.
@@ -206,16 +215,20 @@ describe.runIf(enabled)('remote fleet over real sshd hosts: mugen (12 slots) and
     expect(new Set(report.tasks.map((t) => t.host))).toEqual(new Set(['mugen', 'majin']));
   }, 120_000);
 
-  it('an agent gets the forwarded secret; it is in no command line, Redis key or log', async () => {
+  it('a task that names the forwarded secret (env:) gets it in its sandbox, one that does not gets none; it is in no command line, Redis key or log', async () => {
     const check = `test "\${#MY_SECRET}" = ${secret.length} && echo "secret has \${#MY_SECRET} characters"`;
     const plan = writePlan(dir, 'secret', [
       { id: 'on-mugen', run: check, labels: ['big'] },
       { id: 'on-majin', run: check, labels: ['small'] },
-    ], { retries: 0 });
+      { id: 'unnamed', run: 'test -z "$MY_SECRET"', labels: ['small'], env: [] },
+    ], { retries: 0, env: ['MY_SECRET'] });
     const res = await cli.run(['run', plan, '--watch']);
     expect(res.code, res.stderr).toBe(0);
     const report = await cli.report(res.stdout.trim().split('\n').at(-1)!);
-    expect(report.tasks.map((t) => [t.id, t.status, t.host]).sort()).toEqual([['on-majin', 'succeeded', 'majin'], ['on-mugen', 'succeeded', 'mugen']]);
+    expect(report.tasks.map((t) => [t.id, t.status, t.host]).sort()).toEqual([['on-majin', 'succeeded', 'majin'], ['on-mugen', 'succeeded', 'mugen'], ['unnamed', 'succeeded', 'majin']]);
+    // the test hosts' daemons run as their own unix users: the sandbox is an unprivileged user namespace there
+    const json = JSON.parse(await cli.ok(['report', res.stdout.trim().split('\n').at(-1)!, '--format', 'json'])) as { tasks: { id: string; history: { sandbox: string; env: string[] }[] }[] };
+    expect(Object.fromEntries(json.tasks.map((t) => [t.id, [t.history[0]!.sandbox, t.history[0]!.env]]))).toEqual({ 'on-mugen': ['bwrap', ['MY_SECRET']], 'on-majin': ['bwrap', ['MY_SECRET']], unnamed: ['bwrap', []] });
     await expectSecretNowhere();
   }, 120_000);
 

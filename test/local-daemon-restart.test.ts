@@ -4,19 +4,19 @@
 // finish) and starts it again, with no task lost. And version skew: an old daemon
 // (AGENTFLEET_PROTOCOL=1) leaves a protocol-2 run alone and says so; a current one takes it.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@agentfleet/core';
-import { createRedis, FleetStore, type HostStatus } from '@agentfleet/store';
-import { ensureBuilt, FAST_DAEMON_ENV, FAST_HEARTBEAT_TTL_MS, removeDir, hostStatus, requireBinaries, runEnded, sleepers, tempDir, UserCli, writeShellPlan, waitFor, workerPids } from '@agentfleet/testkit';
+import type { FleetStore, HostStatus } from '@agentfleet/store';
+import { ensureBuilt, hostStatus, localFleetHome, requireBinaries, runEnded, sleepers, writeShellPlan, waitFor, workerPids, type LocalFleetHome, type UserCli } from '@agentfleet/testkit';
 
 const enabled = requireBinaries('redis-server', 'git');
 
 const finished = (store: FleetStore, runId: string) => runEnded(store, runId, 90_000, 250);
-/** A task that succeeds only when its agent sees MY_VAR with this value. */
-const seesMyVar = (value: string) => [{ id: 'sees-my-var', run: `test "$MY_VAR" = ${value}` }];
+/** A task that succeeds only when its agent sees MY_VAR (which it names) with this value. */
+const seesMyVar = (value: string) => [{ id: 'sees-my-var', run: `test "$MY_VAR" = ${value}`, env: ['MY_VAR'] }];
 const startedPid = (out: string) => Number(/^local: (?:started|restarted) \(pid (\d+)/m.exec(out)?.[1]);
 
 describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --restart, version skew', () => {
@@ -25,24 +25,16 @@ describe.runIf(enabled)('the local fleet daemon: its environment, fleet up --res
   let dir: string;
   let cli: UserCli;
   let store: FleetStore;
+  let fleet: LocalFleetHome | undefined;
 
   beforeAll(async () => {
     await ensureBuilt();
-    dir = tempDir('local-restart');
-    mkdirSync(join(dir, 'home'));
-    writeFileSync(join(dir, 'fleet.yaml'), JSON.stringify({ redis: { prefix }, heartbeatTtlMs: FAST_HEARTBEAT_TTL_MS }));
-    // The local daemon inherits the CLI's environment: its tuning comes from there.
-    cli = new UserCli(join(dir, 'fleet.yaml'), join(dir, 'home'), { REDIS_URL: inject('redisUrl'), ...FAST_DAEMON_ENV, AGENTFLEET_SLOTS: '2' });
-    store = new FleetStore(createRedis(inject('redisUrl')), prefix);
+    fleet = localFleetHome('local-restart', inject('redisUrl'), prefix, 2);
+    ({ dir, cli, store } = fleet);
   }, 300_000);
 
   afterAll(async () => {
-    if (cli) await cli.run(['down']).catch(() => undefined);
-    await store?.close();
-    if (dir) {
-      for (const pid of workerPids(join(dir, 'home'))) process.kill(pid, 'SIGKILL');
-      removeDir(dir);
-    }
+    await fleet?.stop();
   }, 120_000);
 
   async function expectEveryTaskOnce(runId: string): Promise<void> {

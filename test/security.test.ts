@@ -22,7 +22,7 @@ import {
   removeDir,
   reply,
   requireBinaries,
-  runFleetSync,
+  runFleet,
   startStandin,
   tempDir,
   TestHostd,
@@ -41,7 +41,7 @@ const REDIS_PASSWORD = `redis-pw-${nonce}`;
 const SECRETS = [API_KEY, HOST_TOKEN, REDIS_PASSWORD];
 
 function fleet(args: string[], env: Record<string, string | undefined>, timeoutMs = 90_000) {
-  return runFleetSync(args, { env: { ...process.env, ...env }, timeoutMs });
+  return runFleet(args, { env: { ...process.env, ...env }, timeoutMs });
 }
 
 /** Every key of the database with its value, read according to its type. */
@@ -172,24 +172,26 @@ describe.runIf(ok)('a fleet with secrets, Redis requirepass, hostile plans', () 
       reply.tool('finish', { summary: 'used the secrets' }),
     );
     const plan =
-      'name: secrets\ntasks:\n' +
+      'name: secrets\ndefaults: { env: [MY_TOKEN] }\ntasks:\n' +
       '  - id: model\n    agent: llm\n    prompt: Use the token.\n' +
       '  - id: deploy\n    agent: shell\n    deps: [model]\n    run: echo "deploying with $MY_TOKEN"; sleep 1\n' +
       '  - id: broken\n    agent: shell\n    retries: 0\n    run: echo "auth failed for token $MY_TOKEN" >&2; exit 3\n';
     const report = await run(plan, false);
     const status = Object.fromEntries(report.tasks.map((t) => [t.id, t.status]));
     expect(status).toEqual({ model: 'succeeded', deploy: 'succeeded', broken: 'failed' });
-    // The secrets were really there to leak: the key authenticated, the token reached the commands.
+    // The secrets were really there to leak: the key authenticated the worker's model calls, the
+    // token (named by the plan) reached the commands; the model read the command's output scrubbed,
+    // and the provider's key, which the task did not name, was not in its environment at all.
     expect(standin.modelRequests.every((r) => r.headers.authorization === `Bearer ${API_KEY}`)).toBe(true);
-    expect(JSON.stringify(standin.modelRequests.at(-2)!.body.messages)).toContain(`token=${HOST_TOKEN}`);
+    expect(JSON.stringify(standin.modelRequests.at(-2)!.body.messages)).toContain('key= token=[REDACTED]');
     const deploy = report.tasks.find((t) => t.id === 'deploy')!;
     expect(deploy.outputTail).toMatch(/deploying with \[REDACTED\]/);
     expect(report.tasks.find((t) => t.id === 'broken')!.error!.message).toMatch(/auth failed for token \[REDACTED\]/);
 
     const env = { REDIS_URL: redisUrl, AGENTFLEET_HOME: daemon.home, AGENTFLEET_CONFIG: join(daemon.home, 'fleet.yaml') };
     writeFileSync(env.AGENTFLEET_CONFIG, `redis: { prefix: ${prefix} }\nhosts: [{ name: h1 }]\nsecrets: [MY_TOKEN]\n`);
-    const json = fleet(['report', report.run.id, '--format', 'json'], env);
-    const md = fleet(['report', report.run.id], env);
+    const json = await fleet(['report', report.run.id, '--format', 'json'], env);
+    const md = await fleet(['report', report.run.id], env);
     expect(json.code, json.stderr).toBe(0);
     expect(md.stdout).toContain(`# Run ${report.run.id}`);
 
@@ -289,24 +291,24 @@ describe.runIf(ok)('Redis over TLS (rediss://)', () => {
     const env = { REDIS_URL: `rediss://127.0.0.1:${port}`, REDIS_TLS_CA_FILE: certs.caCert, AGENTFLEET_HOME: home, AGENTFLEET_CONFIG: config, AGENTFLEET_SLOTS: '1' };
     try {
       // Without the CA the certificate is not trusted: a clear error, no stack.
-      const untrusted = fleet(['runs'], { ...env, REDIS_TLS_CA_FILE: undefined, NODE_EXTRA_CA_CERTS: undefined });
+      const untrusted = await fleet(['runs'], { ...env, REDIS_TLS_CA_FILE: undefined, NODE_EXTRA_CA_CERTS: undefined });
       expect(untrusted.code).toBe(1);
       expect(untrusted.stderr).toMatch(/^fleet: cannot connect to Redis at rediss:\/\/127\.0\.0\.1:\d+: .*(self[- ]signed|unable to verify|certificate)/i);
       expect(untrusted.stderr).not.toMatch(/\n\s+at /);
-      const missing = fleet(['runs'], { ...env, REDIS_TLS_CA_FILE: join(dir, 'nope.crt') });
+      const missing = await fleet(['runs'], { ...env, REDIS_TLS_CA_FILE: join(dir, 'nope.crt') });
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(/REDIS_TLS_CA_FILE '.*nope\.crt' cannot be read: no such file/);
 
-      const res = fleet(['run', join(dir, 'plan.yaml'), '--watch'], env);
+      const res = await fleet(['run', join(dir, 'plan.yaml'), '--watch'], env);
       expect(res.code, res.stderr + res.stdout).toBe(0);
       const runId = res.stdout.trim().split('\n').at(-1)!;
-      const report = JSON.parse(fleet(['report', runId, '--format', 'json'], env).stdout) as RunReport;
+      const report = JSON.parse((await fleet(['report', runId, '--format', 'json'], env)).stdout) as RunReport;
       expect(report.totals).toMatchObject({ tasks: 2, succeeded: 2 });
       expect(report.tasks.every((t) => t.host === 'local')).toBe(true);
       const hostdLog = readFileSync(join(home, 'logs', 'hostd.log'), 'utf8');
       expect(hostdLog).not.toMatch(/Warning|ECONNRESET|certificate/i);
     } finally {
-      fleet(['down'], env);
+      await fleet(['down'], env);
       await waitFor('workers gone', () => workerPids(home).length === 0, 20_000);
       await redis.stop();
       removeDir(dir);

@@ -44,7 +44,7 @@ beforeAll(async () => {
     redisUrl: inject('redisUrl'),
     prefix: store.prefix,
     slots: 1,
-    // Claude Code refuses to run as root outside a sandbox: the daemon runs as a user of its own
+    // the daemon runs as a user of its own (as on the sshd hosts): the sandbox's user namespace is an unprivileged one
     user: isRoot ? ensureUnixUser('aftranscript') : undefined,
     env: {
       STANDIN_KEY: KEY,
@@ -76,8 +76,8 @@ describe.runIf(ok)('transcripts', () => {
     );
     const runId = await run(`name: kinds
 tasks:
-  - { id: cx, agent: codex, prompt: add a greeting }
-  - { id: cl, agent: claude, prompt: add greeting.txt }
+  - { id: cx, agent: codex, prompt: add a greeting, env: [FAKE_CLI_STREAM_CODEX] }
+  - { id: cl, agent: claude, prompt: add greeting.txt, env: [FAKE_CLI_STREAM_CLAUDE] }
   - { id: ll, agent: llm, complexity: low, prompt: write out.txt }
   - { id: sh, agent: shell, run: "echo hello; echo warn >&2" }
 `);
@@ -113,8 +113,8 @@ tasks:
     standin.enqueue(reply.tool('run_command', { command: 'echo "key is $STANDIN_KEY"' }), reply.tool('finish', { summary: 'printed it' }));
     const runId = await run(`name: secrets
 tasks:
-  - { id: sh, agent: shell, run: 'echo "token=$MY_SECRET"; printf "%s" "\${MY_SECRET%%-*}"; sleep 0.4; printf "%s\\n" "-\${MY_SECRET#*-}"; echo "$MY_SECRET" >&2' }
-  - { id: ll, agent: llm, complexity: low, prompt: print the key }
+  - { id: sh, agent: shell, env: [MY_SECRET], run: 'echo "token=$MY_SECRET"; printf "%s" "\${MY_SECRET%%-*}"; sleep 0.4; printf "%s\\n" "-\${MY_SECRET#*-}"; echo "$MY_SECRET" >&2' }
+  - { id: ll, agent: llm, complexity: low, env: [STANDIN_KEY], prompt: print the key }
 `);
     const sh = await entries(runId, 'sh');
     const printed = sh.filter((e) => e.type === 'output').map((e) => (e as { text: string }).text).join('');

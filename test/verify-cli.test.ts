@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { initRepository, showFile } from '@agentfleet/workspace';
-import { ensureBuilt, redisDump, removeDir, requireBinaries, runFleetCases, runFleetSync, tempDir, workerPids } from '@agentfleet/testkit';
+import { ensureBuilt, redisDump, removeDir, requireBinaries, runFleetCases, runFleet, tempDir, workerPids } from '@agentfleet/testkit';
 
 const ok = requireBinaries('redis-server', 'git');
 const prefix = `vcli-${process.pid}`;
@@ -29,9 +29,9 @@ beforeAll(async () => {
   write('fleet.yaml', `redis: { prefix: ${prefix} }\n`);
 }, 300_000);
 
-afterAll(() => {
+afterAll(async () => {
   if (!ok) return;
-  runFleetSync(['down'], { env: env(join(home, 'fleet.yaml')), timeoutMs: 60_000 });
+  await runFleet(['down'], { env: env(join(home, 'fleet.yaml')), timeoutMs: 60_000 });
   removeDir(home);
 });
 
@@ -77,9 +77,9 @@ describe.runIf(ok)('verification input through the fleet binary', () => {
     const config = write('local.yaml', `redis: { prefix: ${prefix} }\nlocal: { slots: 1, labels: [gpu], files: [{ from: ${secretFile}, to: .env }] }\n`);
     mkdirSync(join(home, 'plans'), { recursive: true });
     const plan = write('plans/local.yaml', `name: local\nrepo: { url: ${repo} }\ntasks:\n  - id: on-gpu\n    agent: shell\n    labels: [gpu]\n    run: grep -q LOCAL_TOKEN .env && echo "$AGENTFLEET_SLOT" > slot.txt\n`);
-    const res = runFleetSync(['run', plan, '--watch'], { env: env(config), timeoutMs: 120_000 });
+    const res = await runFleet(['run', plan, '--watch'], { env: env(config), timeoutMs: 120_000 });
     expect(res.code, res.stderr + res.stdout).toBe(0);
-    const hosts = JSON.parse(runFleetSync(['hosts', '--json'], { env: env(config) }).stdout) as { name: string; labels: string[]; slots: { desired: number } }[];
+    const hosts = JSON.parse((await runFleet(['hosts', '--json'], { env: env(config) })).stdout) as { name: string; labels: string[]; slots: { desired: number } }[];
     expect(hosts.find((h) => h.name === 'local')).toMatchObject({ labels: ['gpu'], slots: { desired: 1 } });
     const runId = res.stdout.trim().split('\n').at(-1)!;
     expect(await showFile(repo, `fleet/${runId}/on-gpu`, 'slot.txt')).toBe('0\n');

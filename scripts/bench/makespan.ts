@@ -1,6 +1,7 @@
 // Makespan benchmark: a random DAG of 300 tasks sleeping 0.2-2.5 s on 18 slots; measured
 // makespan over the lower bound max(critical path, total / 18), for both schedules, and
-// against the list-scheduling prediction of `fleet plan show`.
+// against the list-scheduling prediction of `fleet plan show`. Tasks run in the sandbox (the
+// default); the deps schedule once more with `sandbox: none` tells what the sandbox costs.
 //   npx vite-node scripts/bench/makespan.ts [--tasks 300] [--slots 18]
 import { buildDag, criticalPath, dagFigures, layerDag, simulateMakespan } from '@agentfleet/core';
 import { arg, machine, printTable, startRedis } from './common.js';
@@ -40,6 +41,11 @@ try {
     if (report.run.status !== 'succeeded') throw new Error(`${schedule} run ${report.run.status}`);
     measured[schedule] = makespanOf(report);
   }
+  const unconfined = await runToEnd(store, tasks.map((t) => ({ ...t, sandbox: 'none' as const })), 'deps');
+  if (unconfined.report.run.status !== 'succeeded') throw new Error(`deps (sandbox: none) run ${unconfined.report.run.status}`);
+  const sandboxHistory = (await runToEnd(store, tasks.slice(0, 1), 'deps')).report.tasks[0]!.history[0]!;
+  if (sandboxHistory.sandbox !== 'bwrap') throw new Error(`the benchmark's tasks ran with sandbox ${String(sandboxHistory.sandbox)}, not bwrap`);
+  measured.unconfined = makespanOf(unconfined.report);
   const s = (ms: number) => (ms / 1000).toFixed(1);
   printTable([
     ['measure', 'seconds', 'vs lower bound', 'vs predicted'],
@@ -50,8 +56,10 @@ try {
     ['predicted levels', s(predicted.levels), (predicted.levels / bound).toFixed(2), '1.00'],
     ['measured deps', s(measured.deps!), (measured.deps! / bound).toFixed(2), (measured.deps! / predicted.deps).toFixed(2)],
     ['measured levels', s(measured.levels!), (measured.levels! / bound).toFixed(2), (measured.levels! / predicted.levels).toFixed(2)],
+    ['measured deps, sandbox: none', s(measured.unconfined!), (measured.unconfined! / bound).toFixed(2), (measured.unconfined! / predicted.deps).toFixed(2)],
   ]);
   console.log(`levels loses ${(((measured.levels! - measured.deps!) / measured.deps!) * 100).toFixed(1)}% against deps`);
+  console.log(`the sandbox: deps makespan ${(measured.deps! / measured.unconfined!).toFixed(3)} x the same run with sandbox: none (${s(measured.deps! - measured.unconfined!)} s over ${TASKS} tasks)`);
 } finally {
   await daemon.stop();
   await store.close();

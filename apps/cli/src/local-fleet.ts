@@ -9,6 +9,7 @@ import type { FleetContext } from './fleet-context.js';
 import { waitForHeartbeat } from './heartbeat-wait.js';
 import { checkLocalHostFiles } from './local-host.js';
 import { awaitLocalDaemon, launchLocalDaemon, localDaemonEnv, localHostName, runningLocalDaemon, stopLocalDaemon } from './local-daemon.js';
+import { hostSandboxStatus, sandboxNotice } from './sandbox-notice.js';
 import type { UpOutcome } from './up-outcome.js';
 
 /** Variables whose change means the running daemon works for another fleet. */
@@ -57,4 +58,7 @@ export async function ensureLocalFleet(fleet: FleetContext): Promise<void> {
   if (up.kind === 'running' && up.drift.length) {
     process.stderr.write(`fleet: the local host daemon (pid ${up.pid}) ${up.drift.join('; it ')}; fleet up --restart applies it (running tasks finish first)\n`);
   }
+  // a local fleet that cannot sandbox would leave sandboxed tasks queued: say so now
+  const sandbox = await hostSandboxStatus(fleet.store, localHostName());
+  if (sandbox && sandbox.mode === 'bwrap' && !sandbox.ok) process.stderr.write(`fleet: this machine ${sandboxNotice(sandbox)}; tasks that need the sandbox wait for a host that has one (fleet doctor)\n`);
 }

@@ -1,5 +1,5 @@
 // The local fleet's host settings (fleet.yaml `local:`): it has no hosts entry, so its slots,
-// labels and files come from here, into its daemon's environment as `fleet up` passes them to
+// labels, files and sandbox come from here, into its daemon's environment as `fleet up` passes them to
 // a remote host's.
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -13,6 +13,8 @@ export function localHostEnv(config: FleetConfig, env: NodeJS.ProcessEnv = proce
     ...(env[DAEMON_ENV.slots] === undefined && l.slots !== undefined ? { [DAEMON_ENV.slots]: String(l.slots) } : {}),
     ...(l.labels.length ? { [DAEMON_ENV.labels]: l.labels.join(',') } : {}),
     ...(l.files.length ? { [DAEMON_ENV.files]: JSON.stringify(l.files) } : {}),
+    // bwrap is the daemon's default: only `none` is written out
+    ...(l.sandbox === 'none' ? { [DAEMON_ENV.sandbox]: 'none' } : {}),
   };
 }
 

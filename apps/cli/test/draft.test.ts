@@ -118,21 +118,24 @@ describe.runIf(ok)('fleet doctor', () => {
     expect(out.ok).toBe(false);
     expect(out.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'provider dead', status: 'fail' }), expect.objectContaining({ name: 'redis', status: 'ok' })]));
   });
-  it('checks an api: anthropic provider the way claude reaches it, and says a root fleet cannot run claude tasks', async () => {
+  it('checks an api: anthropic provider the way claude reaches it, and says a root fleet runs claude tasks only in the sandbox', async () => {
     const gw = await startAnthropicStandin({ models: ['gw-small', 'gw-large'] });
     try {
-      writeFileSync(join(home, 'claude.yaml'), `providers:\n  - name: gw\n    api: anthropic\n    baseURL: "${gw.url}"\n    apiKeyEnv: GW_KEY\n    models: { low: gw-small, high: gw-large }\n`);
+      const yaml = `providers:\n  - name: gw\n    api: anthropic\n    baseURL: "${gw.url}"\n    apiKeyEnv: GW_KEY\n    models: { low: gw-small, high: gw-large }\n`;
+      writeFileSync(join(home, 'claude.yaml'), yaml);
+      writeFileSync(join(home, 'claude-unconfined.yaml'), `${yaml}local: { sandbox: none }\n`);
       const env = { REDIS_URL: inject('redisUrl'), GW_KEY: 'sk-gw', AGENTFLEET_CLAUDE_BIN: join(repoRoot, 'node_modules/.bin/claude') };
       const res = await fleet(['doctor', '--config', join(home, 'claude.yaml')], env);
       expect(res.stdout).toMatch(/^ok {3}provider gw {2}http:\/\/127\.0\.0\.1:\d+ \(2 models: gw-small, gw-large; api anthropic, for claude tasks\)$/m);
       expect(gw.requests.find((r) => r.path === '/v1/models')?.headers['x-api-key']).toBe('sk-gw');
+      // the local fleet sandboxes its tasks (the default): claude runs there, root or not
+      expect(res.stdout).toMatch(/^ok {3}claude .*2\.1\.197/m);
       if (isRoot) {
-        expect(res.stdout).toMatch(/^warn claude: 2\.1\.197 \(Claude Code\), but cannot run as root outside the fleet sandbox: .*run the host daemon as an unprivileged user \(needed only by claude tasks\)$/m);
-        const required = await fleet(['doctor', '--config', join(home, 'claude.yaml'), '--agents', 'claude'], env);
+        const unconfined = await fleet(['doctor', '--config', join(home, 'claude-unconfined.yaml')], env);
+        expect(unconfined.stdout).toMatch(/^warn claude: 2\.1\.197 \(Claude Code\), but cannot run as root outside the fleet sandbox: .*keep the task in the sandbox \(sandbox: bwrap\) or run the host daemon as an unprivileged user \(needed only by claude tasks\)$/m);
+        const required = await fleet(['doctor', '--config', join(home, 'claude-unconfined.yaml'), '--agents', 'claude'], env);
         expect(required.code).toBe(1);
         expect(required.stdout).toMatch(/^FAIL claude: .*cannot run as root outside the fleet sandbox/m);
-      } else {
-        expect(res.stdout).toMatch(/^ok {3}claude .*2\.1\.197/m);
       }
     } finally {
       await gw.close();

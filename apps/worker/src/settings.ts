@@ -1,8 +1,9 @@
 // The only reader of the daemon's (and its workers') environment: the variables the launcher
 // and the supervisor set, named in the host contract, turned into typed settings once.
 import { availableParallelism, hostname, totalmem } from 'node:os';
-import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile, type NotifySpec } from '@agentfleet/core';
-import { DAEMON_ENV, defaultHome, isControlVariable } from '@agentfleet/host-contract';
+import { defaultSlots, HOST_NAME_PATTERN, InputError, PROTOCOL_VERSION, type HostFile, type HostSandboxMode, type NotifySpec, type SandboxMode } from '@agentfleet/core';
+import { DAEMON_ENV, defaultHome } from '@agentfleet/host-contract';
+import { allowlistedEnv } from './attempt/env-allowlist.js';
 import { parseHostFilesEnv } from './attempt/host-files.js';
 import { transcriptSettings, type TranscriptSettings } from './attempt/transcript/transcript-settings.js';
 import { retentionSettings, type RetentionSettings } from './retention/retention-sweep.js';
@@ -45,6 +46,12 @@ export interface WorkerSettings {
   replaces: number | null;
   /** hosts[].files / local.files: copied into every workspace (paths only) */
   files: HostFile[];
+  /** hosts[].sandbox / local.sandbox */
+  sandbox: SandboxMode;
+  /** Workers: why bwrap cannot run on this host (the daemon's probe at start), null when it can. */
+  sandboxProblem: string | null;
+  /** bubblewrap: `bwrap` on PATH, or AGENTFLEET_BWRAP */
+  bwrap: string;
   /** How attempts' transcripts are kept (AGENTFLEET_TRANSCRIPT*). */
   transcripts: TranscriptSettings;
   /** Finished runs' retention (AGENTFLEET_RETENTION_*, from fleet.yaml's retention). */
@@ -87,24 +94,33 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): WorkerSettin
     workerScript: env[DAEMON_ENV.workerScript] || null,
     replaces: replaces > 0 ? replaces : null,
     files: parseHostFilesEnv(env[DAEMON_ENV.files]),
+    sandbox: env[DAEMON_ENV.sandbox] === 'none' ? 'none' : 'bwrap',
+    sandboxProblem: env[DAEMON_ENV.sandboxProblem] || null,
+    bwrap: env[DAEMON_ENV.bwrap] || 'bwrap',
     transcripts: transcriptSettings(env, home),
     retention: retentionSettings(env, home),
     ...readNotifySettings(env),
   };
 }
 
+/** How this host confines its tasks: as configured, or unusable when bwrap is configured and cannot run here. */
+export function hostSandboxMode(s: Pick<WorkerSettings, 'sandbox' | 'sandboxProblem'>): HostSandboxMode {
+  return s.sandbox === 'none' ? 'none' : s.sandboxProblem ? 'unusable' : 'bwrap';
+}
+
 export function slotName(host: string, slot: number): string {
   return `${host}-${slot}`;
 }
 
-/** What a worker process of `slot` gets: the daemon's environment with its slot number. */
-export function workerEnvironment(slot: number, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  return { ...env, [DAEMON_ENV.replaces]: undefined, [DAEMON_ENV.slot]: String(slot) };
+/** What a worker process of `slot` gets: the daemon's environment with its slot number (and why it cannot sandbox, if so). */
+export function workerEnvironment(slot: number, env: NodeJS.ProcessEnv = process.env, sandboxProblem: string | null = null): NodeJS.ProcessEnv {
+  return { ...env, [DAEMON_ENV.replaces]: undefined, [DAEMON_ENV.slot]: String(slot), [DAEMON_ENV.sandboxProblem]: sandboxProblem ?? undefined };
 }
 
-/** Agents get the daemon's environment minus the fleet's own control variables, plus the slot marker. */
+/**
+ * What every task process starts from: the daemon's allowlisted variables (env-allowlist.ts)
+ * plus the slot marker (a restarted worker finds what its predecessor left running by it).
+ */
 export function agentEnvironment(slotId: string, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const out = { ...env };
-  for (const k of Object.keys(out)) if (isControlVariable(k)) delete out[k];
-  return { ...out, [DAEMON_ENV.slotId]: slotId };
+  return { ...allowlistedEnv(env), [DAEMON_ENV.slotId]: slotId };
 }

@@ -1,4 +1,4 @@
-import { diffText, ensureScratchResultsRepo, SlotWorkspace, type KeptPaths } from '@agentfleet/workspace';
+import { ensureScratchResultsRepo, SlotWorkspace, type KeptPaths } from '@agentfleet/workspace';
 import type { TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 
@@ -76,7 +76,7 @@ export class GitWorkspace implements TaskWorkspace {
   }
 
   async diff(): Promise<string> {
-    return this.current ? diffText(this.current.dir, this.current.base) : '';
+    return this.current ? this.slot.diff(this.current.base) : '';
   }
 
   async release(): Promise<void> {

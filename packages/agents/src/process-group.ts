@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { FleetError } from '@agentfleet/core';
+import { STARTED_FD, STARTED_MARK, type Confinement } from '@agentfleet/sandbox';
 
 /** Keeps the last `limit` characters of a stream of text. */
 export class TailBuffer {
@@ -52,21 +55,26 @@ export interface SpawnGroupOptions {
   signal: AbortSignal;
   /** Text written to stdin, which is then closed; stdin is /dev/null when absent. */
   stdin?: string;
+  /** The task's sandbox: the command runs inside it (absent: unconfined, the task's sandbox is none). */
+  sandbox?: Confinement;
   onStdout(text: string): void;
   onStderr(text: string): void;
 }
 
 /**
  * Starts a command in its own process group (detached) so that an abort kills
- * everything it started, not just the direct child.
+ * everything it started, not just the direct child (in a sandbox: bwrap, whose pid namespace
+ * goes with it). A sandbox that could not be set up rejects `exited` with a sandbox_error.
  */
 export function spawnGroup(file: string, args: readonly string[], opts: SpawnGroupOptions): GroupChild {
-  const child = spawn(file, args, {
+  const cmd = opts.sandbox ? opts.sandbox.command(file, args, opts.cwd, opts.env) : { file, args };
+  const child = spawn(cmd.file, cmd.args, {
     cwd: opts.cwd,
     env: opts.env,
     detached: true,
-    stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    stdio: [opts.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe', ...(opts.sandbox ? (['pipe'] as const) : [])],
   });
+  const start = opts.sandbox ? watchStart(child, file) : undefined;
   const kill = () => killGroup(child.pid);
   const onAbort = () => kill();
   opts.signal.addEventListener('abort', onAbort, { once: true });
@@ -91,8 +99,30 @@ export function spawnGroup(file: string, args: readonly string[], opts: SpawnGro
     // 'close' comes after stdout/stderr drained, so every chunk was seen before the verdict.
     child.once('close', () => {
       opts.signal.removeEventListener('abort', onAbort);
-      resolve(exitCode);
+      const failed = start?.failure();
+      if (failed && !opts.signal.aborted) reject(failed);
+      else resolve(exitCode);
     });
   });
   return { child, exited, kill };
+}
+
+/**
+ * The sandbox's word that every mount succeeded and the command is starting (STARTED_MARK on
+ * fd 3); without it, what the command "exited" with is bwrap's own failure, told by its stderr.
+ */
+function watchStart(child: ChildProcess, file: string): { failure(): FleetError | undefined } {
+  let mark = '';
+  let early = '';
+  (child.stdio[STARTED_FD] as Readable | null)?.setEncoding('utf8').on('data', (s: string) => (mark += s));
+  child.stderr?.on('data', (s: Buffer | string) => {
+    if (mark !== STARTED_MARK && early.length < 2000) early += s.toString();
+  });
+  return {
+    failure: () => {
+      if (mark === STARTED_MARK) return undefined;
+      const why = early.trim().split('\n').filter(Boolean).pop()?.replace(/^bwrap: /, '') ?? 'bwrap exited before it started it';
+      return new FleetError('sandbox_error', `the sandbox for '${file}' could not be set up: ${why}`, { file });
+    },
+  };
 }

@@ -18,11 +18,12 @@ export class ShellAgent implements Agent {
     const argv = ['/bin/sh', '-c', task.run];
     const started = Date.now();
     req.onEvent({ type: 'command', phase: 'started', command: task.run, argv });
-    const proc = spawnGroup(argv[0]!, argv.slice(1), { cwd: req.workdir, env: req.env, signal: req.signal, onStdout: emit('stdout'), onStderr: emit('stderr') });
+    const proc = spawnGroup(argv[0]!, argv.slice(1), { cwd: req.workdir, env: req.env, signal: req.signal, sandbox: req.sandbox, onStdout: emit('stdout'), onStderr: emit('stderr') });
     let exit: number;
     try {
       exit = await proc.exited;
     } catch (e) {
+      if (e instanceof FleetError) throw e;
       throw new FleetError('agent_error', `task '${task.taskId}': cannot start /bin/sh in ${req.workdir}: ${(e as Error).message}`);
     }
     const outputTail = tail.toString();

@@ -1,4 +1,5 @@
 import type { AgentKind, Complexity, FleetConfig, PermitLease, PermitRequest, Tier, TranscriptEvent, Usage } from '@agentfleet/core';
+import type { Confinement } from '@agentfleet/sandbox';
 import type { Logger } from '@agentfleet/telemetry';
 import type { SpendMeter } from './spend-meter.js';
 
@@ -59,13 +60,29 @@ export interface AgentRunRequest {
   /** fleet-wide permits of capped providers; default: this process's own (MemoryProviderPermits) */
   permits?: ProviderPermits;
   /**
-   * The agent runs inside the fleet's own sandbox (the least-privilege issue sets it): claude
-   * then gets IS_SANDBOX=1, which it needs to run without permission prompts as root.
+   * The agent runs inside the fleet's own sandbox (the worker sets it whenever `sandbox` is
+   * set): claude then gets IS_SANDBOX=1, which it needs to run without permission prompts as
+   * root, and codex and claude have their own sandbox turned off.
    */
   sandboxed?: boolean;
   logger?: Logger;
   /** Directories besides the workdir that a sandboxed agent (codex) may write; the git common dir is added on its own. */
   extraWritableDirs?: string[];
+  /**
+   * The task's sandbox (bubblewrap): every process the agent starts runs in it. Absent: the
+   * task runs unconfined (sandbox: none). See @agentfleet/sandbox.
+   */
+  sandbox?: Confinement;
+  /**
+   * Where the fleet's own secrets are read (the worker's environment): the provider chain's
+   * API keys, and the one key a CLI agent passes on to its process. Never handed to a process
+   * whole; `env` holds only what the task may see. Default: `env`.
+   */
+  credentials?: NodeJS.ProcessEnv;
+  /** The daemon user's own home, where a CLI's login lives (copied into the job's home; HOME may be the sandbox's private one). */
+  loginHome?: string;
+  /** Removes the values of the fleet's secrets from text that goes to a model (tool results). */
+  scrub?: (text: string) => string;
 }
 
 export interface AgentResult {

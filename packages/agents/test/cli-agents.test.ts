@@ -218,6 +218,22 @@ describe('claude agent', () => {
     expect(rec.env.ANTHROPIC_AUTH_TOKEN).toBeUndefined(); // the provider's key replaces the host's credentials
   });
 
+  it('without a provider it gets its own login from the worker\'s credentials and no other key; its login file is carried into a private HOME', async () => {
+    const login = join(dir, 'daemon-home');
+    const home = join(dir, 'private-home');
+    mkdirSync(join(login, '.claude'), { recursive: true });
+    writeFileSync(join(login, '.claude', '.credentials.json'), '{"claudeAiOauth":{"accessToken":"oat-file"}}');
+    const env = { PATH: process.env.PATH, HOME: home, AGENTFLEET_CLAUDE_BIN: FAKE_CLAUDE, FAKE_CLI_STREAM: stream('claude-success.jsonl'), FAKE_CLI_RECORD: join(dir, 'record.json'), FAKE_CLI_RECORD_ENV: 'CLAUDE_CODE_OAUTH_TOKEN,ANTHROPIC_API_KEY,OPENAI_API_KEY,GW_KEY,HOME' };
+    const h = request({ workdir: dir, sandboxed: true, env, task: { agent: 'claude', prompt: 'x' } });
+    Object.assign(h.req, { credentials: { ...env, CLAUDE_CODE_OAUTH_TOKEN: 'oat-env', OPENAI_API_KEY: 'sk-openai', GW_KEY: 'sk-gw' }, loginHome: login });
+    expect(await createAgent('claude').run(h.req)).toMatchObject({ exit: 0 });
+    const rec = JSON.parse(readFileSync(join(dir, 'record.json'), 'utf8')) as { env: Record<string, string | undefined> };
+    expect(rec.env).toEqual(expect.objectContaining({ CLAUDE_CODE_OAUTH_TOKEN: 'oat-env', HOME: home }));
+    for (const other of ['ANTHROPIC_API_KEY', 'OPENAI_API_KEY', 'GW_KEY']) expect(rec.env[other], other).toBeUndefined();
+    expect(readFileSync(join(home, '.claude', '.credentials.json'), 'utf8')).toContain('oat-file');
+    expect(h.events).toContainEqual(expect.objectContaining({ type: 'step', step: 'sandbox', detail: expect.stringMatching(/^claude's own sandbox is off/) }));
+  });
+
   it('parses assistant usage per message id for mid-run budgets', () => {
     const state = newClaudeState();
     for (const l of readFileSync(stream('claude-success.jsonl'), 'utf8').split('\n')) parseClaudeLine(l, state);

@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'disk_full'
   | 'check_failed'
   | 'setup_failed'
+  | 'sandbox_error'
   /** the agent cannot run on this host as it is set up (claude as root outside the sandbox): retries would not help */
   | 'agent_unusable'
   | 'internal'

@@ -4,6 +4,7 @@ export * from './duration.js';
 export * from './source.js';
 export * from './plan/types.js';
 export * from './plan/verify-types.js';
+export * from './plan/sandbox-types.js';
 export { MERGE_QUEUE_TASK_ID, mergeQueueBranch, mergeQueueTask } from './plan/merge-queue.js';
 export { normalRepoPath, repoPathProblem } from './repo-path.js';
 export { parsePlan, type ParseOptions } from './plan/parse.js';

@@ -5,6 +5,7 @@
  * run's tasks alone (and says so), and a newer release still finishes older runs.
  *   1: the first releases (no version recorded)
  *   2: attempt history and spend, protocol-named queues
- *   3: approval gates, `when:` and `after: any`, plan fragments (`expands`), task outputs
+ *   3: tasks in a sandbox (a daemon that does not know it would run them unconfined), queues named by their sandbox need;
+ *      approval gates, `when:` and `after: any`, plan fragments (`expands`), task outputs (one bump for the release)
  */
 export const PROTOCOL_VERSION = 3;

@@ -52,10 +52,10 @@ describe('repo.setup and integrate', () => {
 describe('fleet.yaml host files and local:', () => {
   it('hosts[].files and local: { slots, labels, files }; `to` normalized; defaults empty', () => {
     const c = parseConfig(yaml('local: { slots: 3, labels: [gpu], files: [{ from: ~/.env, to: ./.env }] }', 'hosts:', '  - name: mugen', '    files: [{ from: /srv/app.env, to: config/app.env }]', '  - name: majin'), 'f.yaml');
-    expect(c.local).toEqual({ slots: 3, labels: ['gpu'], files: [{ from: '~/.env', to: '.env' }] });
+    expect(c.local).toEqual({ slots: 3, labels: ['gpu'], files: [{ from: '~/.env', to: '.env' }], sandbox: 'bwrap' });
     expect(c.hosts[0]!.files).toEqual([{ from: '/srv/app.env', to: 'config/app.env' }]);
     expect(c.hosts[1]!.files).toEqual([]);
-    expect(parseConfig('', 'f.yaml').local).toEqual({ labels: [], files: [] });
+    expect(parseConfig('', 'f.yaml').local).toEqual({ labels: [], files: [], sandbox: 'bwrap' });
   });
 
   it('two files to one place, a `to` outside the workspace, unknown keys: located problems', () => {

@@ -15,6 +15,8 @@ export const DAEMON_ENV = {
   version: 'AGENTFLEET_VERSION',
   /** hosts[].files / local.files as JSON [{from, to}]: paths only, the files stay on the host. */
   files: 'AGENTFLEET_FILES',
+  /** hosts[].sandbox / local.sandbox: bwrap (default) or none. */
+  sandbox: 'AGENTFLEET_SANDBOX',
   /** fleet.yaml's notify: list as JSON (webhook URLs stay in the variables it names) and monitor.publicUrl. */
   notify: 'AGENTFLEET_NOTIFY',
   publicUrl: 'AGENTFLEET_PUBLIC_URL',
@@ -24,6 +26,8 @@ export const DAEMON_ENV = {
   replaces: 'AGENTFLEET_REPLACES',
   // Tuning (hosts[].daemonEnv, or the shell of the local fleet).
   lockMs: 'AGENTFLEET_LOCK_MS',
+  /** bubblewrap when it is not `bwrap` on PATH */
+  bwrap: 'AGENTFLEET_BWRAP',
   stalledMs: 'AGENTFLEET_STALLED_MS',
   heartbeatMs: 'AGENTFLEET_HEARTBEAT_MS',
   reconcileMs: 'AGENTFLEET_RECONCILE_MS',
@@ -48,6 +52,8 @@ export const DAEMON_ENV = {
   // Set by the daemon for its workers, and by workers for their agents.
   slot: 'AGENTFLEET_SLOT',
   slotId: 'AGENTFLEET_SLOT_ID',
+  /** Set by the daemon for its workers when bwrap cannot run on the host: why (they then serve only sandbox: none tasks). */
+  sandboxProblem: 'AGENTFLEET_SANDBOX_PROBLEM',
 } as const;
 
 /**
@@ -70,7 +76,7 @@ export const TASK_ENV = {
 /** Variables `fleet up` sets from fleet.yaml itself: hosts[].daemonEnv may not set them. */
 export const SET_BY_FLEET_UP: readonly string[] = [
   DAEMON_ENV.redisUrl, DAEMON_ENV.host, DAEMON_ENV.home, DAEMON_ENV.prefix, DAEMON_ENV.labels, DAEMON_ENV.slots,
-  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files, DAEMON_ENV.notify, DAEMON_ENV.publicUrl,
+  DAEMON_ENV.secretNames, DAEMON_ENV.gitAuthor, DAEMON_ENV.heartbeatTtlMs, DAEMON_ENV.version, DAEMON_ENV.files, DAEMON_ENV.sandbox, DAEMON_ENV.notify, DAEMON_ENV.publicUrl,
 ];
 
 /** Variables only the CLI reads (where its config, bundle and daemon script are). */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { InputError } from '@agentfleet/core';
 import type { Keys } from './keys.js';
-import type { HostStatus, WorkerStatus } from './types.js';
+import type { HostSandboxStatus, HostStatus, WorkerStatus } from './types.js';
 
 /** What a host daemon writes every few seconds (the key expires after the TTL: host down). */
 export interface HostHeartbeat {
@@ -22,6 +22,8 @@ export interface HostHeartbeat {
   protocol?: number;
   /** Set when Redis holds runs of a newer protocol than the daemon speaks: what to do about it. */
   protocolNotice?: string | null;
+  /** How the host confines its tasks, as its daemon found out at start (absent before releases that sandbox). */
+  sandbox?: HostSandboxStatus;
 }
 
 export interface HostControl {
@@ -125,6 +127,7 @@ export class HostRegistry {
         pid: hb?.pid ?? null,
         protocol: hb?.protocol ?? null,
         protocolNotice: hb?.protocolNotice ?? null,
+        sandbox: hb?.sandbox ?? null,
       };
     });
   }

@@ -1,5 +1,5 @@
 import type { ChainableCommander, Redis } from 'ioredis';
-import { FleetError, InputError, isRunId, jobIdOf, mergeQueueTask, PROTOCOL_VERSION, type Plan } from '@agentfleet/core';
+import { FleetError, InputError, isRunId, jobIdOf, mergeQueueTask, PROTOCOL_VERSION, sandboxNeedOf, type Plan } from '@agentfleet/core';
 import type { FleetEvents } from './fleet-events.js';
 import type { Keys } from './keys.js';
 import { withMergeQueueAgain } from './merge-queue-retry.js';
@@ -74,7 +74,7 @@ export class RunWriter {
         continue;
       }
       const spec = node.spec!;
-      const queue = queueNameFor(spec.labels, PROTOCOL_VERSION);
+      const queue = queueNameFor(spec.labels, PROTOCOL_VERSION, sandboxNeedOf(spec, plan.repo?.setup));
       queueLabels.set(queue, [...new Set(spec.labels)].sort());
       // Roots are recorded queued at once; their jobs are added right after the transaction.
       const ready = node.pending === 0;

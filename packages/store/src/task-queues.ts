@@ -1,24 +1,34 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { jobIdOf } from '@agentfleet/core';
+import { hostServes, jobIdOf, type HostSandboxMode, type SandboxNeed } from '@agentfleet/core';
 import type { ReadyTask, TaskJobData } from './types.js';
 
 /** The queue of tasks without labels in protocol-1 runs (and the base of every queue name). */
 export const DEFAULT_QUEUE = 'tasks';
 
+/** The queue-name part of a task's sandbox need (none: whatever its host does). */
+const NEED_TAGS: Record<SandboxNeed, string | null> = { bwrap: '+bwrap', unconfined: '+unconfined', host: null };
+
 /**
- * One BullMQ queue per label set and protocol: `tasks` / `tasks.gpu.big` for protocol 1 (the
- * first releases) and `tasks.@2` / `tasks.gpu.big.@2` after. A label cannot contain `@`, so
- * a host daemon of an older release, which serves the queues whose labels it carries, never
- * serves a newer protocol's queue.
+ * One BullMQ queue per label set, sandbox need and protocol: `tasks` / `tasks.gpu.big` for
+ * protocol 1 (the first releases) and `tasks.@2` / `tasks.gpu.big.+bwrap.@3` after. A label
+ * cannot contain `@` or `+`, so a host daemon of an older release, which serves the queues
+ * whose labels it carries, never serves a newer protocol's queue nor one whose need it does
+ * not know.
  */
-export function queueNameFor(labels: readonly string[], protocol: number): string {
+export function queueNameFor(labels: readonly string[], protocol: number, need: SandboxNeed = 'host'): string {
   const sorted = [...new Set(labels)].sort();
-  return [DEFAULT_QUEUE, ...sorted, ...(protocol > 1 ? [`@${protocol}`] : [])].join('.');
+  const tag = NEED_TAGS[need];
+  return [DEFAULT_QUEUE, ...sorted, ...(tag ? [tag] : []), ...(protocol > 1 ? [`@${protocol}`] : [])].join('.');
 }
 
 export function labelsOfQueue(name: string): string[] {
-  return name.split('.').slice(1).filter((p) => !p.startsWith('@'));
+  return name.split('.').slice(1).filter((p) => !p.startsWith('@') && !p.startsWith('+'));
+}
+
+export function sandboxNeedOfQueue(name: string): SandboxNeed {
+  const parts = name.split('.');
+  return parts.includes(NEED_TAGS.bwrap!) ? 'bwrap' : parts.includes(NEED_TAGS.unconfined!) ? 'unconfined' : 'host';
 }
 
 export function protocolOfQueue(name: string): number {
@@ -26,10 +36,10 @@ export function protocolOfQueue(name: string): number {
   return last.startsWith('@') ? Number(last.slice(1)) || 1 : 1;
 }
 
-/** Queues a host serves: those whose labels it carries, of its protocol or older. */
-export function queuesForHost(all: readonly string[], hostLabels: readonly string[], protocol: number): string[] {
+/** Queues a host serves: those whose labels it carries, of its protocol or older, whose sandbox need it can meet. */
+export function queuesForHost(all: readonly string[], hostLabels: readonly string[], protocol: number, sandbox: HostSandboxMode = 'bwrap'): string[] {
   const have = new Set(hostLabels);
-  return all.filter((q) => protocolOfQueue(q) <= protocol && labelsOfQueue(q).every((l) => have.has(l)));
+  return all.filter((q) => protocolOfQueue(q) <= protocol && labelsOfQueue(q).every((l) => have.has(l)) && hostServes(sandboxNeedOfQueue(q), sandbox));
 }
 
 /** Completed jobs are removed in bounded fashion; failed jobs are kept for inspection. */

@@ -1,7 +1,9 @@
 import type { AgentKind, ErrorKind, FleetConfig, ModelSpend, Plan, Schedule, TaskSpec, Usage } from '@agentfleet/core';
 import type { TaskFlowFields } from './flow-types.js';
+import type { HostSandboxStatus } from './sandbox-types.js';
 
 export type { ApprovalRecord, TaskFlowFields } from './flow-types.js';
+export type { HostSandboxStatus } from './sandbox-types.js';
 
 /**
  * blocked -> ready -> queued -> running -> succeeded | failed | skipped | cancelled; a task may
@@ -175,6 +177,8 @@ export interface HostStatus {
   protocol: number | null;
   /** Runs in Redis need a newer protocol than the daemon speaks: "runs need protocol N; this daemon speaks M: ..." */
   protocolNotice: string | null;
+  /** How the host confines its tasks (null when down, or a release before sandboxes). */
+  sandbox: HostSandboxStatus | null;
 }
 
 /** Upper bounds (seconds) of the duration histogram buckets kept durably in Redis. */
@@ -311,7 +315,14 @@ export interface AttemptHistoryEntry {
   costUsd: number;
   provider: string | null;
   model: string | null;
+  /** what the attempt's processes ran in: bwrap or none (null before it got that far, and in releases before sandboxes) */
   sandbox: string | null;
+  /** their network in the sandbox */
+  network?: 'full' | 'none' | null;
+  /** names of the host's variables they received (its `env:` list; values never recorded) */
+  env?: string[];
+  /** names the task asked for that its host does not forward */
+  envMissing?: string[];
   rounds: { round: number; check: string; exitCode: number; durationMs: number }[];
   setup: 'ran' | 'reused' | null;
   /** how long the setup took (its command when it ran; the check that it was still good when reused) */

@@ -23,7 +23,7 @@ export function hosts(): HostStatus[] {
     {
       name: 'mugen', up: true, slots: { busy: 2, idle: 1, desired: 3 }, cpu: 0.62, memory: { used: 9e9, total: 16e9 }, load1: 7.5,
       diskFree: 120e9, version: '0.1.0', heartbeatAgeMs: 1500, labels: ['big'], draining: false, acceptingWork: true,
-      notAcceptingReason: null, restarts: 1, cores: 16, pid: 4242, protocol: 2, protocolNotice: null,
+      notAcceptingReason: null, restarts: 1, cores: 16, pid: 4242, protocol: 2, protocolNotice: null, sandbox: { mode: 'bwrap', ok: true, version: 'bubblewrap 0.8.0' },
       workers: [
         worker(0, { state: 'busy', runId: '01JXRUNAAAAAAAAAAAAAAAAAAA', taskId: 'impl', taskStartedAt: NOW - 133_000, cpu: 0.9, rssBytes: 310e6 }),
         worker(1, { state: 'busy', runId: '01JXRUNAAAAAAAAAAAAAAAAAAA', taskId: 'docs-update', taskStartedAt: NOW - 4_000 }),
@@ -33,7 +33,7 @@ export function hosts(): HostStatus[] {
     {
       name: 'majin', up: false, slots: { busy: 0, idle: 0, desired: 2 }, cpu: 0, memory: { used: 0, total: 8e9 }, load1: 0,
       diskFree: 40e9, version: '0.1.0', heartbeatAgeMs: 95_000, labels: [], draining: false, acceptingWork: false,
-      notAcceptingReason: 'heartbeat expired', restarts: 0, cores: 8, workers: [], pid: null, protocol: null, protocolNotice: null,
+      notAcceptingReason: 'heartbeat expired', restarts: 0, cores: 8, workers: [], pid: null, protocol: null, protocolNotice: null, sandbox: null,
     },
   ];
 }

@@ -4,10 +4,11 @@ import type { Logger } from '@agentfleet/telemetry';
 import { git } from './git.js';
 import { acquireLock, isStale, pidAlive, readLock } from './lock.js';
 import { MIRROR_STAMP, UNPUSHED, integrateDir, mirrorLockFile, mirrorsDir, slotsDir } from './paths.js';
-import { clearStaleGitState, preserveLocalRefs, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
+import { clearStaleGitState, preserveLocalRefs, preserveSlotRefs, rescueUnpushed, salvageAdminHead, salvageWorktree, type Rescued } from './salvage.js';
 import { readExcludeFile } from './kept-paths.js';
-import { adminDirOf } from './slot.js';
+import { slotGitDir, slotRepoMirror, trustSlotRepo } from './slot-repo.js';
 import { readState, stateFile } from './slot-state.js';
+import { adminDirOf } from './worktree-admin.js';
 import { diskFree } from './disk.js';
 
 export interface JanitorOptions {
@@ -67,54 +68,75 @@ function list(dir: string): string[] {
  * mirror) is kept when that push fails.
  */
 export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
-  const report: JanitorReport = { slotsRemoved: [], slotsKept: [], mirrorsRemoved: [], mirrorsKept: [], rescued: [], unpushed: [], errors: [], freeBytes: 0 };
-  const now = Date.now();
-  const slotIdleMs = opts.slotIdleMs ?? 24 * HOUR;
-  const mirrorIdleMs = opts.mirrorIdleMs ?? 7 * 24 * HOUR;
-  const env = opts.author ? { GIT_AUTHOR_NAME: opts.author.name, GIT_AUTHOR_EMAIL: opts.author.email, GIT_COMMITTER_NAME: opts.author.name, GIT_COMMITTER_EMAIL: opts.author.email } : { GIT_AUTHOR_NAME: 'agentfleet', GIT_AUTHOR_EMAIL: 'fleet@localhost', GIT_COMMITTER_NAME: 'agentfleet', GIT_COMMITTER_EMAIL: 'fleet@localhost' };
-  const log = opts.logger;
+  return new Janitor(opts).run();
+}
 
-  // 1. Slots: salvage what an unused slot holds, then remove its worktree.
-  const retiring: { slot: string; path: string; wt: string; admin?: string }[] = [];
-  for (const slot of list(slotsDir(opts.home))) {
-    const path = join(slotsDir(opts.home), slot);
-    const lockFile = join(path, 'lock');
-    const lock = readLock(lockFile);
-    if (opts.inUse?.has(slot)) {
-      report.slotsKept.push({ slot, reason: 'in use' });
-      continue;
-    }
-    if (existsSync(lockFile) && !isStale(lockFile, lock)) {
-      report.slotsKept.push({ slot, reason: `locked by pid ${lock?.pid ?? '?'}` });
-      continue;
-    }
-    const lastUse = Math.max(mtimeMs(stateFile(path)), mtimeMs(lockFile), mtimeMs(path));
-    if (now - lastUse < slotIdleMs) {
-      report.slotsKept.push({ slot, reason: 'recently used' });
-      continue;
-    }
-    const wt = join(path, 'wt');
-    const admin = adminDirOf(wt);
-    if (admin) {
-      try {
-        clearStaleGitState(admin);
-        const st = readState(path);
-        const label = st?.runId && st.taskId ? `${st.runId}/${st.taskId}` : `slot-${slot}`;
-        await salvageWorktree(wt, { label, message: `fleet: ${label}: work left on slot ${slot} (salvaged by the janitor)`, env, exclude: st?.base ? [st.base] : [], skipPaths: readExcludeFile(path) });
-      } catch (e) {
-        report.slotsKept.push({ slot, reason: `cannot check for unpublished work: ${(e as Error).message}` });
-        continue;
-      }
-    } else if (existsSync(wt)) {
-      report.slotsKept.push({ slot, reason: 'worktree unreadable by git: left for a person to look at' });
-      continue;
-    }
-    retiring.push({ slot, path, wt, admin });
+/** One janitor round, in the order that keeps work safe: salvage, push, then remove. */
+class Janitor {
+  private readonly report: JanitorReport = { slotsRemoved: [], slotsKept: [], mirrorsRemoved: [], mirrorsKept: [], rescued: [], unpushed: [], errors: [], freeBytes: 0 };
+  private readonly now = Date.now();
+  private readonly env: Record<string, string>;
+
+  constructor(private readonly opts: JanitorOptions) {
+    const { name, email } = opts.author ?? { name: 'agentfleet', email: 'fleet@localhost' };
+    this.env = { GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
   }
 
-  // 2. Mirrors: keep the commits of vanished worktrees, push preserved work, prune.
-  const mirrors = list(mirrorsDir(opts.home)).filter((n) => n.endsWith('.git')).map((n) => join(mirrorsDir(opts.home), n));
-  for (const mirror of mirrors) {
+  async run(): Promise<JanitorReport> {
+    // 1. Slots: salvage what an unused slot holds, then remove its worktree.
+    const retiring: Retiring[] = [];
+    for (const slot of list(slotsDir(this.opts.home))) {
+      const r = await this.retiring(slot);
+      if (r) retiring.push(r);
+    }
+    // 2. Mirrors: keep the commits of vanished worktrees, push preserved work, prune.
+    const mirrors = list(mirrorsDir(this.opts.home)).filter((n) => n.endsWith('.git')).map((n) => join(mirrorsDir(this.opts.home), n));
+    for (const mirror of mirrors) await this.tendMirror(mirror);
+    // 3. Remove retiring slots whose work is safe: on a remote now, or nothing was there.
+    for (const r of retiring) await this.removeSlot(r);
+    // 4. Remove mirrors nothing uses any more.
+    const used = this.usedMirrors();
+    for (const mirror of mirrors) await this.removeMirrorIfUnused(mirror, used);
+    // 5. Leftovers of interrupted operations.
+    removeLeftovers(this.opts.home, this.now, this.report);
+    this.report.freeBytes = await diskFree(this.opts.home).catch(() => 0);
+    return this.report;
+  }
+
+  private keepSlot(slot: string, reason: string): undefined {
+    this.report.slotsKept.push({ slot, reason });
+    return undefined;
+  }
+
+  /** A slot nobody uses, its leftovers salvaged: ready to remove once its work is safe. */
+  private async retiring(slot: string): Promise<Retiring | undefined> {
+    const path = join(slotsDir(this.opts.home), slot);
+    const lockFile = join(path, 'lock');
+    const lock = readLock(lockFile);
+    if (this.opts.inUse?.has(slot)) return this.keepSlot(slot, 'in use');
+    if (existsSync(lockFile) && !isStale(lockFile, lock)) return this.keepSlot(slot, `locked by pid ${lock?.pid ?? '?'}`);
+    const lastUse = Math.max(mtimeMs(stateFile(path)), mtimeMs(lockFile), mtimeMs(path));
+    if (this.now - lastUse < (this.opts.slotIdleMs ?? 24 * HOUR)) return this.keepSlot(slot, 'recently used');
+    const wt = join(path, 'wt');
+    const mirror = slotRepoMirror(wt);
+    const admin = mirror ? undefined : adminDirOf(wt);
+    if (!mirror && !admin) return existsSync(wt) ? this.keepSlot(slot, 'worktree unreadable by git: left for a person to look at') : { slot, path, wt };
+    try {
+      const st = readState(path);
+      const label = st?.runId && st.taskId ? `${st.runId}/${st.taskId}` : `slot-${slot}`;
+      const info = { label, message: `fleet: ${label}: work left on slot ${slot} (salvaged by the janitor)`, env: this.env, exclude: st?.base ? [st.base] : [], skipPaths: readExcludeFile(path) };
+      if (mirror) await salvageSlotRepo(wt, mirror, info, this.opts.author);
+      else {
+        clearStaleGitState(admin!);
+        await salvageWorktree(wt, info);
+      }
+    } catch (e) {
+      return this.keepSlot(slot, `cannot check for unpublished work: ${(e as Error).message}`);
+    }
+    return { slot, path, wt, admin, mirror };
+  }
+
+  private async tendMirror(mirror: string): Promise<void> {
     try {
       for (const name of list(join(mirror, 'worktrees'))) {
         const admin = join(mirror, 'worktrees', name);
@@ -131,70 +153,96 @@ export async function runJanitor(opts: JanitorOptions): Promise<JanitorReport> {
       }
       await git(['worktree', 'prune'], { cwd: mirror });
       await preserveLocalRefs(mirror);
-      const rescue = await rescueUnpushed(mirror, log);
-      report.rescued.push(...rescue.rescued);
-      for (const f of rescue.failed) report.unpushed.push({ mirror, ...f });
+      const rescue = await rescueUnpushed(mirror, this.opts.logger);
+      this.report.rescued.push(...rescue.rescued);
+      for (const f of rescue.failed) this.report.unpushed.push({ mirror, ...f });
     } catch (e) {
-      report.errors.push(`${mirror}: ${(e as Error).message}`);
+      this.report.errors.push(`${mirror}: ${(e as Error).message}`);
     }
   }
 
-  // 3. Remove retiring slots whose work is safe: on a remote now, or nothing was there.
-  for (const r of retiring) {
+  private async removeSlot(r: Retiring): Promise<void> {
     try {
+      if ((r.admin || r.mirror) && (await unpushedCount(r)) !== '0') {
+        this.report.slotsKept.push({ slot: r.slot, reason: 'holds work that could not be pushed' });
+        return;
+      }
       if (r.admin) {
-        const base = readState(r.path)?.base;
-        const left = await git(['rev-list', '--count', 'HEAD', '--not', '--remotes', ...(base ? [base] : [])], { cwd: r.wt });
-        if (left.stdout.trim() !== '0') {
-          report.slotsKept.push({ slot: r.slot, reason: 'holds work that could not be pushed' });
-          continue;
-        }
         rmSync(join(r.admin, 'locked'), { force: true });
         await git(['worktree', 'remove', '--force', '--force', r.wt], { cwd: mirrorOfAdmin(r.admin) });
       }
       rmSync(r.path, { recursive: true, force: true });
-      report.slotsRemoved.push(r.slot);
-      log?.info({ slot: r.slot }, 'janitor removed an unused slot');
+      this.report.slotsRemoved.push(r.slot);
+      this.opts.logger?.info({ slot: r.slot }, 'janitor removed an unused slot');
     } catch (e) {
-      report.errors.push(`slot ${r.slot}: ${(e as Error).message}`);
+      this.report.errors.push(`slot ${r.slot}: ${(e as Error).message}`);
     }
   }
 
-  // 4. Remove mirrors nothing uses any more.
-  const usedMirrors = new Set<string>();
-  for (const slot of list(slotsDir(opts.home))) {
-    const admin = adminDirOf(join(slotsDir(opts.home), slot, 'wt'));
-    if (admin) usedMirrors.add(mirrorOfAdmin(admin));
+  /** The mirrors the slots left after this round borrow from or are worktrees of. */
+  private usedMirrors(): Set<string> {
+    const used = new Set<string>();
+    for (const slot of list(slotsDir(this.opts.home))) {
+      const wt = join(slotsDir(this.opts.home), slot, 'wt');
+      const mirror = slotRepoMirror(wt);
+      const admin = mirror ? undefined : adminDirOf(wt);
+      if (mirror) used.add(mirror);
+      if (admin) used.add(mirrorOfAdmin(admin));
+    }
+    return used;
   }
-  for (const mirror of mirrors) {
-    const reason = await mirrorKeepReason(mirror, usedMirrors, now, mirrorIdleMs);
+
+  private async removeMirrorIfUnused(mirror: string, used: Set<string>): Promise<void> {
+    const idleMs = this.opts.mirrorIdleMs ?? 7 * 24 * HOUR;
+    const reason = await mirrorKeepReason(mirror, used, this.now, idleMs);
     if (reason) {
-      report.mirrorsKept.push({ mirror, reason });
-      continue;
+      this.report.mirrorsKept.push({ mirror, reason });
+      return;
     }
     const lock = await acquireLock(mirrorLockFile(mirror), { waitMs: 0, purpose: 'janitor' }).catch(() => undefined);
     if (!lock) {
-      report.mirrorsKept.push({ mirror, reason: 'busy' });
-      continue;
+      this.report.mirrorsKept.push({ mirror, reason: 'busy' });
+      return;
     }
     try {
       // Re-check under the lock: a worker may have started using it meanwhile.
-      const late = await mirrorKeepReason(mirror, usedMirrors, Date.now(), mirrorIdleMs);
-      if (late) report.mirrorsKept.push({ mirror, reason: late });
+      const late = await mirrorKeepReason(mirror, used, Date.now(), idleMs);
+      if (late) this.report.mirrorsKept.push({ mirror, reason: late });
       else {
         rmSync(mirror, { recursive: true, force: true });
-        report.mirrorsRemoved.push(mirror);
-        log?.info({ mirror }, 'janitor removed an unused mirror');
+        this.report.mirrorsRemoved.push(mirror);
+        this.opts.logger?.info({ mirror }, 'janitor removed an unused mirror');
       }
     } finally {
       lock.release();
     }
   }
+}
 
-  // 5. Leftovers of interrupted operations.
-  removeLeftovers(opts.home, now, report);
-  report.freeBytes = await diskFree(opts.home).catch(() => 0);
-  return report;
+interface Retiring {
+  slot: string;
+  path: string;
+  wt: string;
+  /** a linked worktree (the layout before per-slot repositories): its admin dir in the mirror */
+  admin?: string;
+  /** a slot repository: the mirror it borrows from */
+  mirror?: string;
+}
+
+/** A slot repository's leftovers committed and preserved in its mirror, with the branches its tasks made. */
+async function salvageSlotRepo(wt: string, mirror: string, info: Parameters<typeof salvageWorktree>[1], author: JanitorOptions['author']): Promise<void> {
+  if (!existsSync(mirror)) throw new Error(`its mirror ${mirror} is gone`);
+  if (!trustSlotRepo(wt, mirror, author)) throw new Error('its .git is broken');
+  clearStaleGitState(slotGitDir(wt));
+  await salvageWorktree(wt, { ...info, mirror });
+  await preserveSlotRefs(wt, mirror);
+}
+
+/** Commits of the slot's HEAD that no remote holds yet (preserved-but-unpushed work counts as not pushed). */
+async function unpushedCount(r: Retiring): Promise<string> {
+  const base = readState(r.path)?.base;
+  const not = r.mirror ? ['-c', 'core.alternateRefsPrefixes=refs/remotes/', 'rev-list', '--count', 'HEAD', '--not', '--alternate-refs'] : ['rev-list', '--count', 'HEAD', '--not', '--remotes'];
+  return (await git([...not, ...(base ? [base] : [])], { cwd: r.wt })).stdout.trim();
 }
 
 async function mirrorKeepReason(mirror: string, used: Set<string>, now: number, idleMs: number): Promise<string | undefined> {

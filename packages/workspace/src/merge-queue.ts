@@ -51,11 +51,14 @@ export class MergeQueueBranch {
     return new MergeQueueBranch(mirror, { ...opts, pushUrl }, tip);
   }
 
-  /** Pushes the merged head (nothing when it did not move); the lease refuses a branch someone moved meanwhile. */
-  async push(head: string): Promise<void> {
+  /**
+   * Pushes the merged head (nothing when it did not move) from the slot repository `from` that
+   * holds its merge commits; the lease refuses a branch someone moved meanwhile.
+   */
+  async push(head: string, from: string): Promise<void> {
     if (head === this.tip) return;
-    await pushBranch(this.mirror.dir, this.opts.pushUrl, this.opts.branch, head, { expect: this.tip ?? null });
-    await this.mirror.recordResult(this.opts.branch, head, this.opts.pushUrl);
+    await pushBranch(from, this.opts.pushUrl, this.opts.branch, head, { expect: this.tip ?? null });
+    await this.mirror.recordResult(this.opts.branch, head, this.opts.pushUrl, from);
   }
 }
 

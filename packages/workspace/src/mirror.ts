@@ -17,6 +17,15 @@ export function readPushUrl(mirror: string): string | undefined {
   }
 }
 
+/**
+ * Copies what a slot repository made into the mirror with a local push (its objects checked
+ * by index-pack on the way). No gc --auto in the mirror on the way: a repack of a big mirror
+ * would stall the task's publish; fetches into the mirror run git's maintenance.
+ */
+export async function pushIntoMirror(from: string, mirror: string, refspec: string): Promise<void> {
+  await git(['push', '--quiet', '--no-verify', '--receive-pack=git -c receive.autogc=false receive-pack', mirror, refspec], { cwd: from });
+}
+
 /** A result branch that should hold a commit: where to fetch it from when it is missing. */
 export interface WantedResult {
   branch: string;
@@ -33,8 +42,9 @@ export interface MirrorOptions {
 }
 
 /**
- * The host's bare mirror of one repository. Worktrees of every slot are linked to it, so
- * their commits land in its object store directly; fetches run under an inter-process lock.
+ * The host's bare mirror of one repository. Every slot's own repository borrows its objects
+ * (alternates, read-only for agents); results and salvaged work are pushed into it from the
+ * slots; fetches run under an inter-process lock.
  */
 export class Mirror {
   readonly dir: string;
@@ -156,9 +166,13 @@ export class Mirror {
     for (const spec of specs) await git(['fetch', '--quiet', '--no-tags', '--update-head-ok', from, spec], { cwd: this.dir, signal }).catch(() => undefined);
   }
 
-  /** Records a result pushed from this host, so later tasks here need not fetch it. */
-  async recordResult(branch: string, commit: string, pushUrl: string): Promise<void> {
-    await git(['update-ref', `${RESULTS}${branch}`, commit], { cwd: this.dir });
+  /**
+   * Records a result pushed from this host, so later tasks here need not fetch it. `from`: the
+   * slot repository that made the commit (its objects are copied in with a local push).
+   */
+  async recordResult(branch: string, commit: string, pushUrl: string, from?: string): Promise<void> {
+    if (from) await pushIntoMirror(from, this.dir, `+${commit}:${RESULTS}${branch}`);
+    else await git(['update-ref', `${RESULTS}${branch}`, commit], { cwd: this.dir });
     // A plain file, not git config: concurrent `git config` writers fail on config.lock.
     if (readPushUrl(this.dir) !== pushUrl) {
       const tmp = `${this.dir}/${PUSH_URL_FILE}.${process.pid}`;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Logger } from '@agentfleet/telemetry';
 import { git, SHA_PATTERN } from './git.js';
 import { addAllArgs } from './kept-paths.js';
-import { readPushUrl } from './mirror.js';
+import { pushIntoMirror, readPushUrl } from './mirror.js';
 import { RESULTS, UNPUSHED } from './paths.js';
 
 /** Files a git process killed mid-operation leaves in a worktree's admin dir. */
@@ -34,6 +34,12 @@ export async function unpushedCommits(repoDir: string, tip: string, exclude: str
 export interface SalvageInfo {
   /** Names the preserved ref: refs/agentfleet/unpushed/<label>/<stamp>. */
   label: string;
+  /**
+   * A slot repository's mirror: its commits are counted against the mirror's refs and
+   * preserved there (pushed into it). Without it `wt` is a linked worktree of the mirror
+   * (the layout before per-slot repositories), whose refs are the mirror's own.
+   */
+  mirror?: string;
   message: string;
   env: Record<string, string>;
   /** Commits not to count as work (the prepared base: its local merge commits are derived). */
@@ -64,11 +70,48 @@ export async function salvageWorktree(wt: string, info: SalvageInfo): Promise<Sa
   const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: wt, okCodes: [1] })).stdout.trim();
   if (!head) return undefined;
   const exclude = (info.exclude ?? []).filter((c) => SHA_PATTERN.test(c));
-  const commits = await unpushedCommits(wt, head, exclude);
+  const commits = info.mirror ? await slotUnpushed(wt, head, exclude) : await unpushedCommits(wt, head, exclude);
   if (commits.length === 0) return undefined;
   const ref = `${UNPUSHED}${info.label}/${stamp()}`;
-  await git(['update-ref', ref, head], { cwd: wt });
+  if (info.mirror) await preserveInMirror(wt, info.mirror, head, ref);
+  else await git(['update-ref', ref, head], { cwd: wt });
   return { ref, commit: head, commits: commits.length };
+}
+
+/** Commits of a slot repository's `tip` that neither a remote nor a preserved ref of its mirror holds. */
+export async function slotUnpushed(wt: string, tip: string, exclude: string[] = []): Promise<string[]> {
+  // the slot's config limits the alternate refs to refs/remotes/ and the preserved refs
+  const res = await git(['rev-list', tip, '--not', '--alternate-refs', ...exclude], { cwd: wt });
+  return res.stdout.split('\n').filter(Boolean);
+}
+
+/** Copies `commit` and what it needs into the mirror under `ref`. */
+function preserveInMirror(wt: string, mirror: string, commit: string, ref: string): Promise<void> {
+  return pushIntoMirror(wt, mirror, `${commit}:${ref}`);
+}
+
+/**
+ * Branches and tags an agent created in a slot repository: commits only they hold are
+ * preserved in the mirror like any other unpublished work, and the refs leave the slot.
+ */
+export async function preserveSlotRefs(wt: string, mirror: string): Promise<Salvaged[]> {
+  const out: Salvaged[] = [];
+  const refs = (await git(['for-each-ref', '--format=%(refname)', 'refs/heads', 'refs/tags'], { cwd: wt })).stdout.split('\n').filter(Boolean);
+  if (refs.length === 0) return out;
+  // HEAD on one of them: detached at the same commit first, so that it survives their removal
+  const head = (await git(['rev-parse', '--verify', '-q', 'HEAD'], { cwd: wt, okCodes: [1] })).stdout.trim();
+  if (head) await git(['update-ref', '--no-deref', 'HEAD', head], { cwd: wt });
+  for (const ref of refs) {
+    const commit = (await git(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd: wt, okCodes: [1] })).stdout.trim();
+    const commits = commit ? await slotUnpushed(wt, commit).catch(() => []) : [];
+    if (commits.length > 0) {
+      const saved = `${UNPUSHED}local/${ref.replace(/^refs\/(heads|tags)\//, '')}/${stamp()}`;
+      await preserveInMirror(wt, mirror, commit, saved);
+      out.push({ ref: saved, commit, commits: commits.length });
+    }
+    await git(['update-ref', '-d', ref], { cwd: wt });
+  }
+  return out;
 }
 
 /** Preserves the commits of a worktree whose directory is gone, from its admin dir's HEAD. */

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { FleetError, branchOf, isRunId, isTaskId } from '@agentfleet/core';
 import type { Logger } from '@agentfleet/telemetry';
 import { authorEnv, git, parseAuthor, SHA_PATTERN, type Identity } from './git.js';
@@ -9,14 +9,17 @@ import { headOf, mergeOne } from './merge.js';
 import { Mirror } from './mirror.js';
 import { slotDir } from './paths.js';
 import { pushBranch, diffStat, remoteRef, type DiffStat } from './push.js';
-import { clearStaleGitState, salvageAdminHead, salvageWorktree } from './salvage.js';
+import { diffText } from './diff-text.js';
+import { clearStaleGitState, preserveSlotRefs, salvageWorktree, type SalvageInfo } from './salvage.js';
 import { changedSince } from './scan.js';
 import { forgetSetup, recordSetup, setupHolds, setupKey } from './setup-key.js';
+import { createSlotRepo, rebuildSlotRepo, slotGitDir, slotRepoMirror, trustSlotRepo } from './slot-repo.js';
+import { retireSlotDir } from './slot-retire.js';
 import { readState, writeState, type SlotState } from './slot-state.js';
 import { normalizeRepoUrl } from './url.js';
-import { adminDirOf, findRegistration } from './worktree-admin.js';
 
 export { adminDirOf } from './worktree-admin.js';
+export { slotRepoMirror } from './slot-repo.js';
 
 export interface WorkspaceOptions {
   /** agentfleet home on this host, e.g. ~/.agentfleet. */
@@ -77,9 +80,10 @@ export interface PublishedResult {
 const SLOT_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/;
 
 /**
- * One worker slot's persistent worktree. Its first task creates it from the host's mirror;
- * later tasks switch it with checkout + clean, so only files that differ are rewritten.
- * Used by one process at a time (an inter-process slot lock from prepare() to release()).
+ * One worker slot's persistent workspace: a repository of its own (slot-repo.ts) that borrows
+ * the host mirror's objects. Its first task creates it; later tasks switch it with checkout +
+ * clean, so only files that differ are rewritten. Used by one process at a time (an
+ * inter-process slot lock from prepare() to release()).
  */
 export class SlotWorkspace {
   readonly slot: string;
@@ -91,8 +95,9 @@ export class SlotWorkspace {
   private readonly env: Record<string, string>;
   private readonly logger?: Logger;
   private lock?: LockHandle;
-  private adminDir?: string;
   private mirror?: Mirror;
+  /** who the slot repository's config names (the run's git.author): agents' own commits carry it */
+  private who: Identity;
   private state?: SlotState;
   private kept: KeptPaths = NO_KEPT_PATHS;
   /** The slot's directory (state, lock, exclude file): `<home>/slots/<slot>`. */
@@ -106,6 +111,7 @@ export class SlotWorkspace {
     this.dir = join(this.slotPath, 'wt');
     this.path = this.slotPath;
     this.identity = parseAuthor(opts.author);
+    this.who = this.identity;
     this.env = authorEnv(this.identity);
     this.logger = opts.logger?.child({ slot: opts.slot });
   }
@@ -121,26 +127,24 @@ export class SlotWorkspace {
     const resultsUrl = normalizeRepoUrl(req.pushUrl ?? req.repoUrl);
     const mirror = await Mirror.open({ home: this.home, url: repoUrl, author: this.identity, logger: this.logger, signal: req.signal });
     this.mirror = mirror;
+    this.who = req.author ? parseAuthor(req.author) : this.identity;
     this.kept = req.kept ?? NO_KEPT_PATHS;
     writeExcludeFile(this.slotPath, this.kept);
     const deps = req.deps.map((d) => ({ taskId: d.taskId, commit: d.commit.toLowerCase(), branch: branchOf(req.runId, d.taskId) }));
     await mirror.ensureCommits([req.baseCommit], deps, resultsUrl, req.signal);
 
     const prev = readState(this.slotPath);
-    let admin = this.linkedAdminDir(mirror);
-    const fresh = admin === undefined;
-    if (admin === undefined) {
-      await this.retire(prev);
-      admin = await this.addWorktree(mirror, req.baseCommit);
+    const fresh = slotRepoMirror(this.dir) !== mirror.dir;
+    if (fresh) {
+      await retireSlotDir({ dir: this.dir, slotPath: this.slotPath, identity: this.identity, salvage: this.salvageInfo({ phase: 'ready', ...prev, at: '' }), logger: this.logger });
+      await this.createRepo(mirror, req.baseCommit);
     }
-    this.adminDir = admin;
-    // What `git worktree lock --reason` writes; done directly to keep the switch to one fewer process.
-    writeFileSync(join(admin, 'locked'), `job ${req.jobId}`);
 
     const ids = { repoUrl, runId: req.runId, taskId: req.taskId, jobId: req.jobId };
     if (!fresh) {
+      await this.trust(prev?.base ?? req.baseCommit);
       const unclean = tookOver !== undefined || !prev || prev.phase === 'preparing' || prev.phase === 'ready';
-      if (unclean) await this.repair(admin, prev);
+      if (unclean) await this.repair(prev);
       this.state = writeState(this.slotPath, { phase: 'preparing', ...ids });
       await this.switchTo(req.baseCommit, req.clean);
     } else {
@@ -178,6 +182,7 @@ export class SlotWorkspace {
     }
     if (!SHA_PATTERN.test(req.base)) throw new FleetError('workspace_error', `publish of ${req.runId}/${req.taskId}: base '${req.base}' is not a commit id`);
     const pushUrl = normalizeRepoUrl(req.pushUrl);
+    await this.trust(st.base ?? req.base);
     await git(addAllArgs(this.kept.neverCommit), { cwd: this.dir });
     const staged = (await git(['diff', '--cached', '--quiet'], { cwd: this.dir, okCodes: [1] })).code === 1;
     if (staged) {
@@ -189,7 +194,7 @@ export class SlotWorkspace {
     const branch = branchOf(req.runId, req.taskId);
     // Leased on the tip seen when the attempt started (see SlotState.leaseTip).
     await pushBranch(this.dir, pushUrl, branch, commit, st.leaseTip === undefined ? {} : { expect: st.leaseTip || null });
-    await this.mirror.recordResult(branch, commit, pushUrl);
+    await this.mirror.recordResult(branch, commit, pushUrl, this.dir);
     const diff = await diffStat(this.dir, req.base, commit);
     this.state = writeState(this.slotPath, { ...st, phase: 'published', head: commit, leaseTip: commit });
     this.logger?.info({ branch, commit, diff }, 'result pushed');
@@ -213,6 +218,31 @@ export class SlotWorkspace {
     return trackedAmong(this.dir, paths);
   }
 
+  /**
+   * Before the worker runs git in the slot itself, after a sandboxed process could change its
+   * .git: config, hooks and alternates put back (slot-repo.ts); a .git broken beyond that is
+   * made again at `head` (default: the prepared base), the task's files kept.
+   */
+  async trust(head?: string): Promise<void> {
+    const mirror = this.mirror;
+    if (!mirror || trustSlotRepo(this.dir, mirror.dir, this.who)) return;
+    const at = head ?? this.state?.base ?? this.state?.head;
+    if (!at) throw new FleetError('workspace_error', `slot ${this.slot}: its repository's .git is broken and no base is known to rebuild it at`, { slot: this.slot });
+    await rebuildSlotRepo(this.dir, mirror.dir, this.who, at);
+    this.logger?.warn({ at }, 'the slot repository\'s .git was broken by a task process: made again at its base, the files kept');
+  }
+
+  /** The mirror's objects the slot repository borrows (a sandbox mounts them read-only); undefined before prepare(). */
+  get borrowedObjects(): string | undefined {
+    return this.mirror ? join(this.mirror.dir, 'objects') : undefined;
+  }
+
+  /** The task's changes since `base` as a unified diff (what a reviewer reads). */
+  async diff(base: string): Promise<string> {
+    await this.trust();
+    return diffText(this.dir, base);
+  }
+
   /** The worktree holds nothing to salvage: what the merge queue committed there merges pushed results. */
   settle(): void {
     if (this.state) this.state = writeState(this.slotPath, { ...this.state, phase: 'published' });
@@ -226,11 +256,15 @@ export class SlotWorkspace {
   async release(): Promise<void> {
     if (!this.lock) return;
     try {
-      if (this.state?.phase === 'ready' && this.adminDir) {
-        await this.salvage(this.adminDir, this.state);
-        this.state = writeState(this.slotPath, { ...this.state, phase: 'idle' });
+      if (this.mirror && slotRepoMirror(this.dir) === this.mirror.dir) {
+        await this.trust();
+        if (this.state?.phase === 'ready') {
+          await this.salvage(this.state);
+          this.state = writeState(this.slotPath, { ...this.state, phase: 'idle' });
+        }
+        const kept = await preserveSlotRefs(this.dir, this.mirror.dir);
+        if (kept.length) this.logger?.warn({ kept }, 'kept commits only branches or tags of the task held (the janitor pushes them to rescue branches)');
       }
-      if (this.adminDir) rmQuiet(join(this.adminDir, 'locked'));
     } finally {
       this.lock.release();
       this.lock = undefined;
@@ -249,69 +283,36 @@ export class SlotWorkspace {
   }
 
   /** After a crash or a task that did not publish: clear git's stale state, keep any work. */
-  private async repair(admin: string, prev: SlotState | undefined): Promise<void> {
-    const cleared = clearStaleGitState(admin);
+  private async repair(prev: SlotState | undefined): Promise<void> {
+    const cleared = clearStaleGitState(slotGitDir(this.dir));
     if (cleared.length > 0) this.logger?.warn({ cleared }, 'cleared state left by an interrupted git');
     // No state at all: what the worktree holds is unknown, so treat it as work.
-    if (!prev || prev.phase === 'ready') await this.salvage(admin, prev ?? { phase: 'ready', at: '' });
+    if (!prev || prev.phase === 'ready') await this.salvage(prev ?? { phase: 'ready', at: '' });
   }
 
-  private async salvage(admin: string, st: SlotState): Promise<void> {
-    clearStaleGitState(admin);
+  private async salvage(st: SlotState): Promise<void> {
+    clearStaleGitState(slotGitDir(this.dir));
+    const saved = await salvageWorktree(this.dir, { ...this.salvageInfo(st), mirror: this.mirror!.dir });
+    if (saved) this.logger?.warn({ ...saved }, 'kept unpublished work of the previous task (the janitor pushes it to a rescue branch)');
+  }
+
+  private salvageInfo(st: SlotState): Omit<SalvageInfo, 'mirror'> {
     const label = st.runId && st.taskId ? `${st.runId}/${st.taskId}` : `slot-${this.slot}`;
-    const saved = await salvageWorktree(this.dir, {
+    return {
       label,
       message: `fleet: ${label}: unpublished work of job ${st.jobId ?? '?'} (salvaged on slot ${this.slot})`,
       env: this.env,
       exclude: st.base ? [st.base] : [],
       skipPaths: this.kept.neverCommit,
-    });
-    if (saved) this.logger?.warn({ ...saved }, 'kept unpublished work of the previous task (the janitor pushes it to a rescue branch)');
+    };
   }
 
-  /** The worktree's admin dir inside `mirror`, if the slot holds a sound worktree of it. */
-  private linkedAdminDir(mirror: Mirror): string | undefined {
-    const admin = adminDirOf(this.dir);
-    if (!admin || !admin.startsWith(`${mirror.dir}/worktrees/`)) return undefined;
-    return admin;
-  }
-
-  /** Makes room for a new worktree: keeps the work of whatever is there, then removes it. */
-  private async retire(prev: SlotState | undefined): Promise<void> {
-    const admin = adminDirOf(this.dir);
-    if (admin) {
-      // A worktree of another repository (the slot moves to a new repository).
-      const mirrorOfIt = dirname(dirname(admin));
-      try {
-        await this.salvage(admin, { phase: 'ready', ...prev, at: '' });
-        rmQuiet(join(admin, 'locked'));
-        await git(['worktree', 'remove', '--force', '--force', this.dir], { cwd: mirrorOfIt });
-        return;
-      } catch (e) {
-        this.logger?.error({ err: (e as Error).message }, 'cannot retire the old worktree; moving it aside');
-      }
-    }
-    if (existsSync(this.dir)) {
-      // Not a worktree we can read: keep its files aside rather than deleting them.
-      const aside = join(this.slotPath, `orphan-${Date.now()}`);
-      renameSync(this.dir, aside);
-      this.logger?.warn({ aside }, 'slot directory was not a usable worktree; moved aside');
-    }
-  }
-
-  private async addWorktree(mirror: Mirror, commit: string): Promise<string> {
-    // A registration left for this path (its directory deleted): keep its commits, then drop it.
-    const stale = findRegistration(mirror.dir, this.dir);
-    if (stale) {
-      await salvageAdminHead(mirror.dir, stale, `slot-${this.slot}`);
-      rmSync(stale, { recursive: true, force: true });
-    }
+  /** The slot's repository, new, at `commit` (the slot's first task, or its first of another repository). */
+  private async createRepo(mirror: Mirror, commit: string): Promise<void> {
     const started = Date.now();
-    await git(['worktree', 'add', '--quiet', '--detach', this.dir, commit], { cwd: mirror.dir });
-    const admin = adminDirOf(this.dir);
-    if (!admin) throw new FleetError('workspace_error', `git worktree add made no usable worktree at ${this.dir}`);
-    this.logger?.info({ dir: this.dir, ms: Date.now() - started }, 'slot worktree created');
-    return admin;
+    await createSlotRepo(this.dir, mirror.dir, this.who);
+    await git(['checkout', '-q', '-f', '--detach', commit], { cwd: this.dir });
+    this.logger?.info({ dir: this.dir, ms: Date.now() - started }, 'slot repository created');
   }
 }
 
@@ -329,12 +330,4 @@ function validatePrepare(req: PrepareRequest): void {
 
 function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim().slice(0, 200);
-}
-
-function rmQuiet(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // not there
-  }
 }

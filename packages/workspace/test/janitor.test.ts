@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,23 @@ async function abandonedSlot(slot: string, taskId: string): Promise<string> {
   writeFiles(prep.dir, { 'draft.txt': 'uncommitted work\n' });
   writeFileSync(join(home, 'slots', slot, 'lock'), JSON.stringify({ pid: deadPid(), host: hostname(), token: 'dead', at: '' }));
   return prep.dir;
+}
+
+/** A slot as releases before per-slot repositories left it: a worktree linked to the mirror, holding work. */
+async function oldLayoutSlot(slot: string, taskId: string): Promise<string> {
+  const ws = new SlotWorkspace({ home, slot: 'maker', author: AUTHOR });
+  await ws.prepare(prepareReq('maker'));
+  await ws.release();
+  const mirror = mirrorDir(home, origin.repo);
+  const wt = join(home, 'slots', slot, 'wt');
+  g(mirror, 'worktree', 'add', '-q', '--detach', wt, origin.sha);
+  writeFileSync(join(home, 'slots', slot, 'state.json'), JSON.stringify({ phase: 'ready', runId: 'rj', taskId, jobId: `rj.${taskId}`, base: origin.sha, at: '' }));
+  writeFiles(wt, { 'done.txt': 'committed work\n' });
+  g(wt, 'add', '-A');
+  g(wt, 'commit', '-q', '-m', 'agent commit');
+  writeFiles(wt, { 'draft.txt': 'uncommitted work\n' });
+  rmSync(join(home, 'slots', 'maker'), { recursive: true, force: true });
+  return mirror;
 }
 
 describe('runJanitor', () => {
@@ -71,7 +88,7 @@ describe('runJanitor', () => {
     expect(again.slotsRemoved).toEqual(['local-1']);
   });
 
-  it('keeps commits only held by a branch an agent created in the shared mirror', async () => {
+  it('keeps commits only held by a branch an agent created in its slot repository', async () => {
     const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
     const prep = await ws.prepare(prepareReq('brancher'));
     g(prep.dir, 'checkout', '-q', '-b', 'agent-branch');
@@ -88,12 +105,26 @@ describe('runJanitor', () => {
     expect(g(origin.repo, 'show', `${rescued!.branch}:side.txt`)).toBe('on a side branch');
   });
 
-  it('keeps the commits of a worktree whose directory was deleted by hand', async () => {
-    await abandonedSlot('local-1', 'gone');
+  it('keeps the commits of a linked worktree (the layout before slot repositories) whose directory was deleted by hand', async () => {
+    const mirror = await oldLayoutSlot('local-1', 'gone');
     rmSync(join(home, 'slots', 'local-1'), { recursive: true, force: true });
     const report = await runJanitor({ home, slotIdleMs: 0, mirrorIdleMs: 0 });
     expect(report.rescued).toHaveLength(1);
     expect(g(origin.repo, 'show', `${report.rescued[0]!.branch}:done.txt`)).toBe('committed work');
+    expect(existsSync(join(mirror, 'worktrees'))).toBe(false);
+  });
+
+  it('a slot of the old layout (a linked worktree) becomes a slot repository on its next task, its unpublished work kept', async () => {
+    const mirror = await oldLayoutSlot('local-1', 'old');
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(prepareReq('new'));
+    expect(readFileSync(join(prep.dir, '.git', 'objects', 'info', 'alternates'), 'utf8')).toBe(`${mirror}/objects\n`);
+    expect(g(prep.dir, 'status', '--porcelain')).toBe('');
+    await ws.release();
+    const report = await runJanitor({ home, inUse: new Set(['local-1']) });
+    expect(report.rescued).toHaveLength(1);
+    expect(g(origin.repo, 'show', `${report.rescued[0]!.branch}:done.txt`)).toBe('committed work');
+    expect(g(origin.repo, 'show', `${report.rescued[0]!.branch}:draft.txt`)).toBe('uncommitted work');
   });
 
   it('leaves slots in use, locked by a live process, or recently used; removes clean idle ones', async () => {

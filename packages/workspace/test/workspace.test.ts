@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FleetError } from '@agentfleet/core';
@@ -139,16 +139,55 @@ describe('SlotWorkspace', () => {
     await ws.release();
   });
 
-  it('locks the worktree with the job while a task runs; one mirror per URL; file:// works', async () => {
+  it('a slot has its own repository borrowing the mirror\'s objects; its commits reach the mirror only when published; one mirror per URL; file:// works', async () => {
     const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
     const prep = await ws.prepare(req('a', { repoUrl: `file://${origin.repo}` }));
     const mirror = mirrorDir(home, `file://${origin.repo}`);
-    expect(existsSync(mirror)).toBe(true);
-    expect(g(mirror, 'worktree', 'list', '--porcelain')).toContain('locked job r1.a');
-    // Another process cannot take the slot meanwhile; this process can re-enter.
-    await ws.release();
-    expect(g(mirror, 'worktree', 'list', '--porcelain')).not.toContain('locked');
     expect(prep.dir).toBe(join(home, 'slots', 'local-1', 'wt'));
+    expect(readFileSync(join(prep.dir, '.git', 'objects', 'info', 'alternates'), 'utf8')).toBe(`${mirror}/objects\n`);
+    expect(g(prep.dir, 'rev-parse', '--absolute-git-dir')).toBe(join(prep.dir, '.git'));
+    expect(g(mirror, 'worktree', 'list', '--porcelain')).toBe(`worktree ${mirror}\nbare`);
+    // an agent's own commit lives in the slot only
+    writeFiles(prep.dir, { 'mine.txt': 'mine\n' });
+    g(prep.dir, 'add', 'mine.txt');
+    g(prep.dir, 'commit', '-q', '-m', 'agent commit');
+    const agentCommit = g(prep.dir, 'rev-parse', 'HEAD');
+    expect(() => g(mirror, 'cat-file', '-e', agentCommit)).toThrow();
+    const res = await ws.publish({ runId: run, taskId: 'a', title: 'a', pushUrl: origin.repo, base: prep.base });
+    expect(g(mirror, 'rev-parse', 'refs/remotes/results/fleet/r1/a')).toBe(res.commit);
+    g(mirror, 'cat-file', '-e', agentCommit);
+    await ws.release();
+    const again = await ws.prepare(req('b', { repoUrl: `file://${origin.repo}` }));
+    expect(readdirSync(join(home, 'mirrors')).filter((n) => n.endsWith('.git'))).toEqual([mirror.split('/').pop()]);
+    expect(again.dir).toBe(prep.dir);
+    await ws.release();
+  });
+
+  it('what a task process does to the slot\'s .git never runs as the worker: hooks, config and redirections are undone before the worker\'s git', async () => {
+    const ws = new SlotWorkspace({ home, slot: 'local-1', author: AUTHOR });
+    const prep = await ws.prepare(req('a'));
+    const ran = join(root, 'hook-ran');
+    const evil = `#!/bin/sh\ntouch ${ran}\n`;
+    writeFiles(prep.dir, { '.git/hooks/pre-commit': evil, '.git/hooks/post-checkout': evil, 'evil/config': `[core]\n\tfsmonitor = touch ${ran}\n`, 'work.txt': 'the task\'s work\n' });
+    for (const h of ['pre-commit', 'post-checkout']) chmodSync(join(prep.dir, '.git/hooks', h), 0o755);
+    g(prep.dir, 'config', 'core.fsmonitor', `touch ${ran}`);
+    g(prep.dir, 'config', 'core.hooksPath', join(prep.dir, '.git/hooks'));
+    writeFileSync(join(prep.dir, '.git/commondir'), '../evil\n');
+    writeFileSync(join(prep.dir, '.git/objects/info/alternates'), '/etc\n');
+    const res = await ws.publish({ runId: run, taskId: 'a', title: 'a', pushUrl: origin.repo, base: prep.base });
+    await ws.release();
+    expect(existsSync(ran)).toBe(false);
+    expect(g(origin.repo, 'show', `${res.branch}:work.txt`)).toBe("the task's work");
+    expect(g(prep.dir, 'config', '--default', 'none', '--get', 'core.fsmonitor')).toBe('none');
+    // a .git replaced by a file pointing elsewhere: rebuilt at the base, the task's files kept and published
+    const next = await ws.prepare(req('b'));
+    rmSync(join(next.dir, '.git'), { recursive: true });
+    writeFiles(next.dir, { '.git': 'gitdir: ../evil\n', 'more.txt': 'more\n' });
+    const res2 = await ws.publish({ runId: run, taskId: 'b', title: 'b', pushUrl: origin.repo, base: next.base });
+    await ws.release();
+    expect(existsSync(ran)).toBe(false);
+    expect(g(origin.repo, 'show', `${res2.branch}:more.txt`)).toBe('more');
+    expect(g(origin.repo, 'rev-parse', `${res2.branch}~1`)).toBe(origin.sha);
   });
 
   it('changedSince sees new, modified and deleted files, and ignores .git', async () => {
@@ -203,7 +242,7 @@ describe('SlotWorkspace', () => {
     expect(g(prep.dir, 'rev-list', '--parents', '-1', 'HEAD').split(' ')).toHaveLength(3);
     await resetTo(prep.dir, before, []);
     expect(await headOf(prep.dir)).toBe(before);
-    await branch.push(before);
+    await branch.push(before, prep.dir);
     ws.settle();
     await ws.release();
     expect(g(origin.repo, 'rev-parse', 'integration')).toBe(before);
@@ -212,7 +251,7 @@ describe('SlotWorkspace', () => {
     const again = await MergeQueueBranch.open({ home, repoUrl: origin.repo, pushUrl: origin.repo, branch: 'integration', runId: run, base: origin.sha, results });
     expect(again.start).toBe(before);
     g(origin.repo, 'branch', '-f', 'integration', d.commit);
-    await expect(again.push(origin.sha)).rejects.toMatchObject({ kind: 'push_failed' });
+    await expect(again.push(origin.sha, prep.dir)).rejects.toMatchObject({ kind: 'push_failed' });
   });
 
   it('kept paths: keep survives the clean between tasks, never-committed paths stay out of results and salvage even when .gitignore un-ignores them', async () => {

@@ -4,12 +4,13 @@ import { agentBinaries, checkBinary, checkProvider, claudeRefusal } from '@agent
 import { preflight, redactRedisUrl, redisPersistence } from '@agentfleet/store';
 import { loadConfig, openFleet, type GlobalOptions } from '../fleet-context.js';
 import { formatList, printJson, printLines } from '../output.js';
+import { checkSandboxes } from './doctor-sandbox.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
 /** One line of `fleet doctor`; `--json` prints these with their extra figures. */
 export interface DoctorCheck {
-  /** What was checked: redis, redis persistence, provider NAME, providers, git, codex, claude, gemini. */
+  /** What was checked: redis, redis persistence, provider NAME, providers, git, codex, claude, gemini, sandbox HOST. */
   name: string;
   status: CheckStatus;
   detail: string;
@@ -35,15 +36,19 @@ const CONNECT_ERRORS: Record<string, string> = {
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
-    .description('check Redis, the model providers and the agent binaries this fleet needs')
+    .description('check Redis, the model providers, the agent binaries and the sandbox on every host this fleet needs')
     .option('--agents <kinds>', 'agents the plans will use: their binaries become required (codex, claude, gemini; llm needs a provider)', parseAgents)
     .option('--json', 'print { ok, checks: [{ name, status, detail, ... }] }')
     .option('--allow-eviction', 'accept a Redis whose maxmemory-policy may evict keys')
     .addHelpText(
       'after',
       '\nExamples:\n  $ fleet doctor\n  ok   redis  redis://127.0.0.1:6379 (7.0.15, noeviction)\n  ok   provider lan  http://192.168.3.27:11434/v1 (2 models: gpt-oss:20b, qwen3:8b)\n' +
-        '  ok   git  git version 2.43.0\n  warn codex: not installed or not on PATH (needed only by codex tasks)\n\n  fleet doctor --agents codex,llm --json\n\n' +
+        '  ok   git  git version 2.43.0\n  warn codex: not installed or not on PATH (needed only by codex tasks)\n' +
+        '  ok   sandbox mugen  bubblewrap 0.8.0: user, pid, network, mount, ipc and uts namespaces\n' +
+        '  FAIL sandbox majin: bubblewrap (bwrap) is not installed: apt-get install bubblewrap; the host refuses sandboxed tasks (only sandbox: none tasks run there)\n\n' +
+        '  fleet doctor --agents codex,llm --json\n\n' +
         'Exit code 0 when every required check passes, 1 otherwise (warnings do not count).\n' +
+        'The sandbox is tried on this machine for the local fleet, over SSH as each host\'s user otherwise.\n' +
         'Without REDIS_URL or redis.url, the embedded redis-server is started, as fleet run would.',
     )
     .action(async (opts: DoctorOptions, cmd: Command) => {
@@ -60,15 +65,18 @@ export function registerDoctorCommand(program: Command): void {
 /** Every check at once (they are independent), reported in a fixed order. */
 export async function runDoctor(config: FleetConfig, globals: GlobalOptions, required: readonly AgentKind[]): Promise<DoctorCheck[]> {
   const bins = agentBinaries();
-  const [redis, providers, git, codex, claude, gemini] = await Promise.all([
+  const [redis, providers, git, codex, claude, gemini, sandboxes] = await Promise.all([
     checkRedis(config, globals),
     checkProviders(config.providers, required.includes('llm')),
     binaryCheck('git', 'git', true, 'every task with a repository'),
     binaryCheck('codex', bins.codex, required.includes('codex'), 'codex tasks'),
     binaryCheck('claude', bins.claude, required.includes('claude'), 'claude tasks'),
     binaryCheck('gemini', bins.gemini, required.includes('gemini'), 'gemini tasks'),
+    checkSandboxes(config, globals),
   ]);
-  return [...redis, ...providers, git, codex, claudeAsThisUser(claude, required.includes('claude')), gemini];
+  // claude as root runs inside the sandbox only: a problem where tasks would run unconfined
+  const sandboxed = sandboxes.every((c) => c.status === 'ok');
+  return [...redis, ...providers, git, codex, claudeAsThisUser(claude, required.includes('claude'), sandboxed), gemini, ...sandboxes];
 }
 
 /** `ok   redis  redis://... (7.0.15, noeviction)` / `FAIL provider lan: connection refused (...)`. */
@@ -130,9 +138,9 @@ function describeProviderError(error: string, baseURL: string): string {
   return `${CONNECT_ERRORS[why] ?? why} (${baseURL})`;
 }
 
-/** Claude Code refuses to skip its permission prompts for root: a root fleet cannot run claude tasks (outside the sandbox). */
-function claudeAsThisUser(check: DoctorCheck, required: boolean): DoctorCheck {
-  const why = check.status === 'ok' ? claudeRefusal(false) : undefined;
+/** Claude Code refuses to skip its permission prompts for root: a root fleet runs claude tasks only inside the sandbox. */
+function claudeAsThisUser(check: DoctorCheck, required: boolean, sandboxed: boolean): DoctorCheck {
+  const why = check.status === 'ok' ? claudeRefusal(sandboxed) : undefined;
   if (!why) return check;
   return { ...check, status: required ? 'fail' : 'warn', detail: `${check.detail}, but ${why.replace(/^claude /, '')}${required ? '' : ' (needed only by claude tasks)'}`, asRoot: true };
 }

@@ -6,6 +6,7 @@ import { fleetHome } from '../home.js';
 import { stopLocalDaemon } from '../local-daemon.js';
 import { formatTable, printJson, printLines } from '../output.js';
 import { providerLines } from '../report/providers.js';
+import { sandboxNotice } from '../sandbox-notice.js';
 
 const gib = (b: number) => `${(b / 1024 ** 3).toFixed(1)}G`;
 
@@ -23,7 +24,7 @@ export function hostLines(hosts: HostStatus[]): string[] {
       gib(h.diskFree),
       h.heartbeatAgeMs === null ? '-' : `${(h.heartbeatAgeMs / 1000).toFixed(1)}s ago`,
       h.labels.join(',') || '-',
-      [h.notAcceptingReason, h.protocolNotice].filter(Boolean).join('; '),
+      [h.notAcceptingReason, h.protocolNotice, sandboxNotice(h.sandbox)].filter(Boolean).join('; '),
     ]),
   ]);
 }

@@ -158,6 +158,7 @@ export function daemonEnvironment(i: DaemonEnvInput): Record<string, string> {
     [DAEMON_ENV.version]: i.version,
     // paths only: the files themselves stay on the host
     ...(i.spec.files.length ? { [DAEMON_ENV.files]: JSON.stringify(i.spec.files) } : {}),
+    ...(i.spec.sandbox === 'none' ? { [DAEMON_ENV.sandbox]: 'none' } : {}),
     ...retentionEnv(i.config),
     ...fleetScopedEnv(i.config),
     ...i.secrets,

@@ -11,10 +11,11 @@ import { redactRedisUrl, type FleetStore, type HostStatus } from '@agentfleet/st
 import { driftReasons } from '../daemon-drift.js';
 import { loadConfig, openFleet, type GlobalOptions } from '../fleet-context.js';
 import { waitForHeartbeat } from '../heartbeat-wait.js';
-import { LOCAL_HOST } from '../local-daemon.js';
+import { LOCAL_HOST, localHostName } from '../local-daemon.js';
 import { upLocalFleet } from '../local-fleet.js';
 import { notifySecrets } from '../fleet-scoped-env.js';
 import { printLines } from '../output.js';
+import { hostSandboxStatus, sandboxNotice } from '../sandbox-notice.js';
 import { upLine, type UpOutcome } from '../up-outcome.js';
 import { refuseMissingHostFiles } from './host-files-check.js';
 import { loadBundle, deployTo, type Bundle } from './release.js';
@@ -74,7 +75,7 @@ export function registerUpCommand(program: Command): void {
         const base = { config, bundle, store: fleet.store, fleetUrl: fleet.redisUrl, hosts: await fleet.store.hosts.list(), restart: opts.restart === true, waitMs: opts.timeout * 1000 };
         await onEveryHost(
           hosts,
-          (h) => withSession(h, opts, (s) => upOne(s, h, { ...base, secrets: secrets.get(h.spec.name) ?? {} })),
+          (h) => withSession(h, opts, async (s) => withSandboxNotice(fleet.store, h.spec.name, await upOne(s, h, { ...base, secrets: secrets.get(h.spec.name) ?? {} }))),
           (h, r) => upLine(h.spec.name, r, `fleet up --restart ${h.spec.name}`),
         );
       } finally {
@@ -88,10 +89,16 @@ async function upLocal(names: string[], opts: UpOptions, globals: GlobalOptions,
   if (other) throw new InputError(`unknown host '${other}': no hosts in fleet.yaml, so the fleet is this machine (fleet up, or fleet up ${LOCAL_HOST})`);
   const fleet = await openFleet(globals, config);
   try {
-    printLines([upLine(LOCAL_HOST, await upLocalFleet(fleet, { restart: opts.restart, waitMs: opts.timeout * 1000 }), 'fleet up --restart')]);
+    const outcome = await withSandboxNotice(fleet.store, localHostName(), await upLocalFleet(fleet, { restart: opts.restart, waitMs: opts.timeout * 1000 }));
+    printLines([upLine(LOCAL_HOST, outcome, 'fleet up --restart')]);
   } finally {
     await fleet.close();
   }
+}
+
+/** A host that cannot sandbox (or runs its tasks unconfined) says so on its `fleet up` line. */
+async function withSandboxNotice(store: FleetStore, host: string, o: UpOutcome): Promise<UpOutcome> {
+  return { ...o, sandboxNotice: sandboxNotice(await hostSandboxStatus(store, host)) };
 }
 
 async function upOne(s: SshSession, h: RemoteHost, ctx: UpContext): Promise<UpOutcome> {

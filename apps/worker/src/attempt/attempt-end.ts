@@ -1,8 +1,8 @@
 import type { FleetError } from '@agentfleet/core';
 import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, AttemptStatus, CompleteOutcome, FleetStore, TaskResult, TaskWait } from '@agentfleet/store';
 
-/** What the fleet's own steps found out during an attempt: its check runs and its workspace setup. */
-export type AttemptFindings = Pick<AttemptHistoryEntry, 'rounds' | 'setup' | 'setupMs'>;
+/** What the fleet's own steps found out during an attempt: its check runs, its workspace setup, what its processes ran in. */
+export type AttemptFindings = Pick<AttemptHistoryEntry, 'rounds' | 'setup'> & Partial<Pick<AttemptHistoryEntry, 'setupMs' | 'sandbox' | 'network' | 'env' | 'envMissing'>>;
 
 const NO_FINDINGS: AttemptFindings = { rounds: [], setup: null };
 
@@ -20,7 +20,8 @@ export function historyEntry(owner: AttemptOwner, status: AttemptStatus, spend: 
     costUsd: spend.costUsd,
     provider: spend.provider,
     model: spend.model,
-    sandbox: null,
+    sandbox: findings.sandbox ?? null,
+    ...(findings.sandbox ? { network: findings.network ?? null, env: findings.env ?? [], envMissing: findings.envMissing ?? [] } : {}),
     rounds: findings.rounds,
     setup: findings.setup,
     ...(findings.setupMs !== undefined ? { setupMs: findings.setupMs } : {}),

@@ -1,16 +1,17 @@
 import type { AgentEvent, StepEvent } from '@agentfleet/agents';
 import type { Logger } from '@agentfleet/telemetry';
+import { scrubEvent } from './transcript/scrub-event.js';
 
 /**
  * The one sink of everything an attempt reports: its agents' events and the fleet's own
  * steps: the worker's debug log, the stall watch, the failure evidence and the transcript
- * all hang off `emit`.
+ * all hang off `emit`, and get them with the fleet's secrets already removed.
  */
 export class AttemptEvents {
   private readonly sinks: ((e: AgentEvent) => void)[] = [];
 
-  /** `log` is the attempt's logger, made on first use: only when debug lines are wanted. */
-  constructor(base: Logger, log: () => Logger) {
+  /** `log` is the attempt's logger, made on first use: only when debug lines are wanted. `secrets`: what no sink may see. */
+  constructor(base: Logger, log: () => Logger, private readonly secrets: readonly string[] = []) {
     if (base.isLevelEnabled('debug')) this.sinks.push((e) => logEvent(log(), e));
   }
 
@@ -20,7 +21,9 @@ export class AttemptEvents {
   }
 
   readonly emit = (e: AgentEvent): void => {
-    for (const sink of this.sinks) sink(e);
+    // a command's output may print a secret it was given: no sink (debug log, evidence, transcript) gets it
+    const clean = this.secrets.length ? scrubEvent(e, this.secrets) : e;
+    for (const sink of this.sinks) sink(clean);
   };
 
   /** A fleet step: `started`, then `ok`/`failed` with how long it took. */

@@ -1,10 +1,10 @@
-import { FleetError, formatDuration } from '@agentfleet/core';
+import { FleetError, formatDuration, type NetworkMode } from '@agentfleet/core';
 import type { AttemptEvents } from './attempt-events.js';
 import { tailLine } from './failure.js';
 import type { TaskCommandResult } from './task-command.js';
 
-/** Starts one of the task's commands in its workspace (runTaskCommand bound to the attempt). */
-export type RunCommand = (command: string, timeoutMs: number) => Promise<TaskCommandResult>;
+/** Starts one of the task's commands in its workspace (runTaskCommand bound to the attempt); `network` other than the task's: the setup's. */
+export type RunCommand = (command: string, timeoutMs: number, network?: NetworkMode) => Promise<TaskCommandResult>;
 
 /** One check run, as the history's `rounds` records it: round 1 follows the agent's first run, round 2 the first fix round. */
 export interface CheckRun {

@@ -1,15 +1,17 @@
 import { FleetError } from '@agentfleet/core';
+import type { Confinement } from '@agentfleet/sandbox';
 import { MergeQueueBranch, type SlotWorkspace } from '@agentfleet/workspace';
 import type { FleetStore, IntegrationResult, TaskContext, TaskResult } from '@agentfleet/store';
 import type { AttemptEvents } from './attempt-events.js';
 import type { CheckRun, RunCommand } from './checks.js';
 import { runMergeQueue } from './merge-queue-run.js';
 
-/** A prepared, set-up workspace and the environment of the task's processes in it. */
+/** A prepared, set-up workspace, the environment of the task's processes in it and their sandbox (absent: unconfined). */
 export interface ReadyWorkspace {
   dir: string;
   base: string | null;
   env: NodeJS.ProcessEnv;
+  sandbox?: Confinement;
 }
 
 export interface MergeQueueAttemptDeps {
@@ -60,7 +62,7 @@ export async function mergeQueueAttempt(d: MergeQueueAttemptDeps): Promise<TaskR
     // The fence before the push: an attempt that lost the task leaves the branch to the one that has it.
     if (!(await d.owns())) return null;
     const head = integration.commit!;
-    await d.events.timed('push', () => branch.push(head), () => `${name} @ ${head.slice(0, 12)}`);
+    await d.events.timed('push', () => branch.push(head, slot.dir), () => `${name} @ ${head.slice(0, 12)}`);
     await d.store.integration.record(ctx.runId, integration);
     return { branch: name, commit: integration.commit ?? null, summary: summaryOf(integration, results.length) };
   } catch (e) {

@@ -33,6 +33,7 @@ export async function runMergeQueue(m: MergeQueueInputs): Promise<IntegrationRes
     const entry = await m.events.timed(`merge ${r.taskId}`, () => mergeOne(m, dir, r, i + 1), (e) => e.outcome);
     entries.push({ ...entry, durationMs: Date.now() - started });
   }
+  await m.slot.trust();
   const head = await headOf(dir);
   return {
     branch: m.branchName,
@@ -48,6 +49,8 @@ type Entry = Omit<MergeQueueEntry, 'durationMs'>;
 /** `position`: the result's place in the queue (1-based), the `round` of its check runs. */
 async function mergeOne(m: MergeQueueInputs, dir: string, r: { taskId: string; commit: string; title: string }, position: number): Promise<Entry> {
   const base = { taskId: r.taskId, commit: r.commit };
+  // the checks of the previous result ran in the sandbox: the worker's git comes after trust()
+  await m.slot.trust();
   if (await containsCommit(dir, r.commit)) return { ...base, outcome: 'merged', noop: true };
   const before = await headOf(dir);
   const merged = await startMerge(dir, r, `fleet: merge queue: ${r.taskId} into ${m.branchName}`, m.author);
@@ -65,6 +68,7 @@ async function mergeOne(m: MergeQueueInputs, dir: string, r: { taskId: string; c
   const failed = await runChecks({ checks: m.ctx.spec.mergeQueue?.checks ?? [], round: position, timeoutMs: m.ctx.spec.checkTimeoutMs ?? 10 * 60_000, run: m.command, events: m.events, scrub: m.scrub, runs: m.runs });
   const paths = merged ? { paths: merged.conflict } : {};
   if (failed) {
+    await m.slot.trust();
     await resetTo(dir, before, m.kept.keep);
     return { ...base, outcome: 'check_failed', ...paths, check: failed.check, exitCode: failed.exitCode, outputTail: failed.tail };
   }
@@ -75,6 +79,7 @@ async function mergeOne(m: MergeQueueInputs, dir: string, r: { taskId: string; c
 async function resolve(m: MergeQueueInputs, dir: string, r: { taskId: string; commit: string; title: string }, paths: string[]): Promise<string | undefined> {
   const prompt = resolverPrompt({ ...r, branch: m.branchName, paths, checks: m.ctx.spec.mergeQueue?.checks ?? [] });
   const exit = await m.events.timed('resolve', () => m.resolve(prompt), (code) => `exit code ${code}`);
+  await m.slot.trust();
   if (exit !== 0) return `the resolver exited with code ${exit}`;
   const done = await commitMerge(dir, paths, m.author, m.kept.neverCommit);
   return done.unresolved.length ? `the resolver left conflicts in ${done.unresolved.join(', ')}` : undefined;

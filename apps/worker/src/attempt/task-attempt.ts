@@ -12,6 +12,8 @@ import { budgetGate } from './budget-gate.js';
 import { checkFailedError } from './checks.js';
 import { asFleetError, classifyFailure } from './failure.js';
 import { exitFailure, FailureEvidence } from './real-reason.js';
+import { namedVariables } from './env-allowlist.js';
+import type { HostConfinement } from './task-confinement.js';
 import { VerifiedAttempt } from './verified-attempt.js';
 import { scrubError, scrubResult, secretsFor } from './secrets.js';
 import { openTranscript } from './transcript/open-transcript.js';
@@ -27,8 +29,12 @@ export interface AttemptDeps {
   permits?: ProviderPermits;
   /** git worktree when the run has a repository, scratch dir otherwise */
   workspaceFor: (ctx: TaskContext) => TaskWorkspace;
-  /** the environment agents get (secrets reach them here, never through Redis) */
+  /** what every task process starts from: the daemon's allowlisted variables (settings.agentEnvironment) */
   agentEnv: NodeJS.ProcessEnv;
+  /** the daemon's variables (minus the fleet's own): provider keys and the variables tasks name are read here */
+  credentials: NodeJS.ProcessEnv;
+  /** how this host confines its tasks */
+  confinement: HostConfinement;
   /** values that must not reach Redis: an agent may print them */
   secretValues: readonly string[];
   /** the host's agentfleet home (its shared package caches) */
@@ -54,6 +60,8 @@ export class TaskAttempt {
   private readonly end: AttemptEnd;
   private readonly workspace: TaskWorkspace;
   private readonly secrets: string[];
+  /** the variables the task names (`env:`) that the host forwards */
+  private readonly named: Record<string, string>;
   private readonly flow: AttemptFlow;
   private readonly started = Date.now();
   private result: TaskResult = {};
@@ -71,14 +79,15 @@ export class TaskAttempt {
     private readonly owner: AttemptOwner,
   ) {
     this.workspace = deps.workspaceFor(ctx);
-    this.events = new AttemptEvents(deps.logger, () => this.log);
+    this.named = namedVariables(ctx.spec.env, deps.credentials).values;
+    this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.credentials, this.named);
+    this.events = new AttemptEvents(deps.logger, () => this.log, this.secrets);
     this.stop = new AttemptStop({ ...ctx.spec, runId: ctx.runId, taskId: ctx.taskId, changedSince: (ms) => this.workspace.changedSince(ms) });
     this.end = new AttemptEnd(deps.store, ctx.runId, ctx.taskId, owner, () => this.findings, (status) => (this.endStatus = status));
-    this.secrets = secretsFor(ctx.run.config, deps.secretValues, deps.agentEnv);
     this.events.on(this.evidence.add);
     this.transcript = openTranscript(deps.store, deps.transcripts, ctx, owner, this.secrets, () => this.log);
     if (this.transcript) this.events.on(this.transcript.add);
-    this.verified = new VerifiedAttempt({ ...deps, ctx, owner, workspace: this.workspace, stop: this.stop, events: this.events, meter: this.meter, findings: this.findings, secrets: this.secrets, log: () => this.log });
+    this.verified = new VerifiedAttempt({ ...deps, ctx, owner, workspace: this.workspace, stop: this.stop, events: this.events, meter: this.meter, findings: this.findings, secrets: this.secrets, named: this.named, log: () => this.log });
     this.flow = new AttemptFlow(deps.store, ctx, owner, this.end, this.secrets, (fields, msg) => this.say('info', fields, msg));
   }
 

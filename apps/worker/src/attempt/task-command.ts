@@ -1,5 +1,6 @@
 import { spawnGroup, TailBuffer } from '@agentfleet/agents';
 import { FleetError } from '@agentfleet/core';
+import type { Confinement } from '@agentfleet/sandbox';
 
 export interface TaskCommand {
   /** a check or the setup's `run`, as the plan wrote it (run by /bin/sh -c) */
@@ -7,6 +8,8 @@ export interface TaskCommand {
   cwd: string;
   /** from taskProcessEnv(): the one environment of a task's processes */
   env: NodeJS.ProcessEnv;
+  /** the task's sandbox (absent: unconfined) */
+  sandbox?: Confinement;
   timeoutMs: number;
   /** the attempt's stop (timeout, cancel, shutdown): its reason is thrown */
   signal: AbortSignal;
@@ -25,9 +28,9 @@ export interface TaskCommandResult {
 export const TIMED_OUT_EXIT = 124;
 
 /**
- * Every check and setup command starts here: `/bin/sh -c` in the workspace, in a process
- * group of its own (a timeout or the attempt's stop kills all it started), with its own
- * timeout and the tail of its output kept.
+ * Every check and setup command starts here: `/bin/sh -c` in the workspace, in the task's
+ * sandbox, in a process group of its own (a timeout or the attempt's stop kills all it
+ * started), with its own timeout and the tail of its output kept.
  */
 export async function runTaskCommand(c: TaskCommand): Promise<TaskCommandResult> {
   if (c.signal.aborted) throw stopReason(c.signal);
@@ -46,8 +49,9 @@ export async function runTaskCommand(c: TaskCommand): Promise<TaskCommandResult>
     c.onOutput?.(stream, text);
   };
   try {
-    const proc = spawnGroup('/bin/sh', ['-c', c.command], { cwd: c.cwd, env: c.env, signal: own.signal, onStdout: out('stdout'), onStderr: out('stderr') });
+    const proc = spawnGroup('/bin/sh', ['-c', c.command], { cwd: c.cwd, env: c.env, signal: own.signal, sandbox: c.sandbox, onStdout: out('stdout'), onStderr: out('stderr') });
     const code = await proc.exited.catch((e: Error) => {
+      if (e instanceof FleetError) throw e;
       throw new FleetError('internal', `cannot start /bin/sh for '${c.command}' in ${c.cwd}: ${e.message}`);
     });
     if (c.signal.aborted) throw stopReason(c.signal);

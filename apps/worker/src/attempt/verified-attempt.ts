@@ -11,7 +11,9 @@ import type { AttemptStop } from './attempt-stop.js';
 import type { RunCommand } from './checks.js';
 import { HiddenFiles } from './hidden-files.js';
 import { mergeQueueAttempt, type ReadyWorkspace } from './merge-queue-attempt.js';
-import { taskProcessEnv, type TaskIoPaths } from './process-env.js';
+import { confineTask, sandboxHere, slotPathOf } from './task-confinement.js';
+import { describeConfinement } from './confinement-note.js';
+import type { TaskIoPaths } from './process-env.js';
 import { resolverContext } from './resolver.js';
 import type { AttemptDeps } from './task-attempt.js';
 import { runTaskCommand } from './task-command.js';
@@ -28,6 +30,8 @@ export interface VerifiedAttemptDeps extends AttemptDeps {
   /** filled as the attempt goes: what its history entry says of setup and checks */
   findings: AttemptFindings;
   secrets: readonly string[];
+  /** the daemon's variables the task names (`env:`) that its host forwards */
+  named: Record<string, string>;
   log: () => Logger;
 }
 
@@ -52,14 +56,26 @@ export class VerifiedAttempt {
 
   /**
    * The workspace prepared (at `base`, else the task's own base) and set up, with the
-   * environment of the task's processes (`io`: where they leave outputs and a plan fragment).
+   * environment of the task's processes and their sandbox (`io`: where they leave outputs and
+   * a plan fragment). A host that cannot give the task the sandbox it needs refuses before
+   * anything is prepared.
    */
   async ready(jobId: string, base?: string, io?: TaskIoPaths): Promise<ReadyWorkspace> {
     const { d } = this;
     if (d.workspace.slot && HiddenFiles.repair(d.workspace.slot.path)) d.events.step('hidden files', 'ok', "taken out of the worktree: the slot's last task was stopped during its checks");
+    const mode = sandboxHere(d.ctx.spec, d.ctx.run.repo?.setup, d.confinement);
     const prepared = await d.events.timed('workspace', () => d.workspace.prepare(d.ctx, jobId, d.stop.signal, { kept: this.kept, ...(base ? { base } : {}) }), (p) => p.base ?? p.dir);
-    const env = taskProcessEnv(d.agentEnv, { runId: d.ctx.runId, taskId: d.ctx.taskId, attempt: d.owner.attempt, slot: d.slot }, { home: d.home, ...(d.workspace.slot ? { excludesFile: excludeFileOf(d.workspace.slot.path) } : {}), ...(io ? { io } : {}) });
-    const ready = { ...prepared, env };
+    const slot = d.workspace.slot;
+    const confined = confineTask({
+      spec: d.ctx.spec, ids: { runId: d.ctx.runId, taskId: d.ctx.taskId, attempt: d.owner.attempt, slot: d.slot }, mode, host: d.confinement,
+      base: d.agentEnv, named: d.named, home: d.home, slotPath: slotPathOf(d.home, d.owner.worker), workdir: prepared.dir,
+      ...(io ? { io } : {}),
+      ...(slot ? { objects: slot.borrowedObjects, excludesFile: excludeFileOf(slot.path) } : {}),
+    });
+    const received = Object.keys(d.named);
+    Object.assign(d.findings, { sandbox: mode, network: mode === 'bwrap' ? (d.ctx.spec.network ?? 'full') : null, env: received, envMissing: (d.ctx.spec.env ?? []).filter((n) => !received.includes(n)) });
+    d.events.step('sandbox', 'ok', describeConfinement(mode, d.ctx.spec.network, received, d.confinement));
+    const ready = { ...prepared, ...confined };
     if (d.workspace.slot) {
       const s = await setUpWorkspace({ slot: d.workspace.slot, run: d.ctx.run, spec: d.ctx.spec, files: d.hostFiles, host: d.owner.host, command: this.command(ready), events: d.events, scrub: this.scrub });
       Object.assign(d.findings, s);
@@ -90,12 +106,16 @@ export class VerifiedAttempt {
 
   private agentInputs(ready: ReadyWorkspace, ctx: TaskContext) {
     const { d } = this;
-    return { ctx, dir: ready.dir, env: ready.env, pauses: d.pauses, permits: d.permits, meter: d.meter, stop: d.stop, events: d.events, log: d.log, diff: () => d.workspace.diff() };
+    return { ctx, dir: ready.dir, env: ready.env, sandbox: ready.sandbox, credentials: d.credentials, scrub: this.scrub, pauses: d.pauses, permits: d.permits, meter: d.meter, stop: d.stop, events: d.events, log: d.log, diff: () => d.workspace.diff() };
   }
 
-  /** Checks and setup: runTaskCommand in the workspace, their output reported as the attempt's events. */
+  /** Checks and setup: runTaskCommand in the workspace and the task's sandbox, their output reported as the attempt's events. */
   private command(ready: ReadyWorkspace): RunCommand {
     const { d } = this;
-    return (command, timeoutMs) => runTaskCommand({ command, cwd: ready.dir, env: ready.env, timeoutMs, signal: d.stop.signal, onOutput: (stream, text) => d.events.emit({ type: 'output', stream, text }) });
+    return (command, timeoutMs, network) => runTaskCommand({
+      command, cwd: ready.dir, env: ready.env, timeoutMs, signal: d.stop.signal,
+      sandbox: network ? ready.sandbox?.withNetwork(network) : ready.sandbox,
+      onOutput: (stream, text) => d.events.emit({ type: 'output', stream, text }),
+    });
   }
 }

@@ -46,7 +46,8 @@ export async function setUpWorkspace(i: SetupInputs): Promise<SetupOutcome> {
   }
   i.slot.setupEnded(state.key, false);
   i.events.step('setup', 'started', setup.run);
-  const res = await i.command(setup.run, setup.timeoutMs);
+  // setup keeps the network (npm ci, pip install) unless it says none
+  const res = await i.command(setup.run, setup.timeoutMs, setup.network ?? 'full');
   const ok = res.exitCode === 0;
   i.events.step('setup', ok ? 'ok' : 'failed', `${setup.run}: exit code ${res.exitCode}`, res.durationMs);
   if (!ok) {

@@ -1,7 +1,7 @@
 // The host daemon's heartbeat: samples the host and its workers, judges the disk-free guard
 // (no new task below it), tells when Redis holds runs of a newer protocol than this daemon
 // speaks, and writes it all with a TTL (a host whose key expired is down).
-import { protocolOfQueue, type FleetStore, type HostHeartbeat } from '@agentfleet/store';
+import { protocolOfQueue, type FleetStore, type HostHeartbeat, type HostSandboxStatus } from '@agentfleet/store';
 import type { HostSampler, Logger } from '@agentfleet/telemetry';
 import type { WorkerSettings } from '../settings.js';
 import type { Supervisor } from '../supervisor.js';
@@ -22,6 +22,8 @@ export interface HeartbeatDeps {
   logger: Logger;
   /** Whether the daemon drains right now (fleet drain, or stopping). */
   draining: () => boolean;
+  /** what the daemon found of its sandbox at start */
+  sandbox: HostSandboxStatus;
 }
 
 export class Heartbeat {
@@ -53,6 +55,7 @@ export class Heartbeat {
       workers: supervisor.status(new Map(s.processes.map((p) => [p.pid, p]))),
       protocol: settings.protocol,
       protocolNotice: this.notice,
+      sandbox: this.d.sandbox,
     };
     await this.d.store.hosts.heartbeat(settings.host, hb, settings.heartbeatTtlMs);
   }

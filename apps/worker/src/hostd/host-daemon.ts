@@ -15,6 +15,7 @@ import { workerEnvironment, type WorkerSettings } from '../settings.js';
 import { Supervisor } from '../supervisor.js';
 import { HostControl } from './control.js';
 import { Heartbeat } from './heartbeat.js';
+import { checkHostSandbox } from './sandbox-check.js';
 import { claimHome, type HomeClaim } from './takeover.js';
 
 const CONTROL_EVERY_MS = 2000;
@@ -51,15 +52,16 @@ export class HostDaemon {
     const store = new FleetStore(createRedis(settings.redisUrl), settings.prefix);
     store.redis.on('error', (e) => logger.debug({ err: e.message }, 'redis connection error'));
     await store.hosts.register(settings.host, { labels: settings.labels, cores: availableParallelism(), version: settings.version, defaultSlots: settings.defaultSlots });
+    const sandbox = await checkHostSandbox(settings, logger);
     const supervisor = new Supervisor({
       workerScript: this.workerScript,
-      workerEnv: (slot) => workerEnvironment(slot),
+      workerEnv: (slot) => workerEnvironment(slot, process.env, sandbox.ok ? null : (sandbox.reason ?? 'bwrap failed')),
       logDir: homeLayout(settings.home).logs,
       logger,
       onRestart: () => void store.hosts.countRestart(settings.host).catch(() => undefined),
     });
     const control = new HostControl(store, settings.host, supervisor, settings.defaultSlots, logger);
-    const heartbeat = new Heartbeat({ store, settings, supervisor, sampler: new HostSampler({ diskPath: settings.home }), logger, draining: () => control.draining || this.stopAsked.signal.aborted });
+    const heartbeat = new Heartbeat({ store, settings, supervisor, sampler: new HostSampler({ diskPath: settings.home }), logger, sandbox, draining: () => control.draining || this.stopAsked.signal.aborted });
     // an approval gate's wait that is due: decided by its on_timeout
     const onDue = async (w: { runId: string; taskId: string; status: string }) => void (w.status === 'awaiting_approval' && (await store.approvals.expire(w)));
     const reconciler = new Reconciler(store, `${settings.host}:${process.pid}`, { logger, protocol: settings.protocol, onDue });

@@ -1,5 +1,6 @@
 import { Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { queuesForHost, type FleetStore, type TaskJobData } from '@agentfleet/store';
+import type { HostSandboxMode } from '@agentfleet/core';
 import type { Logger } from '@agentfleet/telemetry';
 
 export interface QueueWorkersOptions {
@@ -9,6 +10,8 @@ export interface QueueWorkersOptions {
   name: string;
   labels: readonly string[];
   protocol: number;
+  /** how the host confines tasks: a host that cannot sandbox serves only the queues of sandbox: none tasks */
+  sandbox: HostSandboxMode;
   lockMs: number;
   stalledMs: number;
   logger: Logger;
@@ -33,7 +36,7 @@ export class QueueWorkers {
   /** Starts a Worker for each servable queue that has none yet (a run brought a new label set). */
   async sync(): Promise<void> {
     const o = this.opts;
-    for (const q of queuesForHost(await o.store.figures.knownQueues(), o.labels, o.protocol)) {
+    for (const q of queuesForHost(await o.store.figures.knownQueues(), o.labels, o.protocol, o.sandbox)) {
       if (this.workers.has(q)) continue;
       const w = new Worker<TaskJobData>(q, (job) => this.exclusive(job), {
         connection: o.connection,

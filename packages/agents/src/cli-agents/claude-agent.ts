@@ -46,7 +46,7 @@ export class ClaudeAgent implements Agent {
     const tier = tierFor(task.complexity, task.risk, task.tier);
     const providers = providersFor(req.config.providers, 'claude');
     const chain = providers.length
-      ? new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } })
+      ? new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.credentials ?? req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } })
       : undefined;
     let picked: (ProviderChoice & { permit?: PermitLease }) | undefined;
     if (chain) picked = await chain.pick(tier, req.signal).catch((e: unknown) => {
@@ -74,7 +74,7 @@ export class ClaudeAgent implements Agent {
       share.set(usage, claudeCost(req, state, model), { provider: providerName, model });
     };
     const run = await runJsonlCli(req, bin, claudeArgs(requestedModel), {
-      env: claudeEnv(req, picked?.provider),
+      env: await claudeEnv(req, picked?.provider),
       stdin: task.prompt ?? task.title,
       onLine: (line) => {
         // claude keeps retrying a 429 itself; the rest of the fleet holds off until the delay it was given

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { providersFor, WaitRequest } from '@agentfleet/core';
@@ -10,6 +10,7 @@ import type { Agent, AgentResult, AgentRunRequest, PermitLease, ProviderPauses }
 import { costForModel } from '../usage.js';
 import { newCodexState, parseCodexLine, type CodexStreamState } from './codex-events.js';
 import { codexLimit } from './codex-limits.js';
+import { carryLogin, OWN_LOGIN_KEYS, ownSandboxOff, withKeys } from './cli-confinement.js';
 import { gitWriteDirs } from './git-dirs.js';
 import { providerStep } from '../providers/provider-step.js';
 import { runJsonlCli } from './run-cli.js';
@@ -31,10 +32,15 @@ function tomlKey(name: string): string {
   return `af_${name.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
-/** `codex exec` arguments: JSON events, workspace-write sandbox plus the git dirs, model and provider from the chain. */
-export function codexArgs(opts: { workdir: string; lastMessageFile: string; writableDirs: string[]; choice?: ProviderChoice; prompt: string }): string[] {
-  const args = ['exec', '--json', '--skip-git-repo-check', '--sandbox', 'workspace-write', '-C', opts.workdir, '--output-last-message', opts.lastMessageFile];
-  for (const d of opts.writableDirs) args.push('--add-dir', d);
+/**
+ * `codex exec` arguments: JSON events, model and provider from the chain; codex's own
+ * workspace-write sandbox plus the git dirs, unless the fleet's sandbox confines it already
+ * (`inFleetSandbox`: codex's would not nest inside bubblewrap).
+ */
+export function codexArgs(opts: { workdir: string; lastMessageFile: string; writableDirs: string[]; choice?: ProviderChoice; prompt: string; inFleetSandbox?: boolean }): string[] {
+  const own = opts.inFleetSandbox ? ['--sandbox', 'danger-full-access'] : ['--sandbox', 'workspace-write'];
+  const args = ['exec', '--json', '--skip-git-repo-check', ...own, '-C', opts.workdir, '--output-last-message', opts.lastMessageFile];
+  if (!opts.inFleetSandbox) for (const d of opts.writableDirs) args.push('--add-dir', d);
   if (opts.choice) {
     const { provider, model } = opts.choice;
     const key = tomlKey(provider.name);
@@ -61,7 +67,7 @@ export class CodexAgent implements Agent {
     let picked: (ProviderChoice & { permit?: PermitLease }) | undefined;
     let chain: ProviderChain | undefined;
     if (providers.length > 0) {
-      chain = new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } });
+      chain = new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.credentials ?? req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } });
       picked = await chain.pick(tierFor(task.complexity, task.risk, task.tier), req.signal).catch((e: unknown) => {
         throw req.signal.aborted ? abortError(req.signal, task.taskId) : e;
       });
@@ -87,16 +93,17 @@ export class CodexAgent implements Agent {
     const home = await mkdtemp(join(homesDir, `${task.taskId}-`));
     try {
       // a ChatGPT login lives in auth.json: carry it into the job's own CODEX_HOME
-      const userHome = req.env.CODEX_HOME ?? join(req.env.HOME ?? homedir(), '.codex');
-      await copyFile(join(userHome, 'auth.json'), join(home, 'auth.json')).catch(() => undefined);
+      const codexHome = (req.credentials ?? req.env).CODEX_HOME;
+      await carryLogin(req, codexHome ? join(codexHome, 'auth.json') : join('.codex', 'auth.json'), join(home, 'auth.json'));
       const lastMessageFile = join(home, 'last-message.txt');
       const writableDirs = [...new Set([...(await gitWriteDirs(req.workdir)), ...(req.extraWritableDirs ?? [])])];
-      const args = codexArgs({ workdir: req.workdir, lastMessageFile, writableDirs, choice, prompt });
+      const args = codexArgs({ workdir: req.workdir, lastMessageFile, writableDirs, choice, prompt, inFleetSandbox: ownSandboxOff(req, 'codex') });
       const state = newCodexState();
       const share = req.meter.share();
       const holdOff = new HoldOff(req.pauses, providerName);
       const run = await runJsonlCli(req, bin, args, {
-        env: { ...req.env, CODEX_HOME: home },
+        // the key of the provider codex calls (env_key), or its own login: no other key of the fleet
+        env: { ...withKeys(req, choice ? [choice.provider.apiKeyEnv] : OWN_LOGIN_KEYS.codex), CODEX_HOME: home },
         stdin: args[args.length - 1] === '-' ? prompt : undefined,
         onLine: (line) => {
           const errors = state.errors.length;

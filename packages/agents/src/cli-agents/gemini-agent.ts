@@ -35,7 +35,7 @@ export class GeminiAgent implements Agent {
     const { task } = req;
     const providers = providersFor(req.config.providers, 'gemini');
     const chain = providers.length
-      ? new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } })
+      ? new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.credentials ?? req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } })
       : undefined;
     let picked: (ProviderChoice & { permit?: PermitLease }) | undefined;
     if (chain) picked = await chain.pick(tierFor(task.complexity, task.risk, task.tier), req.signal).catch((e: unknown) => {

@@ -49,6 +49,7 @@ export async function runJsonlCli(
     env: opts.env,
     signal,
     stdin: opts.stdin,
+    sandbox: req.sandbox,
     onStdout: (text) => lines.push(text, handle),
     onStderr: (text) => {
       tail.push(text);
@@ -60,6 +61,7 @@ export async function runJsonlCli(
   try {
     exit = await proc.exited;
   } catch (e) {
+    if (e instanceof FleetError) throw e;
     const err = e as NodeJS.ErrnoException;
     throw new FleetError('agent_error', `task '${task.taskId}': cannot start '${bin}'${err.code === 'ENOENT' ? ' (not installed or not on PATH)' : ''}: ${err.message}`, { bin });
   }

@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ChatCompletionFunctionTool } from 'openai/resources/chat/completions';
-import { outputExcerpt } from '@agentfleet/core';
+import { FleetError, outputExcerpt } from '@agentfleet/core';
+import type { Confinement } from '@agentfleet/sandbox';
 import { spawnGroup, TailBuffer } from '../process-group.js';
 import type { AgentEvent } from '../types.js';
 import { confinePath, PathRefused } from './paths.js';
@@ -31,6 +32,10 @@ export interface ToolContext {
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   onEvent: (e: AgentEvent) => void;
+  /** run_command runs in the task's sandbox (absent: unconfined) */
+  sandbox?: Confinement;
+  /** what a tool returns goes to the model with the fleet's secrets removed */
+  scrub?: (text: string) => string;
 }
 
 export type ToolOutcome = { kind: 'result'; content: string } | { kind: 'finish'; summary: string };
@@ -85,7 +90,7 @@ async function runCommand(ctx: ToolContext, command: string, timeoutSec: number)
     ctx.onEvent({ type: 'output', stream, text });
   };
   try {
-    const proc = spawnGroup('/bin/sh', ['-c', command], { cwd: ctx.workdir, env: ctx.env, signal, onStdout: emit('stdout'), onStderr: emit('stderr') });
+    const proc = spawnGroup('/bin/sh', ['-c', command], { cwd: ctx.workdir, env: ctx.env, signal, sandbox: ctx.sandbox, onStdout: emit('stdout'), onStderr: emit('stderr') });
     const code = await proc.exited;
     const timedOut = timer.signal.aborted && !ctx.signal.aborted;
     ctx.onEvent({ type: 'command', phase: 'ended', command, exitCode: timedOut ? null : code, ok: !timedOut && code === 0, durationMs: Date.now() - started, output: outputExcerpt(tail.toString()) });
@@ -95,8 +100,17 @@ async function runCommand(ctx: ToolContext, command: string, timeoutSec: number)
   }
 }
 
-/** Runs one tool call; refusals and mistakes become a result the model reads, never an exception. */
+/**
+ * Runs one tool call; refusals and mistakes become a result the model reads, never an
+ * exception (a sandbox that cannot start is the host's failure, not the model's: it throws).
+ * What goes back to the model has the fleet's secrets removed.
+ */
 export async function runTool(name: string, rawArgs: string, ctx: ToolContext): Promise<ToolOutcome> {
+  const outcome = await runToolRaw(name, rawArgs, ctx);
+  return outcome.kind === 'result' && ctx.scrub ? { kind: 'result', content: ctx.scrub(outcome.content) } : outcome;
+}
+
+async function runToolRaw(name: string, rawArgs: string, ctx: ToolContext): Promise<ToolOutcome> {
   let args: Record<string, unknown>;
   try {
     const parsed: unknown = rawArgs.trim() === '' ? {} : JSON.parse(rawArgs);
@@ -143,7 +157,7 @@ export async function runTool(name: string, rawArgs: string, ctx: ToolContext): 
     }
   } catch (e) {
     if (e instanceof PathRefused || e instanceof PatchError || e instanceof ToolInputError) return { kind: 'result', content: e instanceof PathRefused ? e.message : `error: ${e.message}` };
-    if (ctx.signal.aborted) throw e;
+    if (ctx.signal.aborted || (e instanceof FleetError && e.kind === 'sandbox_error')) throw e;
     return { kind: 'result', content: `error: ${(e as Error).message}` };
   }
 }

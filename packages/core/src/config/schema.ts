@@ -3,6 +3,7 @@ import { InputError } from '../errors.js';
 import { HOST_NAME_PATTERN } from '../ids.js';
 import { parseSource } from '../source.js';
 import { zodProblems } from '../zod-problems.js';
+import { SANDBOX_MODES } from '../plan/sandbox-types.js';
 import { hostFilesSchema } from './host-files.js';
 import { retentionSchema } from './retention.js';
 import { PROVIDER_APIS, SPILL_MODES } from './provider-api.js';
@@ -25,6 +26,8 @@ const hostSchema = z.strictObject({
   daemonEnv: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'), z.string()).default({}),
   /** Files of this host copied into every workspace before setup (never committed, never in Redis). */
   files: hostFilesSchema,
+  /** How this host confines its tasks: bwrap (bubblewrap, the default) or none (unconfined, stated in the report). */
+  sandbox: z.enum(SANDBOX_MODES).default('bwrap'),
 });
 
 const providerSchema = z.strictObject({
@@ -63,7 +66,7 @@ export const configSchema = z.strictObject({
   redis: z.strictObject({ url: z.string().optional(), prefix: z.string().regex(/^(\{[a-zA-Z0-9_-]+\}|[a-zA-Z0-9_-]+)$/, 'prefix is [a-zA-Z0-9_-]+, optionally in {braces} for Redis Cluster').default('af') }).prefault({}),
   hosts: z.array(hostSchema).default([]),
   /** The local fleet's own host settings (it has no hosts entry). */
-  local: hostSchema.pick({ slots: true, labels: true, files: true }).prefault({}),
+  local: hostSchema.pick({ slots: true, labels: true, files: true, sandbox: true }).prefault({}),
   providers: z.array(providerSchema).default([]),
   pricing: z.record(z.string(), priceSchema).default({}),
   budgets: z.strictObject({ perTaskUsd: z.number().positive().optional(), perRunUsd: z.number().positive().optional(), perTaskTokens: z.number().int().positive().optional() }).prefault({}),

@@ -32,6 +32,10 @@ export function mergeQueueTask(plan: Plan, branch: string): TaskSpec {
     labels: [],
     inherit: false,
     ...(d.checkTimeoutMs !== undefined ? { checkTimeoutMs: d.checkTimeoutMs } : {}),
+    // its checks and resolver run as the plan's tasks do
+    ...(d.sandbox ? { sandbox: d.sandbox } : {}),
+    ...(d.network ? { network: d.network } : {}),
+    ...(d.env?.length ? { env: d.env } : {}),
     mergeQueue: spec,
   };
 }

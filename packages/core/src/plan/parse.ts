@@ -3,6 +3,8 @@ import { checkCondition } from '../condition/check.js';
 import { parseSource, type SourceDoc } from '../source.js';
 import { isRecord, planIssueProblems } from './problems.js';
 import { planSchema, PLAN_NAME_PATTERN, type RawPlan, type RawTask } from './schema.js';
+import { applyTaskSandbox, sandboxDefaults } from './sandbox-parse.js';
+import { checkSandboxFields } from './sandbox-semantic.js';
 import { checkTasks } from './semantic.js';
 import { isModelBacked, PLAN_DEFAULTS, type ApprovalSpec, type Plan, type PlanDefaults, type TaskSpec } from './types.js';
 import { applyTaskChecks, integrateOf, setupOf, verifyDefaults } from './verify-parse.js';
@@ -37,6 +39,7 @@ export function parsePlan(text: string, file: string, options: ParseOptions = {}
   }
   const defaultAgent = isRecord(raw) && isRecord(raw.defaults) ? raw.defaults.agent : options.defaults?.agent;
   problems.push(...checkTasks(rawTasks, doc, defaultAgent, options.external));
+  problems.push(...checkSandboxFields(rawTasks, doc, raw));
 
   if (problems.length > 0 || !result.success) throw new InputError(sortByPosition(problems));
   return toPlan(result.data, doc, positionsOnDemand, options.defaults ?? PLAN_DEFAULTS);
@@ -91,6 +94,7 @@ function toPlan(data: RawPlan, doc: SourceDoc, positionsOnDemand: boolean, base:
     stallTimeoutMs: d?.stall_timeout ?? base.stallTimeoutMs,
     complexity: d?.complexity ?? base.complexity,
     ...verifyDefaults(d),
+    ...sandboxDefaults(d),
   };
   const tasks = (data.tasks ?? []).map((t, i) => toTask(t, defaults, positionsOnDemand ? undefined : doc.locate(['tasks', i])));
   return {
@@ -132,6 +136,7 @@ function toTask(t: RawTask, defaults: PlanDefaults, at: { line: number; column: 
     task.review = { agent: reviewer, prompt: t.review.prompt, rounds: t.review.rounds ?? 1 };
   }
   applyTaskChecks(task, t, defaults);
+  applyTaskSandbox(task, t, defaults);
   addFlow(task, t);
   return task;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TASK_ID_PATTERN } from '../ids.js';
 import { duration } from './duration-schema.js';
 import { AGENT_KINDS, COMPLEXITIES, MODEL_AGENT_KINDS } from './types.js';
+import { envNamesSchema, networkSchema, sandboxSchema } from './sandbox-schema.js';
 import { checkSchema, fixRoundsSchema, integrateSchema, setupSchema } from './verify-schema.js';
 
 /** Plan names end up in run ids and branch names: the same rule as task ids. */
@@ -66,6 +67,9 @@ export const taskSchema = z.strictObject({
   check: checkSchema.optional(),
   check_timeout: duration({ positive: true }),
   fix_rounds: fixRoundsSchema.optional(),
+  sandbox: sandboxSchema.optional(),
+  network: networkSchema.optional(),
+  env: envNamesSchema.optional(),
   /** a CEL expression over the dependencies (condition/); checked in semantic.ts */
   when: z.string().min(1, 'must not be empty').optional(),
   approval: approvalSchema.optional(),
@@ -94,6 +98,9 @@ export const planSchema = z.strictObject({
       check: checkSchema.optional(),
       check_timeout: duration({ positive: true }),
       fix_rounds: fixRoundsSchema.optional(),
+      sandbox: sandboxSchema.optional(),
+      network: networkSchema.optional(),
+      env: envNamesSchema.optional(),
     })
     .optional(),
   integrate: integrateSchema.optional(),

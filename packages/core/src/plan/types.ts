@@ -1,5 +1,6 @@
 import type { Tier } from '../config/schema.js';
 import type { HiddenFilesRef } from '../eval/types.js';
+import type { NetworkMode, SandboxMode } from './sandbox-types.js';
 import type { IntegrateSpec, SetupSpec } from './verify-types.js';
 
 /** `approval`: a pure gate, it runs nothing and waits for a decision (see ApprovalSpec). */
@@ -75,6 +76,12 @@ export interface TaskSpec {
   tier?: Tier;
   /** An eval case's hidden files, copied in only for the checks (not a plan key). */
   hidden?: HiddenFilesRef;
+  /** The sandbox its processes need: unset, as its host is configured (bwrap unless the host says none). */
+  sandbox?: SandboxMode;
+  /** Its processes' network in the sandbox (default full). */
+  network?: NetworkMode;
+  /** Names of the host's variables its processes get (only those the host forwards). */
+  env?: string[];
   /** Dependencies written `{ task, after: any }`: their failure or skip does not skip this task (a subset of deps). */
   anyDeps?: string[];
   when?: TaskCondition;
@@ -109,6 +116,9 @@ export interface PlanDefaults {
   checks?: string[];
   checkTimeoutMs?: number;
   fixRounds?: number;
+  sandbox?: SandboxMode;
+  network?: NetworkMode;
+  env?: string[];
 }
 
 export interface Plan {

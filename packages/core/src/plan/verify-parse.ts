@@ -36,7 +36,7 @@ type RawSetup = NonNullable<NonNullable<RawPlan['repo']>['setup']>;
 export function setupOf(s: RawSetup | undefined): SetupSpec | undefined {
   if (!s) return undefined;
   const paths = (list: string[] | undefined) => [...new Set((list ?? []).map(normalRepoPath))];
-  return { run: s.run, key: paths(s.key), keep: paths(s.keep), timeoutMs: s.timeout ?? VERIFY_DEFAULTS.setupTimeoutMs };
+  return { run: s.run, key: paths(s.key), keep: paths(s.keep), timeoutMs: s.timeout ?? VERIFY_DEFAULTS.setupTimeoutMs, ...(s.network ? { network: s.network } : {}) };
 }
 
 export function integrateOf(i: RawPlan['integrate']): IntegrateSpec | undefined {

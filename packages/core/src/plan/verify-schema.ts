@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isBranchName } from '../ids.js';
 import { repoPathProblem } from '../repo-path.js';
 import { duration } from './duration-schema.js';
+import { networkSchema } from './sandbox-schema.js';
 import { MODEL_AGENT_KINDS } from './types.js';
 
 // Plan keys of the fleet's own verification: checks after the agent, fix rounds, the repository's
@@ -29,6 +30,8 @@ export const setupSchema = z.strictObject({
   key: z.array(repoPath).optional(),
   keep: z.array(repoPath).optional(),
   timeout: duration({ positive: true }),
+  /** setup keeps the network (npm ci, pip install) unless this says none */
+  network: networkSchema.optional(),
 });
 
 /** `integrate`: the merge queue of the run's results into one branch. */

@@ -1,3 +1,4 @@
+import type { NetworkMode } from './sandbox-types.js';
 import type { AgentKind } from './types.js';
 
 /** `repo.setup`: run before the agent when the hash of the `key` files differs from what the slot last set up. */
@@ -8,6 +9,8 @@ export interface SetupSpec {
   /** paths that survive the slot's clean between tasks and are never committed (e.g. node_modules) */
   keep: string[];
   timeoutMs: number;
+  /** the setup's network in the sandbox (default full) */
+  network?: NetworkMode;
 }
 
 /** `integrate` (or `--integrate BRANCH`): the run's merge queue, a task that runs after the others end. */
