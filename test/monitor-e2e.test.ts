@@ -33,7 +33,7 @@ const ok = requireBinaries('redis-server');
 const HOST = 'mon-h1';
 const BUDGET_USD = 7.5;
 /** Label names the monitor may use: all bounded (never a run or task id). */
-const BOUNDED_LABELS = new Set(['host', 'slot', 'agent', 'model', 'kind', 'status', 'state', 'queue', 'le']);
+const BOUNDED_LABELS = new Set(['host', 'slot', 'agent', 'model', 'kind', 'status', 'state', 'queue', 'le', 'tier', 'provider']);
 
 let store: FleetStore;
 let daemon: TestHostd;

@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { defaultConfig, secretEnvNames, type FleetConfig } from '@agentfleet/core';
 import { connectFleet, loadConfigFile, type FleetConnection } from '@agentfleet/sdk';
 import { fleetHome } from './home.js';
@@ -23,6 +24,16 @@ export async function openFleet(opts: GlobalOptions, config?: FleetConfig): Prom
 }
 
 /** Environment variable names whose values are secrets for this config. */
+/** A command's body with the fleet open, closed again whatever the end. */
+export async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
+  const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
+  try {
+    return await fn(fleet);
+  } finally {
+    await fleet.close();
+  }
+}
+
 export function secretNames(config: FleetConfig): string[] {
   return secretEnvNames(config);
 }

@@ -12,6 +12,7 @@ import { registerRemoteCommands } from './commands/remote.js';
 import { registerUpCommand } from './commands/up.js';
 import { registerPruneCommand } from './commands/prune.js';
 import { registerBudgetCommand } from './commands/budget.js';
+import { registerEvalCommands } from './commands/eval.js';
 import { registerApprovalCommands } from './commands/approval.js';
 
 /**
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   registerUpCommand(program);
   registerPruneCommand(program);
   registerBudgetCommand(program);
+  registerEvalCommands(program);
   registerApprovalCommands(program);
   return program;
 }

@@ -2,6 +2,7 @@
 // tests can build one from plain objects.
 import type { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type {
+  EvalsSnapshot,
   FleetStatsSnapshot,
   HistogramBounds,
   HostSnapshot,
@@ -25,6 +26,8 @@ export interface MonitorSource {
   redisInfo(): Promise<RedisMemory>;
   /** paused providers and permits of capped ones (the store has them) */
   providerStates?(): Promise<ProviderStatesSnapshot>;
+  /** eval progress (the store has it) */
+  evalFigures?(): Promise<EvalsSnapshot>;
 }
 
 export interface SnapshotOptions {
@@ -34,15 +37,16 @@ export interface SnapshotOptions {
 
 /** Reads everything one scrape renders, in parallel. */
 export async function readSnapshot(source: MonitorSource, opts: SnapshotOptions): Promise<MetricsSnapshot> {
-  const [hosts, stats, queues, runs, redis, providers] = await Promise.all([
+  const [hosts, stats, queues, runs, redis, providers, evals] = await Promise.all([
     source.listHosts(),
     source.readStats(),
     source.queueCounts(),
     source.listRuns(),
     source.redisInfo(),
     source.providerStates?.(),
+    source.evalFigures?.(),
   ]);
-  return { hosts, stats, queues, runs, redis, histogramBounds: opts.histogramBounds, runBudgetUsd: opts.runBudgetUsd ?? null, providers };
+  return { hosts, stats, queues, runs, redis, histogramBounds: opts.histogramBounds, runBudgetUsd: opts.runBudgetUsd ?? null, providers, evals };
 }
 
 /** Rejects when `promise` has not settled within `ms` (Redis reconnecting must not hang a scrape). */

@@ -1,4 +1,4 @@
-import { SlotWorkspace, type KeptPaths } from '@agentfleet/workspace';
+import { ensureScratchResultsRepo, SlotWorkspace, type KeptPaths } from '@agentfleet/workspace';
 import type { TaskContext } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 
@@ -49,7 +49,7 @@ export class GitWorkspace implements TaskWorkspace {
       jobId,
       title: ctx.spec.title,
       repoUrl: repo.url,
-      pushUrl: repo.push ?? repo.url,
+      pushUrl: await this.pushUrlOf(ctx),
       baseCommit: opts.base ?? ctx.run.baseCommit!,
       deps: opts.base ? [] : ctx.depResults,
       clean: ctx.run.clean,
@@ -62,8 +62,13 @@ export class GitWorkspace implements TaskWorkspace {
   }
 
   async publish(ctx: TaskContext, base: string | null): Promise<Published> {
+    return this.slot.publish({ runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, pushUrl: await this.pushUrlOf(ctx), base: base ?? ctx.run.baseCommit!, author: ctx.run.config.git?.author });
+  }
+
+  /** Where results go: the repository's push URL, or this host's scratch repository (eval runs without --push). */
+  private async pushUrlOf(ctx: TaskContext): Promise<string> {
     const repo = ctx.run.repo!;
-    return this.slot.publish({ runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, pushUrl: repo.push ?? repo.url, base: base ?? ctx.run.baseCommit!, author: ctx.run.config.git?.author });
+    return repo.pushScratch ? ensureScratchResultsRepo(this.opts.home, repo.url) : (repo.push ?? repo.url);
   }
 
   async changedSince(ms: number): Promise<boolean> {

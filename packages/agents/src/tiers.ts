@@ -2,8 +2,9 @@ import type { Complexity, ProviderSpec, Tier } from '@agentfleet/core';
 
 const ORDER: Tier[] = ['low', 'medium', 'high'];
 
-/** complexity picks the tier; any risk category forces the top tier. */
-export function tierFor(complexity: Complexity, risk: readonly string[]): Tier {
+/** complexity picks the tier; any risk category forces the top tier; a forced tier (an eval variant's) wins over both. */
+export function tierFor(complexity: Complexity, risk: readonly string[], forced?: Tier): Tier {
+  if (forced) return forced;
   return risk.length > 0 ? 'high' : complexity;
 }
 

@@ -1,4 +1,4 @@
-import type { AgentKind, Complexity, FleetConfig, PermitLease, PermitRequest, TranscriptEvent, Usage } from '@agentfleet/core';
+import type { AgentKind, Complexity, FleetConfig, PermitLease, PermitRequest, Tier, TranscriptEvent, Usage } from '@agentfleet/core';
 import type { Confinement } from '@agentfleet/sandbox';
 import type { Logger } from '@agentfleet/telemetry';
 import type { SpendMeter } from './spend-meter.js';
@@ -19,6 +19,8 @@ export interface AgentTask {
   run?: string;
   complexity: Complexity;
   risk: string[];
+  /** forces the model tier whatever complexity and risk pick (an eval variant) */
+  tier?: Tier;
 }
 
 /** Fleet-wide pauses of providers that answered 429, shared by every worker (Redis in production). */

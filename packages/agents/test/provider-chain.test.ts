@@ -152,9 +152,12 @@ describe('provider chain', () => {
     expect(rateLimitResetAt(h({}), now)).toBe(now + 30_000);
   });
 
-  it('picks the model by tier: complexity, risk forces high, nearest higher then lower', () => {
+  it('picks the model by tier: complexity, risk forces high, a forced tier wins, nearest higher then lower', () => {
     expect(tierFor('low', [])).toBe('low');
     expect(tierFor('low', ['security'])).toBe('high');
+    // an eval variant's tier wins over complexity and risk
+    expect(tierFor('high', ['security'], 'low')).toBe('low');
+    expect(tierFor('low', [], 'high')).toBe('high');
     expect(modelFor({ models: { low: 'l', high: 'h' } }, 'medium')).toEqual({ tier: 'high', model: 'h' });
     expect(modelFor({ models: { low: 'l' } }, 'high')).toEqual({ tier: 'low', model: 'l' });
     expect(modelFor({ models: { low: 'l', medium: 'm' } }, 'high')).toEqual({ tier: 'medium', model: 'm' });

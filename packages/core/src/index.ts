@@ -21,3 +21,4 @@ export * from './usage.js';
 export * from './transcript.js';
 export * from './config/provider-api.js';
 export type { PermitLease, PermitRequest } from './permits.js';
+export * from './eval/index.js';

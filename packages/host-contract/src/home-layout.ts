@@ -39,6 +39,8 @@ export interface HomeLayout {
   mirrors: string;
   slots: string;
   integrate: string;
+  /** eval results of runs without --push: one bare scratch repository per repository */
+  evalResults: string;
   redis: string;
 }
 
@@ -58,6 +60,7 @@ export function homeLayout(home: string): HomeLayout {
     mirrors: at('mirrors'),
     slots: at('slots'),
     integrate: at('integrate'),
+    evalResults: at('eval-results'),
     redis: at('redis'),
   };
 }

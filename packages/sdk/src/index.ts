@@ -4,5 +4,5 @@ export type { ApprovalOptions, Dependency, Duration, TaskOptions, WorkflowOption
 export { connectFleet, type ConnectOptions, type FleetConnection } from './connection.js';
 export { submitPlan, integrateBranchOf, type RunOptions } from './submit.js';
 export { watch, watchRun, type WatchOptions, type WorkflowEvent } from './watch.js';
-export { loadPlanFile, readPromptFiles, readText, absoluteRepo } from './plan-file.js';
+export { loadPlanFile, readPromptFiles, readText, absoluteRepo, repoFromFile } from './plan-file.js';
 export { findConfigFile, loadConfigFile, configuredSlots } from './config-file.js';

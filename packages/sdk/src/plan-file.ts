@@ -14,8 +14,11 @@ export async function loadPlanFile(path: string): Promise<Plan> {
   return plan;
 }
 
-/** Reads every task's prompt_file (relative to `planPath`'s folder, never outside it) into its prompt. */
-export async function readPromptFiles(plan: Plan, planPath: string): Promise<void> {
+/**
+ * Reads every task's prompt_file (relative to `planPath`'s folder, never outside it) into its
+ * prompt: a plan's tasks, or a suite's cases as tasks (`what` names the file in messages).
+ */
+export async function readPromptFiles(plan: Pick<Plan, 'tasks'>, planPath: string, what = 'plan'): Promise<void> {
   const withFiles = plan.tasks.filter((t) => t.promptFile !== undefined);
   if (withFiles.length === 0) return;
   const baseDir = dirname(resolve(planPath));
@@ -24,25 +27,25 @@ export async function readPromptFiles(plan: Plan, planPath: string): Promise<voi
   // Many tasks often share one prompt file: read each file once.
   const cache = new Map<string, Promise<string>>();
   for (const task of withFiles) {
-    const result = await resolvePromptFile(task, baseDir, realBase, cache);
+    const result = await resolvePromptFile(task, baseDir, realBase, cache, what);
     if (typeof result === 'string') task.prompt = result;
     else problems.push({ file: planPath, line: task.line, column: task.column, taskId: task.id, message: result.problem });
   }
   if (problems.length) throw new InputError(problems);
 }
 
-async function resolvePromptFile(task: TaskSpec, baseDir: string, realBase: string, cache: Map<string, Promise<string>>): Promise<string | { problem: string }> {
+async function resolvePromptFile(task: TaskSpec, baseDir: string, realBase: string, cache: Map<string, Promise<string>>, what: string): Promise<string | { problem: string }> {
   const name = task.promptFile!;
-  if (isAbsolute(name)) return { problem: `prompt_file '${name}' must be relative to the plan file` };
+  if (isAbsolute(name)) return { problem: `prompt_file '${name}' must be relative to the ${what} file` };
   const target = resolve(baseDir, name);
-  if (!isInside(baseDir, target)) return { problem: `prompt_file '${name}' is outside the plan's directory` };
+  if (!isInside(baseDir, target)) return { problem: `prompt_file '${name}' is outside the ${what}'s directory` };
   let real: string;
   try {
     real = await realpath(target);
   } catch (error) {
     return { problem: `prompt_file '${name}': ${reason(error)} (${target})` };
   }
-  if (!isInside(realBase, real)) return { problem: `prompt_file '${name}' leads outside the plan's directory (through a symlink, to ${real})` };
+  if (!isInside(realBase, real)) return { problem: `prompt_file '${name}' leads outside the ${what}'s directory (through a symlink, to ${real})` };
   let text: Promise<string> | undefined = cache.get(real);
   if (!text) {
     text = readFile(real, 'utf8');
@@ -88,6 +91,11 @@ function reason(error: unknown): string {
 /** Repository paths in a plan are relative to the plan file (URLs and absolute paths stay as they are). */
 export function absoluteRepo(plan: Plan, planPath: string): Plan['repo'] {
   if (!plan.repo) return undefined;
-  const fix = (u: string) => (/^[a-z][a-z0-9+.-]*:\/\//i.test(u) || /^[^/]+@[^/]+:/.test(u) || isAbsolute(u) ? u : resolve(dirname(planPath), u));
+  const fix = (u: string) => repoFromFile(u, dirname(planPath));
   return { ...plan.repo, url: fix(plan.repo.url), push: plan.repo.push ? fix(plan.repo.push) : undefined };
+}
+
+/** A repository named in a file (plan, suite): a relative path is relative to that file's folder; URLs and scp-like addresses stay as written. */
+export function repoFromFile(url: string, dir: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) || /^[^/]+@[^/]+:/.test(url) || isAbsolute(url) ? url : resolve(dir, url);
 }

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { EvalFigures } from './evals/eval-types.js';
 import type { HostRegistry } from './host-registry.js';
 import type { Keys } from './keys.js';
 import type { ProviderPause, RedisProviderPauses } from './provider-pauses.js';
@@ -22,8 +23,14 @@ export class FleetFigures {
     private readonly hosts: HostRegistry,
     private readonly runs: RunReader,
     private readonly providers: { pauses: RedisProviderPauses; permits: RedisProviderPermits },
+    private readonly evals: { figures(): Promise<EvalFigures> },
     private readonly waits?: TaskWaits,
   ) {}
+
+  /** Evals by status, the trials of running ones, durable trial totals and spend. */
+  evalFigures(): Promise<EvalFigures> {
+    return this.evals.figures();
+  }
 
   /** Tasks that wait without a slot, fleet-wide (gates awaiting approval, parked tasks). */
   listWaits(): Promise<WaitingTask[]> {

@@ -20,6 +20,7 @@ import { TaskWaits } from './task-waits.js';
 import { Transcripts } from './transcripts.js';
 import { RunArchives } from './retention/archive-index.js';
 import { RunRetention } from './retention/run-retention.js';
+import { Evals } from './evals/evals.js';
 
 /**
  * Run and fleet state in Redis, the only place that knows the key layout: one connection,
@@ -38,6 +39,7 @@ import { RunRetention } from './retention/run-retention.js';
  *   transcripts  attempts' transcripts (capped streams)
  *   archives  where archived runs are, and the runs retention keeps (pins)
  *   retention  finished runs archived, then removed
+ *   evals     suites run across a matrix of variants as ordinary runs, their trials scored
  *   approvals  decisions on approval gates (approve, reject, timeout)
  *   flow      conditional tasks: what a `when:` reads, a false condition's skip
  *   expansions  plans that grow: a fragment's tasks joining the running DAG
@@ -60,6 +62,7 @@ export class FleetStore {
   readonly transcripts: Transcripts;
   readonly archives: RunArchives;
   readonly retention: RunRetention;
+  readonly evals: Evals;
   readonly approvals: Approvals;
   readonly flow: TaskFlow;
   readonly expansions: TaskExpansions;
@@ -81,11 +84,12 @@ export class FleetStore {
     this.hosts = new HostRegistry(redis, this.keys);
     this.pauses = new RedisProviderPauses(redis, this.keys);
     this.permits = new RedisProviderPermits(redis, this.keys);
-    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits }, this.waits);
+    this.figures = new FleetFigures(redis, this.keys, this.queues, this.hosts, this.read, { pauses: this.pauses, permits: this.permits }, { figures: () => this.evals.read.figures() }, this.waits);
     this.integration = new RunIntegration(redis, this.keys);
     this.transcripts = new Transcripts(redis, this.keys);
     this.archives = new RunArchives(redis, this.keys);
     this.retention = new RunRetention(redis, this.keys, this.queues, this.read, this.transcripts, this.archives);
+    this.evals = new Evals(redis, this.keys, { writer: this.runs, reader: this.read }, this.archives);
     this.approvals = new Approvals(redis, this.keys, scripts, this.queues, this.events);
     this.flow = new TaskFlow(redis, this.keys, scripts, this.queues);
     this.expansions = new TaskExpansions(redis, this.keys, scripts, this.events);

@@ -26,3 +26,7 @@ export { Transcripts, TRANSCRIPT_HARD_MAX_ENTRIES, type StoredEntry, type Transc
 export { RunArchives, type ArchiveLocation } from './retention/archive-index.js';
 export { RunRetention, type SweepOptions, type SweepResult } from './retention/run-retention.js';
 export { readArchiveFile, decodeArchive, type RunArchive } from './retention/archive-file.js';
+export { Evals } from './evals/evals.js';
+export type { EvalRecord, NewEval, EvalFigures } from './evals/eval-types.js';
+export type { AdvanceReport } from './evals/eval-ticker.js';
+export { variantConfig } from './evals/eval-writer.js';

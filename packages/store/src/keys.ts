@@ -49,6 +49,30 @@ export class Keys {
   pinnedRuns(): string {
     return `${this.prefix}:runs:pinned`;
   }
+  /** Evals by creation time (zset, score = epoch ms). */
+  evals(): string {
+    return `${this.prefix}:evals`;
+  }
+  /** Evals not settled yet: the reconciler launches their trials, records what their runs came to, settles them. */
+  activeEvals(): string {
+    return `${this.prefix}:evals:active`;
+  }
+  /** An eval (hash): its summary fields, variants, cases, trials and the config of its runs. */
+  eval(evalId: string): string {
+    return `${this.prefix}:eval:${evalId}`;
+  }
+  /** What an eval's trials came to: hash run id -> JSON TrialResult, written once per trial. */
+  evalResults(evalId: string): string {
+    return `${this.prefix}:eval:${evalId}:results`;
+  }
+  /** An eval's hidden files: hash case id -> JSON [{ path, data (base64), mode }]; removed when it settles. */
+  evalHidden(evalId: string): string {
+    return `${this.prefix}:eval:${evalId}:hidden`;
+  }
+  /** Durable totals of eval trials (the monitor): `trials|agent|tier|provider|status` -> count, `cost|agent|tier|provider` -> USD. */
+  evalStats(): string {
+    return `${this.prefix}:eval-stats`;
+  }
   stats(): string {
     return `${this.prefix}:stats`;
   }

@@ -11,6 +11,8 @@ export interface ReconcileReport {
   failed: number;
   /** parked tasks whose time had come */
   woken: number;
+  /** eval trials launched (a CLI that died mid-launch) and recorded */
+  evalTrials?: { launched: number; recorded: number };
 }
 
 /**
@@ -26,7 +28,7 @@ export class Reconciler {
 
   constructor(
     private readonly store: FleetStore,
-    owner: string,
+    private readonly owner: string,
     private readonly opts: { leaseMs?: number; logger?: Logger; graceMs?: number; protocol?: number; onDue?: (wait: WaitingTask) => Promise<void> } = {},
   ) {
     // One lease per protocol: daemons of different releases each repair the runs they speak.
@@ -58,9 +60,25 @@ export class Reconciler {
       const inflight = await redis.smembers(keys.runInflight(runId));
       for (let i = 0; i < inflight.length; i += 500) await this.repair(runId, inflight.slice(i, i + 500), settled, report);
     }
+    report.evalTrials = await this.advanceEvals();
     if (report.requeued + report.failed > 0) this.opts.logger?.warn({ ...report }, 'reconciler repaired tasks');
     if (report.woken > 0) this.opts.logger?.info({ woken: due.woken.map((w) => `${w.runId}/${w.taskId}`) }, 'woke parked tasks whose time had come');
     return report;
+  }
+
+  /** Evals: trials a dead CLI did not launch, results of ended trials, budgets, settling; a failing eval does not stop the rest of the tick. */
+  private async advanceEvals(): Promise<{ launched: number; recorded: number }> {
+    const total = { launched: 0, recorded: 0 };
+    try {
+      for (const r of await this.store.evals.ticker.tick(this.owner)) {
+        total.launched += r.launched;
+        total.recorded += r.recorded;
+      }
+    } catch (e) {
+      this.opts.logger?.warn({ err: (e as Error).message }, 'advancing evals failed');
+    }
+    if (total.launched) this.opts.logger?.info(total, 'launched eval trials a CLI had left');
+    return total;
   }
 
   /** A batch of a run's inflight tasks: jobs added back, or the task failed when BullMQ gave up on it. */

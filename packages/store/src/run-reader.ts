@@ -105,14 +105,19 @@ export class RunReader {
     return new Map(list.map((id, i) => [id, ((rows[i]?.[1] as string | null) ?? 'blocked') as TaskStatus]));
   }
 
-  /** The run's repository and where its result branches are pushed (null for a run without one). */
-  async repo(runId: string): Promise<{ url: string; push: string } | null> {
-    const repo = JSON.parse((await this.redis.hget(this.keys.run(runId), 'repo')) ?? 'null') as { url?: string; push?: string } | null;
-    return repo?.url ? { url: repo.url, push: repo.push ?? repo.url } : null;
+  /**
+   * The run's repository and where its result branches are pushed (null for a run without one);
+   * `scratch`: to each host's own scratch repository (an eval run without --push), not to `push`.
+   */
+  async repo(runId: string): Promise<{ url: string; push: string; scratch: boolean } | null> {
+    const repo = JSON.parse((await this.redis.hget(this.keys.run(runId), 'repo')) ?? 'null') as { url?: string; push?: string; pushScratch?: boolean } | null;
+    return repo?.url ? { url: repo.url, push: repo.push ?? repo.url, scratch: repo.pushScratch === true } : null;
   }
 
+  /** The remote holding the run's result branches; null without one (no repository, or the hosts' scratch repositories). */
   async pushUrl(runId: string): Promise<string | null> {
-    return (await this.repo(runId))?.push ?? null;
+    const repo = await this.repo(runId);
+    return repo && !repo.scratch ? repo.push : null;
   }
 
   /** One task as the report shows it, or null. */

@@ -4,3 +4,4 @@ export * from './host-sampler.js';
 export * from './snapshot.js';
 export * from './histogram-totals.js';
 export * from './metrics.js';
+export * from './eval-metrics.js';

@@ -1,9 +1,10 @@
 // The `agentfleet_*` metric families. A fresh Registry is filled from one snapshot on every
 // scrape (collect-on-scrape): nothing accumulates in the monitor process, and counters are the
 // durable totals kept in Redis, so a restarted monitor neither loses nor double-counts.
-// Labels stay bounded: host, slot, agent, model, kind, status, state, queue, provider; never a run or task id.
+// Labels stay bounded: host, slot, agent, model, kind, status, state, queue, provider, tier; never a run or task id.
 import { Counter, Gauge, Registry } from 'prom-client';
 import { TotalsHistogram } from './histogram-totals.js';
+import { addEvalMetrics } from './eval-metrics.js';
 import { addProviderMetrics } from './provider-metrics.js';
 import type { MetricsSnapshot, RunSnapshot } from './snapshot.js';
 
@@ -34,6 +35,7 @@ export function buildMetricsRegistry(snap: MetricsSnapshot): Registry {
   addModelMetrics(snap, families);
   addRunMetrics(snap, families);
   addProviderMetrics(snap, registers);
+  addEvalMetrics(snap, registers);
 
   // Redis.
   families.gauge('agentfleet_redis_memory_used_bytes', 'Memory used by Redis (INFO used_memory).').set(snap.redis.usedMemory);

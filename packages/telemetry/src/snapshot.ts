@@ -60,6 +60,14 @@ export interface ProviderStatesSnapshot {
   permits: readonly { provider: string; limit: number; inUse: number; waiting: number }[];
 }
 
+/** Eval progress (FleetFigures.evalFigures): evals by status, open trials, durable trial totals and spend. */
+export interface EvalsSnapshot {
+  evals: Readonly<Record<string, number>>;
+  trials: Readonly<Record<string, number>>;
+  totals: readonly { agent: string; tier: string; provider: string; status: string; count: number }[];
+  cost: readonly { agent: string; tier: string; provider: string; usd: number }[];
+}
+
 export interface QueueCountSnapshot {
   queue: string;
   state: string;
@@ -125,4 +133,5 @@ export interface MetricsSnapshot {
   /** per-run budget in USD (fleet.yaml budgets.perRunUsd), when configured */
   runBudgetUsd?: number | null;
   providers?: ProviderStatesSnapshot;
+  evals?: EvalsSnapshot;
 }

@@ -34,5 +34,7 @@ export * from './http-listener.js'; // startHttpListener: a local HTTP server th
 export * from './anthropic-standin.js'; // AnthropicStandin, startAnthropicStandin: the Messages API stand-in
 export * from './gemini-standin.js'; // GeminiStandin, startGeminiStandin: the Gemini API stand-in
 export * from './unix-user.js'; // ensureUnixUser, chownTree, userTempDir: an unprivileged test user
+export * from './conversations.js'; // byConversation: a stand-in responder by case, model, turn and trial
+export * from './eval-fixture.js'; // EVAL_CASES, writeEvalSuite, evalRepoFiles: an npm project and suite for evals
 export * from './local-fleet-home.js'; // localFleetHome: a user's local fleet (home, fleet.yaml, store) for tests of the fleet binary
 export * from './webhook-receiver.js'; // WebhookReceiver: a real HTTP server recording notifications

@@ -14,3 +14,4 @@ export { initRepository, showFile } from './sample-repo.js';
 export { diffText } from './diff-text.js';
 export { deleteRemoteBranches } from './delete-branches.js';
 export { resultDiff, type ResultDiff, type FileDiff, type ResultDiffRequest } from './result-diff.js';
+export { scratchResultsRepo, ensureScratchResultsRepo } from './scratch-results.js';

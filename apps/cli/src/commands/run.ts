@@ -6,7 +6,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { InputError, isBranchName, isRunId, type Plan, type Schedule } from '@agentfleet/core';
 import { absoluteRepo, submitPlan as submitRun } from '@agentfleet/sdk';
 import type { FleetStore, RunStatus } from '@agentfleet/store';
-import { openFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
+import { withFleet, type FleetContext, type GlobalOptions } from '../fleet-context.js';
 import { ensureLocalFleet } from '../local-fleet.js';
 import { checkLocalHostFiles } from '../local-host.js';
 import { loadPlanFile } from '../plan-file.js';
@@ -40,15 +40,6 @@ export async function submitPlan(fleet: FleetContext, plan: Plan, opts: RunOptio
   const runId = await submitRun(fleet, plan, opts);
   await ensureLocalFleet(fleet);
   return runId;
-}
-
-async function withFleet<T>(cmd: Command, fn: (fleet: FleetContext) => Promise<T>): Promise<T> {
-  const fleet = await openFleet(cmd.optsWithGlobals<GlobalOptions>());
-  try {
-    return await fn(fleet);
-  } finally {
-    await fleet.close();
-  }
 }
 
 /** Checked before anything is written: a bad name would only fail when the run ends. */

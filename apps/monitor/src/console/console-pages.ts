@@ -1,8 +1,10 @@
 // Reading what each console page shows from the store (the pages themselves only render).
-import { InputError, isRunId } from '@agentfleet/core';
+import { InputError, isEvalId, isRunId } from '@agentfleet/core';
 import type { FleetStore } from '@agentfleet/store';
 import type { LayoutCache } from './dag-layout.js';
 import type { DiffCache } from './diff-cache.js';
+import { evalPage } from './pages/eval-page.js';
+import { evalsPage } from './pages/evals-page.js';
 import { hostsPage } from './pages/hosts-page.js';
 import { runPage } from './pages/run-page.js';
 import { runsPage } from './pages/runs-page.js';
@@ -41,6 +43,15 @@ export async function renderRun(d: PageDeps, runId: string, csrf: string | null)
 export async function renderHosts(d: PageDeps, csrf: string | null): Promise<string> {
   const [hosts, paused] = await Promise.all([d.store.hosts.list(), d.store.pauses.list()]);
   return hostsPage(hosts, paused, csrf);
+}
+
+export async function renderEvals(d: PageDeps, csrf: string | null): Promise<string> {
+  return evalsPage(await d.store.evals.read.list(50), csrf);
+}
+
+export async function renderEval(d: PageDeps, evalId: string, csrf: string | null): Promise<string> {
+  if (!isEvalId(evalId)) throw new InputError(`not an eval id: '${evalId}'`);
+  return evalPage(await d.store.evals.read.report(evalId), csrf);
 }
 
 export async function renderTask(d: PageDeps, runId: string, taskId: string, attemptParam: string | null, csrf: string | null): Promise<string | null> {

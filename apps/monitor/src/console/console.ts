@@ -1,5 +1,6 @@
 // The web console served by `fleet monitor` at `/`: runs, a run's DAG with live statuses, task
-// pages with the live transcript and diff, hosts and paused providers; actions with a token.
+// pages with the live transcript and diff, hosts and paused providers, evals with their
+// variants, chart and cases; actions with a token.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { InputError } from '@agentfleet/core';
@@ -7,7 +8,7 @@ import type { FleetStore } from '@agentfleet/store';
 import type { Logger } from '@agentfleet/telemetry';
 import { CONSOLE_ACTIONS } from './actions.js';
 import { ConsoleAuth } from './auth.js';
-import { checkRunId, renderHosts, renderRun, renderRuns, renderTask, type PageDeps } from './console-pages.js';
+import { checkRunId, renderEval, renderEvals, renderHosts, renderRun, renderRuns, renderTask, type PageDeps } from './console-pages.js';
 import { LayoutCache } from './dag-layout.js';
 import { DiffCache } from './diff-cache.js';
 import { esc, page } from './html.js';
@@ -81,6 +82,7 @@ export class Console {
     if (a === 'assets' && b && ASSETS[b] && parts.length === 2) return this.asset(res, b);
     if (a === 'hosts' && parts.length === 1) return this.html(res, await renderHosts(this.deps, csrf));
     if (a === 'login' && parts.length === 1) return this.login(res, url.searchParams.get('token'));
+    if (a === 'evals' && parts.length <= 2) return this.html(res, b ? await renderEval(this.deps, b, csrf) : await renderEvals(this.deps, csrf));
     if (a !== 'runs' || !b) return false;
     if (parts.length === 2) return this.html(res, await renderRun(this.deps, b, csrf));
     if (c === 'live' && parts.length === 3) return this.liveRun(res, b);

@@ -26,7 +26,7 @@ export function page(opts: PageOptions, body: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(opts.title)} · agentfleet</title><link rel="stylesheet" href="/assets/console.css"></head>
-<body${data}><header><a class="brand" href="/">agentfleet</a><nav><a href="/">runs</a><a href="/hosts">hosts</a><a href="/metrics">metrics</a><a href="/queues">queues</a></nav>${who}</header>
+<body${data}><header><a class="brand" href="/">agentfleet</a><nav><a href="/">runs</a><a href="/hosts">hosts</a><a href="/evals">evals</a><a href="/metrics">metrics</a><a href="/queues">queues</a></nav>${who}</header>
 <main>${body}</main><script src="/assets/console.js" defer></script></body></html>`;
 }
 

@@ -38,7 +38,7 @@ export async function runTaskAgent(inputs: AgentRunInputs): Promise<{ result: Ag
   const { ctx, stop, log } = inputs;
   return stop.watched(inputs.events.emit, async (onEvent) => {
     const request: AgentRunRequest = {
-      task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: inputs.prompt ?? ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk },
+      task: { runId: ctx.runId, taskId: ctx.taskId, title: ctx.spec.title, agent: ctx.spec.agent, prompt: inputs.prompt ?? ctx.spec.prompt, run: ctx.spec.run, complexity: ctx.spec.complexity, risk: ctx.spec.risk, ...(ctx.spec.tier ? { tier: ctx.spec.tier } : {}) },
       workdir: inputs.dir,
       env: inputs.env,
       sandbox: inputs.sandbox,

@@ -9,6 +9,7 @@ import type { AttemptFindings } from './attempt-end.js';
 import type { AttemptEvents } from './attempt-events.js';
 import type { AttemptStop } from './attempt-stop.js';
 import type { RunCommand } from './checks.js';
+import { HiddenFiles } from './hidden-files.js';
 import { mergeQueueAttempt, type ReadyWorkspace } from './merge-queue-attempt.js';
 import { confineTask, sandboxHere, slotPathOf } from './task-confinement.js';
 import { describeConfinement } from './confinement-note.js';
@@ -41,9 +42,14 @@ export interface VerifiedAttemptDeps extends AttemptDeps {
  */
 export class VerifiedAttempt {
   private readonly kept: { keep: string[]; neverCommit: string[] };
+  /** an eval case's hidden files: in the workspace only while the checks run */
+  private readonly hidden: HiddenFiles | undefined;
 
   constructor(private readonly d: VerifiedAttemptDeps) {
-    this.kept = keptPathsOf(d.ctx.run, d.workspace.slot ? d.hostFiles : []);
+    const kept = keptPathsOf(d.ctx.run, d.workspace.slot ? d.hostFiles : []);
+    const hidden = d.ctx.spec.hidden;
+    this.kept = hidden ? { ...kept, neverCommit: [...new Set([...kept.neverCommit, ...hidden.paths])] } : kept;
+    this.hidden = hidden && d.workspace.slot ? new HiddenFiles(hidden, d.workspace.slot.path, (e, c) => d.store.evals.read.hidden(e, c)) : undefined;
   }
 
   private readonly scrub = (s: string): string => (this.d.secrets.length ? scrubSecrets(s, this.d.secrets) : s);
@@ -56,6 +62,7 @@ export class VerifiedAttempt {
    */
   async ready(jobId: string, base?: string, io?: TaskIoPaths): Promise<ReadyWorkspace> {
     const { d } = this;
+    if (d.workspace.slot && HiddenFiles.repair(d.workspace.slot.path)) d.events.step('hidden files', 'ok', "taken out of the worktree: the slot's last task was stopped during its checks");
     const mode = sandboxHere(d.ctx.spec, d.ctx.run.repo?.setup, d.confinement);
     const prepared = await d.events.timed('workspace', () => d.workspace.prepare(d.ctx, jobId, d.stop.signal, { kept: this.kept, ...(base ? { base } : {}) }), (p) => p.base ?? p.dir);
     const slot = d.workspace.slot;
@@ -78,7 +85,9 @@ export class VerifiedAttempt {
 
   /** The task's agent, then its checks and fix rounds. */
   agent(ready: ReadyWorkspace): Promise<VerifiedRun> {
-    return runVerifiedAgent({ ...this.agentInputs(ready, this.d.ctx), run: this.command(ready), scrub: this.scrub, runs: this.d.findings.rounds });
+    const hidden = this.hidden;
+    const aroundChecks = hidden ? <T>(checks: () => Promise<T>) => hidden.around(ready.dir, checks, (detail) => this.d.events.step('hidden files', 'ok', detail)) : undefined;
+    return runVerifiedAgent({ ...this.agentInputs(ready, this.d.ctx), run: this.command(ready), scrub: this.scrub, runs: this.d.findings.rounds, aroundChecks });
   }
 
   /** The run's merge-queue task (null: the attempt lost the task before its push). */

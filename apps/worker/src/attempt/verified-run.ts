@@ -9,6 +9,8 @@ export interface VerifiedRunInputs extends AgentRunInputs {
   scrub: (s: string) => string;
   /** every check run, appended as it ends (the attempt records them whatever its end) */
   runs: CheckRun[];
+  /** wraps each round of checks (an eval case's hidden files are in place only while they run) */
+  aroundChecks?: <T>(checks: () => Promise<T>) => Promise<T>;
 }
 
 export interface VerifiedRun {
@@ -32,7 +34,8 @@ export async function runVerifiedAgent(v: VerifiedRunInputs): Promise<VerifiedRu
   let ran = await runTaskAgent(v);
   for (let fix = 0; ; fix++) {
     if (ran.result.exit !== 0 || checks.length === 0) return { ...ran, failure: null, fixRounds: fix };
-    const failure = await runChecks({ checks, round: fix + 1, timeoutMs, run: v.run, events: v.events, scrub: v.scrub, runs: v.runs });
+    const round = () => runChecks({ checks, round: fix + 1, timeoutMs, run: v.run, events: v.events, scrub: v.scrub, runs: v.runs });
+    const failure = await (v.aroundChecks ? v.aroundChecks(round) : round());
     if (!failure || fix >= maxRounds) return { ...ran, failure, fixRounds: fix };
     v.events.step('fix round', 'started', `${fix + 1} of ${maxRounds}: ${failure.check} exit code ${failure.exitCode}`);
     ran = await runTaskAgent({ ...v, prompt: fixPrompt(spec.prompt ?? '', failure, fix + 1, maxRounds) });

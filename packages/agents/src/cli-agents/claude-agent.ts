@@ -43,7 +43,7 @@ export class ClaudeAgent implements Agent {
     const { task } = req;
     assertClaudeRuns(req);
     const bin = this.opts.bin ?? req.env.AGENTFLEET_CLAUDE_BIN ?? process.env.AGENTFLEET_CLAUDE_BIN ?? 'claude';
-    const tier = tierFor(task.complexity, task.risk);
+    const tier = tierFor(task.complexity, task.risk, task.tier);
     const providers = providersFor(req.config.providers, 'claude');
     const chain = providers.length
       ? new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.credentials ?? req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } })

@@ -68,7 +68,7 @@ export class CodexAgent implements Agent {
     let chain: ProviderChain | undefined;
     if (providers.length > 0) {
       chain = new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.credentials ?? req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } });
-      picked = await chain.pick(tierFor(task.complexity, task.risk), req.signal).catch((e: unknown) => {
+      picked = await chain.pick(tierFor(task.complexity, task.risk, task.tier), req.signal).catch((e: unknown) => {
         throw req.signal.aborted ? abortError(req.signal, task.taskId) : e;
       });
     } else {

@@ -38,7 +38,7 @@ export class GeminiAgent implements Agent {
       ? new ProviderChain(providers, { pauses: req.pauses, permits: req.permits, env: req.credentials ?? req.env, cooldowns: this.opts.cooldowns, logger: req.logger, parkAfterMs: this.opts.parkAfterMs, onStatus: (text) => req.onEvent(providerStep(text)), holder: { runId: task.runId, taskId: task.taskId } })
       : undefined;
     let picked: (ProviderChoice & { permit?: PermitLease }) | undefined;
-    if (chain) picked = await chain.pick(tierFor(task.complexity, task.risk), req.signal).catch((e: unknown) => {
+    if (chain) picked = await chain.pick(tierFor(task.complexity, task.risk, task.tier), req.signal).catch((e: unknown) => {
       throw req.signal.aborted ? abortError(req.signal, task.taskId) : e;
     });
     else await waitForPause(req, GEMINI_PROVIDER, this.opts.parkAfterMs);

@@ -32,7 +32,7 @@ export class LlmAgent implements Agent {
     if (!task.prompt) throw new FleetError('agent_error', `task '${task.taskId}': an llm task needs a prompt`);
     const maxTurns = this.opts.maxTurns ?? 50;
     const budget = effectiveBudget(req.budget, req.config);
-    const tier = tierFor(task.complexity, task.risk);
+    const tier = tierFor(task.complexity, task.risk, task.tier);
     const emit = (e: AgentEvent) => req.onEvent(e);
     const chain = new ProviderChain(providersFor(req.config.providers, 'llm'), {
       pauses: req.pauses,

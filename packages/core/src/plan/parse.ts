@@ -156,7 +156,7 @@ function addFlow(task: TaskSpec, t: RawTask): void {
 }
 
 /** A plan without `name` is named after its file: `plans/Issue 715.yaml` -> `issue-715`. */
-function nameFromFile(file: string): string {
+export function nameFromFile(file: string): string {
   const stem = (file.split(/[\\/]/).pop() ?? '').replace(/\.[^.]*$/, '');
   const slug = stem
     .toLowerCase()
@@ -166,7 +166,7 @@ function nameFromFile(file: string): string {
   return PLAN_NAME_PATTERN.test(slug) ? slug : 'plan';
 }
 
-function sortByPosition(problems: Problem[]): Problem[] {
+export function sortByPosition(problems: Problem[]): Problem[] {
   return problems
     .map((p, i) => ({ p, i }))
     .sort((a, b) => (a.p.line ?? 0) - (b.p.line ?? 0) || (a.p.column ?? 0) - (b.p.column ?? 0) || a.i - b.i)

@@ -50,7 +50,7 @@ export function planIssueProblems(error: z.ZodError, doc: SourceDoc): Problem[] 
   return problems;
 }
 
-function describeIssue(issue: z.core.$ZodIssue, field: string, value: unknown): string {
+export function describeIssue(issue: z.core.$ZodIssue, field: string, value: unknown): string {
   const subject = field || 'the plan';
   switch (issue.code) {
     case 'invalid_type':
@@ -74,7 +74,7 @@ function describeIssue(issue: z.core.$ZodIssue, field: string, value: unknown): 
 }
 
 /** `labels[0]`, `review.rounds`, `repo.url`. */
-function fieldName(path: Path): string {
+export function fieldName(path: Path): string {
   let out = '';
   for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
   return out;

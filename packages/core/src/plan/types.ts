@@ -1,3 +1,5 @@
+import type { Tier } from '../config/schema.js';
+import type { HiddenFilesRef } from '../eval/types.js';
 import type { NetworkMode, SandboxMode } from './sandbox-types.js';
 import type { IntegrateSpec, SetupSpec } from './verify-types.js';
 
@@ -70,6 +72,10 @@ export interface TaskSpec {
   fixRounds?: number;
   /** Set on the run's merge-queue task only (see plan/merge-queue.ts). */
   mergeQueue?: IntegrateSpec;
+  /** Forces the model tier whatever complexity and risk pick (an eval variant's tier; not a plan key). */
+  tier?: Tier;
+  /** An eval case's hidden files, copied in only for the checks (not a plan key). */
+  hidden?: HiddenFilesRef;
   /** The sandbox its processes need: unset, as its host is configured (bwrap unless the host says none). */
   sandbox?: SandboxMode;
   /** Its processes' network in the sandbox (default full). */
@@ -94,6 +100,8 @@ export interface RepoSpec {
   push?: string;
   /** Makes a slot's workspace ready (e.g. npm ci), again only when its key files change. */
   setup?: SetupSpec;
+  /** Results go to a scratch repository in each host's own agentfleet home, not to a remote (eval runs without --push). */
+  pushScratch?: boolean;
 }
 
 export interface PlanDefaults {

@@ -1,5 +1,15 @@
 import type { Redis } from 'ioredis';
+import type { Keys } from '../keys.js';
 import { luaSource } from './lua-source.js';
+
+/** A keyed script: its file, the keys and arguments it is given, how its reply is read. */
+export interface KeyedScriptDef<A, R> {
+  /** `<name>-<numKeys>.lua` in ./commands */
+  file: string;
+  keys(keys: Keys, args: A): string[];
+  argv(args: A): (string | number)[];
+  parse(reply: unknown): R;
+}
 
 type Command = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -12,6 +22,10 @@ export class KeyedScripts {
   private readonly commands = new Map<string, Command>();
 
   constructor(private readonly redis: Redis) {}
+
+  async call<A, R>(def: KeyedScriptDef<A, R>, keys: Keys, args: A): Promise<R> {
+    return def.parse(await this.run(def.file, def.keys(keys, args), def.argv(args)));
+  }
 
   run(file: string, keys: readonly string[], argv: readonly (string | number)[]): Promise<unknown> {
     return this.command(file, keys.length)(...keys, ...argv);

@@ -1,0 +1,10 @@
+export * from './types.js';
+export * from './types-report.js';
+export { parseSuite, SUITE_FIX_ROUNDS } from './suite-parse.js';
+export { parseMatrixFlags, mergeMatrix, expandMatrix, variantProblems, variantProviders } from './matrix.js';
+export { EVAL_ID_PATTERN, isEvalId, makeEvalId, trialRunId } from './ids.js';
+export { planTrials, trialPlan } from './trial-plan.js';
+export { wilsonInterval, passAtK, mcnemarOneSided, nearestRank, Z95 } from './score/stats.js';
+export { scoreVariant, scoreCases } from './score/variant-score.js';
+export { compareToBaseline, BASELINE_ALPHA, BASELINE_TEST } from './score/baseline.js';
+export { evalReport, type EvalReportInputs } from './score/eval-report.js';
