@@ -14,13 +14,14 @@ import { randomDagTasks } from './dags.js';
 const TASKS = arg('tasks', 10_000);
 const WORKERS = arg('workers', 4);
 
-async function rawBullmq(url: string): Promise<number> {
+async function rawBullmq(url: string): Promise<{ elapsed: number; workerCpuPerJobMs: number }> {
   const prefix = 'rawbench';
   const u = new URL(url);
   const queue = new Queue('raw', { connection: { host: u.hostname, port: Number(u.port) }, prefix });
   const workers: ChildProcess[] = [];
   for (let i = 0; i < WORKERS; i++) workers.push(spawn(process.execPath, [join(repoRoot, 'scripts/bench/raw-worker.mjs'), url, 'raw', prefix], { stdio: 'inherit' }));
   await new Promise((r) => setTimeout(r, 1500)); // workers connected and blocking
+  const cpuBefore = workers.map((w) => procCpu(w.pid!));
   const t0 = performance.now();
   for (let i = 0; i < TASKS; i += 1000) {
     await queue.addBulk(Array.from({ length: Math.min(1000, TASKS - i) }, (_, k) => ({ name: 'noop', data: { i: i + k }, opts: { removeOnComplete: { count: 1000 } } })));
@@ -31,9 +32,10 @@ async function rawBullmq(url: string): Promise<number> {
     await new Promise((r) => setTimeout(r, 20));
   }
   const elapsed = performance.now() - t0;
+  const workerCpuMs = workers.reduce((a, w, i) => a + procCpu(w.pid!) - cpuBefore[i]!, 0) * 1000;
   for (const w of workers) w.kill('SIGTERM');
   await queue.close();
-  return elapsed;
+  return { elapsed, workerCpuPerJobMs: workerCpuMs / TASKS };
 }
 
 /** Seconds of CPU a process has used (user + sys), from /proc. */
@@ -98,7 +100,7 @@ async function agentfleet(url: string, tasks: TaskSpec[], prefix: string): Promi
 const redis = await startRedis();
 try {
   console.log(`dispatch benchmark: ${TASKS} tasks, ${WORKERS} worker processes; ${machine()}`);
-  const raw = await rawBullmq(redis.url);
+  const { elapsed: raw, workerCpuPerJobMs } = await rawBullmq(redis.url);
   const af = await agentfleet(redis.url, randomDagTasks(TASKS), 'afbench');
   const chain = await agentfleet(redis.url, chains(Math.min(TASKS, 2000)), 'afchain');
   const rawTput = TASKS / (raw / 1000);
@@ -112,6 +114,7 @@ try {
     ['dep finish -> dependent start p50 (ms), wide DAG (incl. queueing)', '-', percentile(af.latencies, 50).toFixed(0), ''],
     ['redis commands per task (incl. BullMQ)', '-', af.commandsPerTask.toFixed(1), ''],
     ['redis-server CPU busy share during the run', '-', af.redisCpuShare.toFixed(2), ''],
+    ['worker processes\' CPU per task (ms)', workerCpuPerJobMs.toFixed(2), af.workerCpuPerTaskMs.toFixed(2), (af.workerCpuPerTaskMs / workerCpuPerJobMs).toFixed(2)],
     ['CPU per task (ms): workers / host daemon / redis-server', '-', `${af.workerCpuPerTaskMs.toFixed(2)} / ${af.daemonCpuPerTaskMs.toFixed(2)} / ${af.redisCpuPerTaskMs.toFixed(2)}`, ''],
   ]);
 } finally {

@@ -3,7 +3,7 @@
 // process a child of a reaper in its own pid namespace that dies with the worker.
 import { mkdirSync } from 'node:fs';
 import type { NetworkMode } from '@agentfleet/core';
-import { etcMountArgs, identityFiles } from './etc-mounts.js';
+import { etcMountArgs, identityMountArgs, writeIdentityFiles } from './etc-mounts.js';
 import { findExecutable, installDirs } from './executable.js';
 import { sandboxIdentity, type HiddenPlaces, type SandboxIdentity, type SandboxPolicy } from './policy.js';
 import { mountable, readOnlyArgs, systemMountArgs } from './system-mounts.js';
@@ -39,30 +39,26 @@ export function hostSandbox(o: { hidden: HiddenPlaces; path: string | undefined;
  * confined to the policy. The command goes through /bin/sh inside, which first writes
  * STARTED_MARK on fd 3 and closes it, so the caller tells a sandbox that could not be set up
  * (bwrap's own error, exit 1) from a command that ran and exited 1.
+ *
+ * Its places are made and its /etc files written on the first command only: a task that
+ * starts no process (noop, a gate) pays no mkdir and no file creation, which show in dispatch
+ * profiles. Copies made by withNetwork() share that one preparation.
  */
 export class Confinement {
   readonly network: NetworkMode;
-  private readonly base: string[];
+  private base: string[] | undefined;
 
   constructor(
     private readonly host: HostSandbox,
     readonly policy: SandboxPolicy,
+    private readonly prepared: { done: boolean } = { done: false },
   ) {
     this.network = policy.network;
-    for (const d of [policy.workdir, policy.home, ...policy.writable]) mkdirSync(d, { recursive: true });
-    this.base = [
-      ...namespaceArgs(policy.network, host.who),
-      '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--dir', '/var', '--tmpfs', '/var/tmp',
-      ...host.systemArgs,
-      ...identityFiles(policy.etcDir, host.who, policy.home),
-      ...readOnlyArgs(policy.readOnly),
-      ...[policy.workdir, policy.home, ...policy.writable].flatMap((d) => ['--bind', d, d]),
-    ];
   }
 
   /** The same sandbox with another network (setup keeps the network unless repo.setup.network says none). */
   withNetwork(network: NetworkMode): Confinement {
-    return network === this.network ? this : new Confinement(this.host, { ...this.policy, network });
+    return network === this.network ? this : new Confinement(this.host, { ...this.policy, network }, this.prepared);
   }
 
   /** bwrap and its arguments that run `file args` in `cwd`, inside the sandbox. */
@@ -72,7 +68,25 @@ export class Confinement {
     const launch = `printf ${STARTED_MARK} >&${STARTED_FD} && exec ${STARTED_FD}>&- && exec "$@"`;
     // last, once every mount point is made: the root itself (bwrap's tmpfs) is not a place to write to
     const root = ['--remount-ro', '/'];
-    return { file: this.host.bwrap, args: [...this.base, ...readOnlyArgs(tools), ...root, '--chdir', cwd, '--', '/bin/sh', '-c', launch, 'agentfleet-sandbox', exe, ...args] };
+    return { file: this.host.bwrap, args: [...this.baseArgs(), ...readOnlyArgs(tools), ...root, '--chdir', cwd, '--', '/bin/sh', '-c', launch, 'agentfleet-sandbox', exe, ...args] };
+  }
+
+  /** The mounts every command of this sandbox shares; the task's places made on first use. */
+  private baseArgs(): string[] {
+    const { policy, host } = this;
+    if (!this.prepared.done) {
+      for (const d of [policy.workdir, policy.home, ...policy.writable]) mkdirSync(d, { recursive: true });
+      writeIdentityFiles(policy.etcDir, host.who, policy.home);
+      this.prepared.done = true;
+    }
+    return (this.base ??= [
+      ...namespaceArgs(policy.network, host.who),
+      '--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--dir', '/var', '--tmpfs', '/var/tmp',
+      ...host.systemArgs,
+      ...identityMountArgs(policy.etcDir),
+      ...readOnlyArgs(policy.readOnly),
+      ...[policy.workdir, policy.home, ...policy.writable].flatMap((d) => ['--bind', d, d]),
+    ]);
   }
 
   /** Whether `dir` is inside what the sandbox mounts anyway (system directories, tool directories). */
@@ -84,3 +98,4 @@ export class Confinement {
     return false;
   }
 }
+

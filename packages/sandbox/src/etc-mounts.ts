@@ -48,9 +48,9 @@ export function etcMountArgs(etc = '/etc'): string[] {
 
 /**
  * Writes the sandbox's /etc/passwd and /etc/group into `dir` (atomically: workers of the host
- * may write theirs at the same time) and returns the binds that put them in place.
+ * may write theirs at the same time); identityMountArgs() puts them in place.
  */
-export function identityFiles(dir: string, who: SandboxIdentity, home: string): string[] {
+export function writeIdentityFiles(dir: string, who: SandboxIdentity, home: string): void {
   mkdirSync(dir, { recursive: true });
   const passwd = [
     'root:x:0:0:root:/root:/usr/sbin/nologin',
@@ -65,5 +65,9 @@ export function identityFiles(dir: string, who: SandboxIdentity, home: string): 
   };
   write('passwd', passwd);
   write('group', group);
+}
+
+/** The binds of the files writeIdentityFiles() wrote. */
+export function identityMountArgs(dir: string): string[] {
   return ['--ro-bind', join(dir, 'passwd'), '/etc/passwd', '--ro-bind', join(dir, 'group'), '/etc/group'];
 }

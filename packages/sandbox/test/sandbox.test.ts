@@ -100,6 +100,20 @@ describe.runIf(ok)('bubblewrap sandbox', () => {
     expect(lines[2]).toBe('3'); // root, the task's own user, nobody
   });
 
+  it('a sandbox makes its places and /etc files at its first command, once for all its network copies', async () => {
+    const slot = join(root, 'home', 'slots', 's-lazy');
+    const c = confinement('none', { workdir: join(slot, 'wt'), home: join(slot, 'home'), etcDir: join(slot, 'sandbox') });
+    const full = c.withNetwork('full');
+    // a task that starts no process (noop, a gate) costs no file system work
+    expect(existsSync(slot)).toBe(false);
+    const r = await confined(full, 'id -un; touch "$HOME/made"');
+    expect(r.code).toBe(0);
+    expect(r.out.trim()).toBe('agent');
+    expect(existsSync(join(slot, 'sandbox', 'passwd'))).toBe(true);
+    // the copy with the other network shares that preparation and the same HOME
+    expect((await confined(c, 'ls "$HOME"')).out.trim()).toBe('made');
+  });
+
   it('network: none leaves only a loopback of its own; network: full reaches the host', async () => {
     const probe = `exec 3<>/dev/tcp/127.0.0.1/${port} 2>/dev/null && echo CONNECTED || echo REFUSED`;
     const none = await confined(confinement('none'), `bash -c '${probe}' 2>/dev/null`);

@@ -22,7 +22,7 @@ export { MAX_RUN_TASKS } from './task-expansions.js';
 export type { DecisionInput, ExpandOutcome, SkipOutcome } from './scripts/index.js';
 export type { ClaimResult, CompleteArgs, RetryingArgs, RecordAttemptArgs } from './scripts/index.js';
 export { luaSource } from './scripts/index.js';
-export { Transcripts, TRANSCRIPT_HARD_MAX_ENTRIES, type StoredEntry, type TranscriptRef } from './transcripts.js';
+export { Transcripts, TRANSCRIPT_HARD_MAX_ENTRIES, type StoredEntry, type TranscriptBatch, type TranscriptRef } from './transcripts.js';
 export { RunArchives, type ArchiveLocation } from './retention/archive-index.js';
 export { RunRetention, type SweepOptions, type SweepResult } from './retention/run-retention.js';
 export { readArchiveFile, decodeArchive, type RunArchive } from './retention/archive-file.js';

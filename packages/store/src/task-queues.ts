@@ -77,8 +77,17 @@ export class TaskQueues {
     return q;
   }
 
-  /** Adds the jobs of ready tasks; a second add of the same job id is ignored by BullMQ. */
+  /**
+   * Adds the jobs of ready tasks; a second add of the same job id is ignored by BullMQ. One
+   * job (what finishing a task most often makes ready) is one add: addBulk wraps even one job
+   * in MULTI, whose pipeline costs the worker more CPU than the add itself.
+   */
   async add(tasks: readonly ReadyTask[]): Promise<void> {
+    if (tasks.length === 1) {
+      const t = tasks[0]!;
+      await this.get(t.queue).add(t.taskId, { runId: t.runId, taskId: t.taskId }, jobOptions(t));
+      return;
+    }
     const byQueue = new Map<string, ReadyTask[]>();
     for (const t of tasks) byQueue.set(t.queue, [...(byQueue.get(t.queue) ?? []), t]);
     await Promise.all(

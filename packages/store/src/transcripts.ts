@@ -1,71 +1,67 @@
 import type { Redis } from 'ioredis';
 import type { TranscriptEntry } from '@agentfleet/core';
 import type { Keys } from './keys.js';
+import { appendTranscriptScript, KeyedScripts, type TranscriptRef } from './scripts/index.js';
 
-/** One entry as read back: its stream id (for following on) and the entry. */
+export { TRANSCRIPT_HARD_MAX_ENTRIES, type TranscriptBatch, type TranscriptRef } from './scripts/index.js';
+
+/** One entry as read back: the id of the stream entry holding it (for following on) and the entry. */
 export interface StoredEntry {
   id: string;
   entry: TranscriptEntry;
 }
 
-/** Which attempt of which task: a transcript's address. */
-export interface TranscriptRef {
-  runId: string;
-  taskId: string;
-  attempt: number;
-}
 
-/** A safety belt behind the writer's own caps: Redis trims (roughly) past this many entries. */
-export const TRANSCRIPT_HARD_MAX_ENTRIES = 20_000;
-
+/** A stream entry holds one batch of the writer: field `e` once per transcript entry, in order. */
 function parseEntries(rows: [string, string[]][] | null | undefined): StoredEntry[] {
   const out: StoredEntry[] = [];
   for (const [id, flat] of rows ?? []) {
-    const i = flat.indexOf('e');
-    if (i < 0 || i + 1 >= flat.length) continue;
-    try {
-      out.push({ id, entry: JSON.parse(flat[i + 1]!) as TranscriptEntry });
-    } catch {
-      // an entry that is not ours: skipped
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      if (flat[i] !== 'e') continue;
+      try {
+        out.push({ id, entry: JSON.parse(flat[i + 1]!) as TranscriptEntry });
+      } catch {
+        // an entry that is not ours: skipped
+      }
     }
   }
   return out;
 }
 
 /**
- * Attempts' transcripts: one Redis stream per attempt (field `e` holds the entry as JSON),
- * indexed per run. The worker's writer keeps each within its caps; a stream expires some time
+ * Attempts' transcripts: one Redis stream per attempt, indexed per run. Each stream entry is
+ * one append (a batch of the writer, one command however many entries it holds), its field
+ * `e` repeated once per transcript entry as JSON; readers get them in order, each with the id
+ * of its stream entry, so following on after an id never splits a batch. The worker's writer keeps each within its caps; a stream expires some time
  * after its attempt ended, and goes with its run when retention archives it.
  */
 export class Transcripts {
   private blocking?: Redis;
+  private readonly scripts: KeyedScripts;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: Keys,
-  ) {}
+  ) {
+    this.scripts = new KeyedScripts(redis);
+  }
 
   key(ref: TranscriptRef): string {
     return this.keys.transcript(ref.runId, ref.taskId, ref.attempt);
   }
 
-  /** Appends entries in order (one round trip); `encoded`: entries already as JSON text. */
-  async append(ref: TranscriptRef, entries: readonly TranscriptEntry[] | { encoded: readonly string[] }): Promise<void> {
+  /**
+   * Appends entries in order, as one stream entry (one command); `encoded`: entries already
+   * as JSON text. `expireMs`: the attempt ended with these, its stream (and the run's index)
+   * expire that long after unless retention takes them first.
+   */
+  async append(ref: TranscriptRef, entries: readonly TranscriptEntry[] | { encoded: readonly string[] }, opts: { expireMs?: number } = {}): Promise<void> {
     const texts = 'encoded' in entries ? entries.encoded : entries.map((e) => JSON.stringify(e));
-    if (!texts.length) return;
-    const key = this.key(ref);
-    const pipe = this.redis.pipeline();
-    for (const text of texts) pipe.xadd(key, 'MAXLEN', '~', TRANSCRIPT_HARD_MAX_ENTRIES, '*', 'e', text);
-    pipe.sadd(this.keys.runTranscripts(ref.runId), `${ref.taskId}:${ref.attempt}`);
-    await pipe.exec();
+    if (!texts.length && opts.expireMs === undefined) return;
+    await this.scripts.call(appendTranscriptScript, this.keys, { ref, texts, ...opts });
   }
 
-  /** The attempt ended: its stream (and the run's index) expire after `ttlMs` unless retention takes them first. */
-  async ended(ref: TranscriptRef, ttlMs: number): Promise<void> {
-    await this.redis.multi().pexpire(this.key(ref), ttlMs).pexpire(this.keys.runTranscripts(ref.runId), ttlMs).exec();
-  }
-
-  /** Entries after stream id `after` ('0' = from the first), oldest first. */
+  /** Entries after stream id `after` ('0' = from the first), oldest first; `count` stream entries at most. */
   async read(ref: TranscriptRef, after = '0', count = 10_000): Promise<StoredEntry[]> {
     return parseEntries(await this.redis.xrange(this.key(ref), `(${after}`, '+', 'COUNT', count));
   }

@@ -1,5 +1,5 @@
 import type { FleetError } from '@agentfleet/core';
-import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, AttemptStatus, CompleteOutcome, FleetStore, TaskResult, TaskWait } from '@agentfleet/store';
+import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, AttemptStatus, CompleteOutcome, FleetStore, TaskResult, TaskWait, TranscriptBatch } from '@agentfleet/store';
 
 /** What the fleet's own steps found out during an attempt: its check runs, its workspace setup, what its processes ran in. */
 export type AttemptFindings = Pick<AttemptHistoryEntry, 'rounds' | 'setup'> & Partial<Pick<AttemptHistoryEntry, 'setupMs' | 'sandbox' | 'network' | 'env' | 'envMissing'>>;
@@ -49,11 +49,12 @@ export class AttemptEnd {
     return historyEntry(this.owner, status, spend, error, this.findings());
   }
 
-  succeeded(result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
-    return this.store.attempts.complete({ runId: this.runId, taskId: this.taskId, outcome: 'succeeded', result, owner: this.owner, spend, history: this.entry('succeeded', spend, null) });
+  /** `transcript`: the transcript's last entries, written with the task's end. */
+  succeeded(result: TaskResult, spend: AttemptSpend, transcript?: TranscriptBatch): Promise<CompleteOutcome> {
+    return this.store.attempts.complete({ runId: this.runId, taskId: this.taskId, outcome: 'succeeded', result, owner: this.owner, spend, history: this.entry('succeeded', spend, null), ...(transcript ? { transcript } : {}) });
   }
 
-  failed(error: FleetError, result: TaskResult, spend: AttemptSpend): Promise<CompleteOutcome> {
+  failed(error: FleetError, result: TaskResult, spend: AttemptSpend, transcript?: TranscriptBatch): Promise<CompleteOutcome> {
     return this.store.attempts.complete({
       runId: this.runId,
       taskId: this.taskId,
@@ -63,6 +64,7 @@ export class AttemptEnd {
       owner: this.owner,
       spend,
       history: this.entry('failed', spend, error),
+      ...(transcript ? { transcript } : {}),
     });
   }
 

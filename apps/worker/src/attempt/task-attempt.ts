@@ -1,7 +1,7 @@
 import { UnrecoverableError } from 'bullmq';
 import { FleetError, jobIdOf, WaitRequest, type HostFile } from '@agentfleet/core';
 import { SpendMeter, type ProviderPauses, type ProviderPermits } from '@agentfleet/agents';
-import type { AttemptOwner, AttemptStatus, FleetStore, TaskContext, TaskResult } from '@agentfleet/store';
+import type { AttemptOwner, AttemptStatus, CompleteOutcome, FleetStore, TaskContext, TaskResult, TranscriptBatch } from '@agentfleet/store';
 import { scrubSecrets, type Logger } from '@agentfleet/telemetry';
 import type { TaskWorkspace } from '../task-workspace.js';
 import { AttemptEnd, type AttemptFindings } from './attempt-end.js';
@@ -146,7 +146,7 @@ export class TaskAttempt {
   }
 
   private async succeeded(result: TaskResult): Promise<void> {
-    const outcome = await this.end.succeeded(result, this.meter.spend);
+    const outcome = await this.endingWithTranscript('succeeded', (tail) => this.end.succeeded(result, this.meter.spend, tail));
     this.say('info', { durationMs: result.durationMs, commit: result.commit, ready: outcome.ready.length, duplicate: outcome.duplicate, stale: outcome.stale }, outcome.stale ? 'task result dropped: another attempt owns the task' : 'task succeeded');
     if (outcome.stale) await this.end.undecided('lost', this.meter.spend, null);
     if (outcome.runFinished) this.runFinished(outcome.runFinished);
@@ -164,9 +164,17 @@ export class TaskAttempt {
       await this.end.retrying(error, this.meter.spend);
       throw error;
     }
-    const outcome = await this.end.failed(error, { ...this.result, durationMs: Date.now() - this.started }, this.meter.spend);
+    const outcome = await this.endingWithTranscript('failed', (tail) => this.end.failed(error, { ...this.result, durationMs: Date.now() - this.started }, this.meter.spend, tail));
     if (outcome.runFinished) this.runFinished(outcome.runFinished);
     throw new UnrecoverableError(`${error.kind}: ${error.message}`);
+  }
+
+  /** The task's end and the transcript's last entries in one script; the transcript ends as usual when the attempt did not end the task (stale, duplicate). */
+  private async endingWithTranscript(status: 'succeeded' | 'failed', end: (tail: TranscriptBatch | undefined) => Promise<CompleteOutcome>): Promise<CompleteOutcome> {
+    const tail = await this.transcript?.handOver(status);
+    const outcome = await end(tail);
+    this.transcript?.handedOver(!outcome.duplicate && !outcome.stale);
+    return outcome;
   }
 
   private async parked(request: WaitRequest): Promise<void> {

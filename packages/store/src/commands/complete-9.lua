@@ -8,6 +8,10 @@
   ARGV[6] error kind, ARGV[7] error message (failed only)
   ARGV[8] worker, ARGV[9] attempt: the fence ('' = none: the reconciler speaking for a lost job)
   ARGV[10] the attempt's history entry (a JSON object; '' = none)
+  ARGV[11] the attempt's transcript stream ('' = no transcript tail), ARGV[12] the run's
+  transcript index, ARGV[13] the attempt's member there, ARGV[14] the stream's hard cap,
+  ARGV[15] ms until both expire, ARGV[16..] the transcript's last entries, its end among
+  them: written with the task's end (includes/append-transcript.lua), only when the reply is ok
   Returns { reply, final run status or '', fail-fast fired '1' | '0', ready... } where reply
   is ok | dup (already terminal) | stale (the attempt lost the task: nothing recorded) and
   ready lists the jobs of the tasks that became ready (includes/describe-job.lua).
@@ -23,6 +27,7 @@
 --- @include "includes/fail-task"
 --- @include "includes/mark-handled"
 --- @include "includes/finish-run"
+--- @include "includes/append-transcript"
 
 local tid, outcome = ARGV[2], ARGV[3]
 local key = taskPrefix .. tid
@@ -55,6 +60,8 @@ if outcome == 'failed' then
   failFast = failTask(tid, ARGV[6], ARGV[7], now, ready, decodeList(t[5]))
 end
 release(tid, outcome, now, ready, decodeList(t[6]))
+
+if ARGV[11] ~= '' then appendTranscript(ARGV[11], ARGV[12], ARGV[13], ARGV[14], ARGV[15], 16) end
 
 local out = { 'ok', finishRunIfDone(now, remaining) or '', failFast }
 for _, v in ipairs(ready) do table.insert(out, v) end

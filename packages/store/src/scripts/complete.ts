@@ -1,6 +1,7 @@
 import type { AttemptHistoryEntry, AttemptOwner, AttemptSpend, CompleteOutcome, RunStatus, TaskError, TaskResult } from '../types.js';
 import { parseReady, ScriptReply, spendArg } from './replies.js';
 import type { ScriptDef } from './script-runner.js';
+import { transcriptBatchArgv, transcriptKeys, type TranscriptBatch } from './append-transcript.js';
 
 export interface CompleteArgs {
   runId: string;
@@ -13,12 +14,14 @@ export interface CompleteArgs {
   owner?: AttemptOwner;
   spend?: AttemptSpend;
   history?: AttemptHistoryEntry;
+  /** the attempt transcript's last entries: written with the task's end (only when it is this attempt's to end) */
+  transcript?: TranscriptBatch;
 }
 
 /** complete-9.lua: the task ends, the DAG advances. */
 export const completeScript: ScriptDef<CompleteArgs, CompleteOutcome> = {
   file: 'complete-9.lua',
-  argv(a) {
+  argv(a, keys) {
     const figures: Record<string, number> = a.result.durationMs !== undefined ? { durationSec: a.result.durationMs / 1000 } : {};
     return [
       a.taskId,
@@ -30,6 +33,7 @@ export const completeScript: ScriptDef<CompleteArgs, CompleteOutcome> = {
       a.owner?.worker ?? '',
       a.owner?.attempt ?? '',
       a.history ? JSON.stringify(a.history) : '',
+      ...(a.transcript ? [...transcriptKeys(keys, a.transcript.ref), ...transcriptBatchArgv(a.transcript)] : ['']),
     ];
   },
   parse(reply, a) {

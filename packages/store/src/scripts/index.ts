@@ -16,3 +16,4 @@ export { settleEvalScript, type SettleEvalArgs } from './settle-eval.js';
 export { skipScript, type SkipArgs, type SkipOutcome } from './skip.js';
 export { decideScript, type DecideArgs, type DecideOutcome, type DecisionInput } from './decide.js';
 export { expandScript, type ExpandArgs, type ExpandOutcome, type FragmentRecords } from './expand.js';
+export { appendTranscriptScript, transcriptBatchArgv, transcriptKeys, TRANSCRIPT_HARD_MAX_ENTRIES, type TranscriptBatch, type TranscriptRef } from './append-transcript.js';

@@ -9,8 +9,8 @@ export const RUN_SCRIPT_KEYS = 9;
 export interface ScriptDef<A, R> {
   /** `<name>-<numKeys>.lua` in ./commands */
   file: string;
-  /** ARGV after the task prefix (ARGV[2] on). */
-  argv(args: A): (string | number)[];
+  /** ARGV after the task prefix (ARGV[2] on); `keys` for the few keys a script is told of in ARGV. */
+  argv(args: A, keys: Keys): (string | number)[];
   parse(reply: unknown, args: A): R;
 }
 
@@ -34,7 +34,7 @@ export class ScriptRunner {
   ) {}
 
   async run<A extends { runId: string }, R>(def: ScriptDef<A, R>, args: A): Promise<R> {
-    const reply = await this.command(def.file)(...runScriptKeys(this.keys, args.runId), this.keys.taskPrefix(args.runId), ...def.argv(args));
+    const reply = await this.command(def.file)(...runScriptKeys(this.keys, args.runId), this.keys.taskPrefix(args.runId), ...def.argv(args, this.keys));
     return def.parse(reply, args);
   }
 
