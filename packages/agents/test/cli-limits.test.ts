@@ -23,6 +23,10 @@ describe('codex limits', () => {
     expect(codexLimit(msg('4:44 PM'), now)!.until).toBe(at(16, 45)); // "now", at minute precision
     expect(codexLimit(msg('9:05 AM'), now)!.until).toBe(at(9, 5, 2)); // tomorrow morning
     expect(codexLimit(msg('12:30 AM on Dec 4'), now)!.until).toBe(at(0, 30, 4));
+    // codex's own form for a reset on another day (real codex 0.x prints it past midnight)
+    expect(codexLimit(msg('Dec 2nd, 2026 12:14 AM'), now)).toEqual({ kind: 'usage_limit', until: at(0, 14, 2), reported: true });
+    expect(codexLimit(msg('Jan 1st, 2027 9:00 PM'), now)!.until).toBe(new Date(2027, 0, 1, 21, 0, 0).getTime());
+    expect(codexLimit("You've hit your usage limit. Try again at 5:10 PM.", now)!.until).toBe(at(17, 10));
     expect(codexLimit("You've hit your usage limit. Try again in 2 hours 5 minutes.", now)!.until).toBe(now + 2 * 3_600_000 + 5 * 60_000);
     expect(codexLimit("You've hit your usage limit.", now)).toEqual({ kind: 'usage_limit', until: now + 15 * 60_000, reported: false });
   });

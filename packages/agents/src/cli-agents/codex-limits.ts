@@ -40,13 +40,19 @@ function tryAgainIn(message: string, now: number): number | undefined {
   return ms > 0 ? now + ms : undefined;
 }
 
-/** "try again at 4:45 PM" (today or tomorrow), "try again at 4:45 PM on Dec 3", in local time. */
+/**
+ * "try again at 4:45 PM" (today or tomorrow), "try again at Dec 2nd, 2026 12:14 AM" (codex's
+ * form for a reset on another day), "try again at 4:45 PM on Dec 3", in local time.
+ */
 function tryAgainAt(message: string, now: number): number | undefined {
-  const m = /try again at\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?(?:\s+on\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}))?/.exec(message);
+  const dated = /try again at\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?/i.exec(message);
+  if (dated) {
+    const month = MONTHS.indexOf(dated[1]!.toLowerCase());
+    if (month < 0) return undefined;
+    return atMinuteEnd(new Date(Number(dated[3]), month, Number(dated[2]), hourOf(dated[4]!, dated[6]), Number(dated[5]), 0, 0).getTime(), now);
+  }
+  const m = /try again at\s+(\d{1,2}):(\d{2})\s*([AaPp][Mm])?(?:\s+on\s+([A-Za-z]{3})[a-z]*\.?\s+(\d{1,2}))?/i.exec(message);
   if (!m) return undefined;
-  let hour = Number(m[1]) % 12;
-  if (!m[3]) hour = Number(m[1]);
-  else if (m[3].toLowerCase() === 'pm') hour += 12;
   const d = new Date(now);
   if (m[4]) {
     const month = MONTHS.indexOf(m[4].toLowerCase());
@@ -54,9 +60,20 @@ function tryAgainAt(message: string, now: number): number | undefined {
     d.setMonth(month, Number(m[5]));
     if (d.getTime() < now - 86_400_000) d.setFullYear(d.getFullYear() + 1);
   }
-  d.setHours(hour, Number(m[2]), 0, 0);
-  // minutes only: a reset "at 4:45" seen at 4:45:30 is within this minute, so at its end
-  if (d.getTime() <= now && d.getTime() > now - 60_000) return d.getTime() + 60_000;
-  if (!m[4] && d.getTime() <= now) d.setDate(d.getDate() + 1);
+  d.setHours(hourOf(m[1]!, m[3]), Number(m[2]), 0, 0);
+  const at = atMinuteEnd(d.getTime(), now);
+  if (at > now || m[4]) return at;
+  d.setDate(d.getDate() + 1); // an earlier time of day: tomorrow's
   return d.getTime();
+}
+
+/** 12-hour clock with AM/PM, or a 24-hour one. */
+function hourOf(hour: string, ampm: string | undefined): number {
+  if (!ampm) return Number(hour);
+  return (Number(hour) % 12) + (ampm.toLowerCase() === 'pm' ? 12 : 0);
+}
+
+/** Minutes only: a reset "at 4:45" seen at 4:45:30 is within this minute, so at its end. */
+function atMinuteEnd(at: number, now: number): number {
+  return at <= now && at > now - 60_000 ? at + 60_000 : at;
 }
