@@ -98,4 +98,3 @@ export class Confinement {
     return false;
   }
 }
-
