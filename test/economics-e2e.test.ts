@@ -68,16 +68,18 @@ const cli = (args: string[]) => runFleetOk(['--config', fleetYaml, ...args], { e
 describe.runIf(ok)('provider economics through the fleet', () => {
   it('a 429 with retry-after: 5 pauses every worker using the provider for about 5 s, not 60; both tasks then succeed', async () => {
     standin.reset();
-    // b is busy with a command while a meets the 429: b's next request falls inside the pause
-    standin.respondWith(byTask({ a: [reply.status(429, { 'retry-after': '5' }), reply.text('a done', TURN)], b: [sleepFor(1), reply.text('b done', TURN)] }));
+    // a meets the 429 on its second request, a second after both began (so b's first request
+    // is surely before it, however late b's worker starts); b is busy with a command meanwhile,
+    // and its next request falls inside the pause
+    standin.respondWith(byTask({ a: [sleepFor(1), reply.status(429, { 'retry-after': '5' }), reply.text('a done', TURN)], b: [sleepFor(3), reply.text('b done', TURN)] }));
     const runId = await submit(`name: ratelimit\ntasks:\n${llmTask('a')}${llmTask('b')}`, runConfig());
     const limited = await waitFor('the 429 to pause the provider', async () => (await store.pauses.list())[0], 30_000, 50);
     expect(limited).toMatchObject({ provider: 'lan', reason: '429 from lan' });
 
     expect(await runEnded(store, runId, 60_000)).toBe('succeeded');
     const calls = standin.modelRequests;
-    // a's first request met the 429
-    const first429 = calls.find((c) => JSON.stringify(c.body.messages).includes("Task 'a'"))!;
+    // a's second request met the 429
+    const first429 = calls.filter((c) => JSON.stringify(c.body.messages).includes("Task 'a'"))[1]!;
     const pausedFor = limited.until - first429.at;
     expect(pausedFor).toBeGreaterThanOrEqual(4500);
     expect(pausedFor).toBeLessThan(6500);
